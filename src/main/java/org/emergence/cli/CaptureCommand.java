@@ -1,0 +1,90 @@
+package org.emergence.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.emergence.common.IntRanges;
+import org.emergence.common.Progress;
+import org.emergence.common.UserError;
+import org.emergence.model.NpyCapture;
+import org.emergence.model.TokenBatch;
+import org.emergence.model.Transformer;
+import org.emergence.tokenize.Tokenizer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "capture", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a model on token sequences and save every chosen block's input and output.",
+            "Writes OUT/block_inputs.npy and OUT/block_outputs.npy (float32 [L, B, T, H]), "
+                + "OUT/logits.npy [B, T, V] with --logits, and OUT/capture.json."})
+final class CaptureCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory.")
+    String model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--ids", paramLabel = "IDS.npy", description = "Token ids, int32/int64 [B, T].")
+        Path ids;
+
+        @Option(names = "--text", paramLabel = "FILE",
+                description = "One sequence per line, tokenized with the model's tokenizer.json (no special tokens unless --special-tokens).")
+        Path text;
+    }
+
+    @Option(names = "--token-type-ids", paramLabel = "TT.npy", description = "BERT token type ids [B, T] (default 0).")
+    Path tokenTypes;
+
+    @Option(names = "--layers", paramLabel = "LIST", description = "Blocks to capture, e.g. 0,3,5-7 (default: all).")
+    String layers;
+
+    @Option(names = "--positions", paramLabel = "LIST", description = "Token positions to keep, e.g. 0,7 (default: all).")
+    String positions;
+
+    @Option(names = "--logits", description = "Also save logits [B, T, V].")
+    boolean logits;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Sequences per forward pass (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--special-tokens", description = "With --text: add the tokenizer's special tokens ([CLS]/[SEP], BOS).")
+    boolean specialTokens;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
+    Path out;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        common.applyThreads();
+        if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
+        Transformer m = ModelArgs.load(model);
+        TokenBatch b;
+        if (input.ids != null) {
+            b = TokenInput.fromNpy(input.ids);
+        } else {
+            try (Tokenizer tok = ModelArgs.tokenizer(model)) {
+                b = TokenInput.fromText(input.text, tok, specialTokens);
+            }
+        }
+        if (tokenTypes != null) b = b.withTokenTypes(TokenInput.tokenTypes(tokenTypes, b));
+        m.validate(b, input.ids != null ? input.ids.toString() : input.text.toString());
+        int[] ls = layers == null ? java.util.stream.IntStream.range(0, m.config().layers()).toArray()
+                : IntRanges.parse(layers, m.config().layers(), "--layers", "layer");
+        int[] ps = positions == null ? null : IntRanges.parse(positions, b.length(), "--positions", "position");
+        Progress p = Progress.start("capture", b.batch(), "seq", CommonOptions.quiet());
+        NpyCapture.Result r = NpyCapture.run(m, model, b, ls, ps, logits, batch, out, p::step);
+        p.finish();
+        spec.commandLine().getOut().printf(Locale.ROOT, "captured %d sequences x %d tokens, %d layers in %.2f s (%.0f tokens/s) -> %s%n",
+                b.batch(), b.length(), ls.length, r.seconds(), r.tokensPerSecond(), out);
+        return 0;
+    }
+}

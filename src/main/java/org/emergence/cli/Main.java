@@ -1,0 +1,96 @@
+package org.emergence.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.emergence.common.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code emergence} command line. Exit codes: 0 success, 2 bad input or usage (one line on
+ * stderr naming what is wrong), 1 internal error. Stack traces only with {@code --debug}.
+ */
+@Command(name = "emergence",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Information Emergence (IE) of language models: capture hidden states, "
+                + "estimate mutual information, report IE per layer and position.",
+        subcommands = {
+            CaptureCommand.class,
+            InitCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_INTERNAL = 1;
+    public static final int EXIT_USER = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (used by tests in-process). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommonOptions.reset();
+        PrintWriter outW = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errW = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(outW);
+        cl.setErr(errW);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            errW.println("emergence: " + ex.getMessage());
+            errW.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return EXIT_USER;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            boolean debug = CommonOptions.debug();
+            if (ex instanceof UserError) {
+                errW.println("emergence: error: " + ex.getMessage());
+                if (debug) ex.printStackTrace(errW);
+                return EXIT_USER;
+            }
+            errW.println("emergence: internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
+            if (debug) ex.printStackTrace(errW);
+            return EXIT_INTERNAL;
+        });
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError oom) {
+            errW.println("emergence: out of memory: use a smaller --batch, or give the JVM more with "
+                    + "JAVA_OPTS=-Xmx<size> (current max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB)");
+            if (CommonOptions.debug()) oom.printStackTrace(errW);
+            code = EXIT_USER;
+        }
+        outW.flush();
+        errW.flush();
+        return code;
+    }
+
+    /** Version from the jar manifest, or "dev" when run from classes. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"emergence " + version()};
+        }
+    }
+
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-dev" : v;
+    }
+}

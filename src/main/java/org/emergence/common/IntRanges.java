@@ -1,0 +1,35 @@
+package org.emergence.common;
+
+import java.util.TreeSet;
+
+/** Parses lists like "0,3,5-7" into sorted distinct ints within [0, limit). */
+public final class IntRanges {
+    private IntRanges() {}
+
+    public static int[] parse(String spec, int limit, String option, String what) {
+        TreeSet<Integer> out = new TreeSet<>();
+        for (String part : spec.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) continue;
+            int a, b;
+            try {
+                int dash = p.indexOf('-', 1);
+                if (dash > 0) {
+                    a = Integer.parseInt(p.substring(0, dash).trim());
+                    b = Integer.parseInt(p.substring(dash + 1).trim());
+                } else {
+                    a = b = Integer.parseInt(p);
+                }
+            } catch (NumberFormatException e) {
+                throw new UserError(option + ": cannot read '" + p + "' (expected numbers and ranges like 0,3,5-7)");
+            }
+            if (a > b) throw new UserError(option + ": range " + p + " is reversed");
+            if (a < 0 || b >= limit) {
+                throw new UserError(option + ": " + what + " " + (a < 0 ? a : b) + " is out of range (0-" + (limit - 1) + ")");
+            }
+            for (int i = a; i <= b; i++) out.add(i);
+        }
+        if (out.isEmpty()) throw new UserError(option + ": empty list");
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

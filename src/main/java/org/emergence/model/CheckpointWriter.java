@@ -1,0 +1,171 @@
+package org.emergence.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
+import org.emergence.common.AtomicFiles;
+import org.emergence.tensor.Parallel;
+
+/**
+ * Writes checkpoints in the Hugging Face layout (config.json + model.safetensors) — random ones
+ * for {@code emergence init}, or given tensors for tests. Values are deterministic for a seed
+ * whatever the thread count: each 64K-element piece of each tensor has its own derived seed.
+ */
+public final class CheckpointWriter {
+    private CheckpointWriter() {}
+
+    private static final int PIECE = 1 << 16;
+
+    /** Fills element range [from, from+n) of one tensor. */
+    public interface Filler {
+        void fill(long from, float[] dst, int n);
+    }
+
+    /**
+     * A random checkpoint of family {@code f}: matrices and embeddings ~ N(0, std²), norm weights 1
+     * (0 for (1 + w) norms), biases 0 — the Hugging Face initialisation.
+     */
+    public static Path writeRandom(Family f, InitSpec spec, double std, Path out, LongConsumer progress) throws IOException {
+        ObjectNode cfg = f.initConfig(spec);
+        cfg.put("torch_dtype", switch (spec.dtype()) {
+            case F16 -> "float16";
+            case BF16 -> "bfloat16";
+            default -> "float32";
+        });
+        cfg.put("transformers_version", "4.40.2");
+        ModelConfig c = f.parse(new ConfigReader(cfg, out));
+        Layout layout = f.layout(c);
+        Map<String, Layout.Tensor> tensors = new LinkedHashMap<>();
+        for (Layout.Tensor t : layout.all()) tensors.putIfAbsent(t.name(), t);
+        Map<String, Filler> fillers = new LinkedHashMap<>();
+        int index = 0;
+        for (Layout.Tensor t : tensors.values()) {
+            long tensorSeed = mix(spec.seed(), index++);
+            fillers.put(t.name(), switch (t.role()) {
+                case MATRIX, EMBEDDING -> gaussian(tensorSeed, std);
+                case NORM_ONE -> (from, dst, n) -> java.util.Arrays.fill(dst, 0, n, 1f);
+                case NORM_ZERO, BIAS -> (from, dst, n) -> java.util.Arrays.fill(dst, 0, n, 0f);
+            });
+        }
+        Files.createDirectories(out);
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        AtomicFiles.writeString(out.resolve("config.json"), om.writeValueAsString(cfg) + "\n");
+        write(out.resolve("model.safetensors"), List.copyOf(tensors.values()), fillers, spec.dtype(), progress);
+        return out;
+    }
+
+    /** N(0, std²) values from a per-piece seeded generator (Box–Muller). */
+    public static Filler gaussian(long seed, double std) {
+        return (from, dst, n) -> {
+            // from is always a multiple of PIECE here, so pieces line up with seeds
+            for (int p = 0; p < n; p += PIECE) {
+                SplittableRandom r = new SplittableRandom(mix(seed, (from + p) / PIECE));
+                int m = Math.min(PIECE, n - p);
+                for (int i = 0; i < m; i += 2) {
+                    double u1 = 1.0 - r.nextDouble(), u2 = r.nextDouble();
+                    double rad = Math.sqrt(-2 * Math.log(u1)) * std;
+                    dst[p + i] = (float) (rad * Math.cos(2 * Math.PI * u2));
+                    if (i + 1 < m) dst[p + i + 1] = (float) (rad * Math.sin(2 * Math.PI * u2));
+                }
+            }
+        };
+    }
+
+    /** Writes a .safetensors file of the given tensors in the given storage type, atomically. */
+    public static void write(Path file, List<Layout.Tensor> tensors, Map<String, Filler> fillers, StorageType type,
+                             LongConsumer progress) throws IOException {
+        if (!type.isWeightType()) throw new IllegalArgumentException("dtype " + type);
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode header = om.createObjectNode();
+        header.putObject("__metadata__").put("format", "pt");
+        long off = 0;
+        for (Layout.Tensor t : tensors) {
+            long n = 1;
+            for (long d : t.shape()) n *= d;
+            ObjectNode e = header.putObject(t.name());
+            e.put("dtype", type.name());
+            ArrayNode sh = e.putArray("shape");
+            for (long d : t.shape()) sh.add(d);
+            ArrayNode o = e.putArray("data_offsets");
+            o.add(off).add(off + n * type.size);
+            off += n * type.size;
+        }
+        byte[] json = om.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) head.put((byte) ' ');
+        head.flip();
+        Path tmp = AtomicFiles.tempFor(file);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                while (head.hasRemaining()) ch.write(head);
+                int chunk = 1 << 22;
+                float[] vals = new float[chunk];
+                ByteBuffer bytes = ByteBuffer.allocateDirect(chunk * 4).order(ByteOrder.LITTLE_ENDIAN);
+                for (Layout.Tensor t : tensors) {
+                    long n = 1;
+                    for (long d : t.shape()) n *= d;
+                    Filler fill = fillers.get(t.name());
+                    for (long s = 0; s < n; s += chunk) {
+                        int m = (int) Math.min(chunk, n - s);
+                        final long start = s;
+                        Parallel.range((m + PIECE - 1) / PIECE, 1, (p0, p1) -> {
+                            int a = p0 * PIECE, b = Math.min(m, p1 * PIECE);
+                            float[] piece = new float[b - a];
+                            fill.fill(start + a, piece, b - a);
+                            System.arraycopy(piece, 0, vals, a, b - a);
+                        });
+                        bytes.clear();
+                        for (int i = 0; i < m; i++) {
+                            switch (type) {
+                                case F32 -> bytes.putFloat(vals[i]);
+                                case F16 -> bytes.putShort(Weight.Half.fromFloat(vals[i]));
+                                default -> bytes.putShort(Weight.toBf16(vals[i]));
+                            }
+                        }
+                        bytes.flip();
+                        while (bytes.hasRemaining()) ch.write(bytes);
+                        if (progress != null) progress.accept((long) m * type.size);
+                    }
+                }
+            }
+            AtomicFiles.commit(tmp, file);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Total bytes of tensor data for a layout in a storage type. */
+    public static long dataBytes(List<Layout.Tensor> tensors, StorageType type) {
+        long total = 0;
+        for (Layout.Tensor t : tensors) {
+            long n = 1;
+            for (long d : t.shape()) n *= d;
+            total += n * type.size;
+        }
+        return total;
+    }
+
+    static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,107 @@
+package org.emergence.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.emergence.common.UserError;
+
+/** Typed access to config.json with one-line errors that name the file and key. */
+public final class ConfigReader {
+    private final JsonNode node;
+    private final String where;
+
+    public ConfigReader(JsonNode node, Path dir) {
+        this.node = node;
+        this.where = (dir == null ? "config.json" : dir.resolve("config.json").toString());
+    }
+
+    public JsonNode node() {
+        return node;
+    }
+
+    public String where() {
+        return where;
+    }
+
+    public boolean has(String key) {
+        JsonNode v = node.get(key);
+        return v != null && !v.isNull();
+    }
+
+    public JsonNode get(String key) {
+        JsonNode v = node.get(key);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    public int intReq(String key) {
+        JsonNode v = get(key);
+        if (v == null) throw error("missing required key '" + key + "'");
+        return toInt(key, v);
+    }
+
+    public int intOpt(String key, int def) {
+        JsonNode v = get(key);
+        return v == null ? def : toInt(key, v);
+    }
+
+    /** First present key among alternatives (configs rename keys across versions). */
+    public int intAny(int def, String... keys) {
+        for (String k : keys) if (has(k)) return toInt(k, get(k));
+        return def;
+    }
+
+    public int intAnyReq(String... keys) {
+        for (String k : keys) if (has(k)) return toInt(k, get(k));
+        throw error("missing required key '" + keys[0] + "'");
+    }
+
+    public double doubleOpt(String key, double def) {
+        JsonNode v = get(key);
+        if (v == null) return def;
+        if (!v.isNumber()) throw error("'" + key + "' must be a number, found " + v);
+        return v.asDouble();
+    }
+
+    public double doubleAny(double def, String... keys) {
+        for (String k : keys) if (has(k)) return doubleOpt(k, def);
+        return def;
+    }
+
+    public boolean boolOpt(String key, boolean def) {
+        JsonNode v = get(key);
+        if (v == null) return def;
+        if (!v.isBoolean()) throw error("'" + key + "' must be true or false, found " + v);
+        return v.asBoolean();
+    }
+
+    public String stringOpt(String key, String def) {
+        JsonNode v = get(key);
+        if (v == null) return def;
+        if (!v.isTextual()) throw error("'" + key + "' must be a string, found " + v);
+        return v.asText();
+    }
+
+    public String stringAny(String def, String... keys) {
+        for (String k : keys) if (has(k)) return stringOpt(k, def);
+        return def;
+    }
+
+    private int toInt(String key, JsonNode v) {
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) throw error("'" + key + "' must be an integer, found " + v);
+        return v.asInt();
+    }
+
+    /** Refuses a config option this implementation does not compute, naming it. */
+    public UserError unsupported(String option, String detail) {
+        return error("unsupported option " + option + (detail == null ? "" : " (" + detail + ")"));
+    }
+
+    public UserError error(String what) {
+        return new UserError(where + ": " + what);
+    }
+
+    /** Requires 1 ≤ value; names the key otherwise. */
+    public int positive(String key, int value) {
+        if (value < 1) throw error("'" + key + "' must be at least 1, found " + value);
+        return value;
+    }
+}

@@ -1,0 +1,100 @@
+package org.emergence.model;
+
+import java.util.Arrays;
+
+/**
+ * Everything the shared transformer core needs to know about one checkpoint, parsed from
+ * config.json by its {@link Family}. Shapes: hidden H, query heads nH, key/value heads nKV,
+ * head size D (not always H/nH), MLP width I, vocabulary V.
+ *
+ * @param embedScale   multiplier of the token embedding (1, or √H rounded to fp32 for Gemma)
+ * @param attnScale    per layer, multiplier of q·k (1/√D; query_pre_attn_scalar^-½ for Gemma 2; GPT-2 may also divide by layer+1)
+ * @param attnSoftcap  0, or c in c·tanh(score / c) applied to attention scores (Gemma 2)
+ * @param finalSoftcap 0, or c applied the same way to the logits (Gemma 2)
+ * @param slidingWindow per layer: 0 = full attention, w = a query sees only the last w keys (itself included)
+ */
+public record ModelConfig(
+        String modelType,
+        int layers,
+        int hidden,
+        int heads,
+        int kvHeads,
+        int headDim,
+        int intermediate,
+        int vocab,
+        int maxPositions,
+        int typeVocab,
+        Norm norm,
+        float normEps,
+        Wiring wiring,
+        Rope rope,
+        boolean learnedPositions,
+        Activation activation,
+        boolean gatedMlp,
+        boolean causal,
+        float embedScale,
+        float[] attnScale,
+        float attnSoftcap,
+        float finalSoftcap,
+        int[] slidingWindow,
+        boolean tiedHead,
+        boolean embeddingNorm,
+        boolean finalNorm) {
+
+    /** How normalisation layers compute. */
+    public enum Norm {
+        /** (x − mean)/√(var + ε)·w + b. */
+        LAYER_NORM,
+        /** x/√(mean(x²) + ε)·w (Llama). */
+        RMS_NORM,
+        /** x/√(mean(x²) + ε)·(1 + w) (Gemma). */
+        RMS_NORM_UNIT_OFFSET
+    }
+
+    /** How a block combines attention, MLP, norms and the residual stream h. */
+    public enum Wiring {
+        /** h += attn(n1(h)); h += mlp(n2(h)) — GPT-2, Llama, Gemma, NeoX sequential. */
+        PRE_NORM,
+        /** h += attn(n1(h)) + mlp(n2(h)) — GPT-NeoX/Pythia parallel residual. */
+        PARALLEL_TWO_NORMS,
+        /** x = n1(h); h += attn(x) + mlp(x) — GPT-J. */
+        PARALLEL_ONE_NORM,
+        /** h += n1post(attn(n1(h))); h += n2post(mlp(n2(h))) — Gemma 2. */
+        SANDWICH,
+        /** h = n1(h + attn(h)); h = n2(h + mlp(h)) — BERT. */
+        POST_NORM
+    }
+
+    public int qkvWidth() {
+        return (heads + 2 * kvHeads) * headDim;
+    }
+
+    public int attnWidth() {
+        return heads * headDim;
+    }
+
+    public boolean anySlidingWindow() {
+        for (int w : slidingWindow) if (w > 0) return true;
+        return false;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelConfig c && c.toString().equals(toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ModelConfig[" + modelType + " L=" + layers + " H=" + hidden + " heads=" + heads + "/" + kvHeads
+                + " D=" + headDim + " I=" + intermediate + " V=" + vocab + " P=" + maxPositions + " norm=" + norm
+                + " eps=" + normEps + " wiring=" + wiring + " rope=" + rope + " act=" + activation
+                + (gatedMlp ? " gated" : "") + (causal ? " causal" : " bidirectional") + " embedScale=" + embedScale
+                + " attnScale=" + Arrays.toString(attnScale) + " softcap=" + attnSoftcap + "/" + finalSoftcap + " window="
+                + Arrays.toString(slidingWindow) + (tiedHead ? " tied" : "") + "]";
+    }
+}

@@ -1,0 +1,582 @@
+package org.emergence.model;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.emergence.common.UserError;
+import org.emergence.model.Layout.LinearSpec;
+import org.emergence.model.Layout.NormSpec;
+import org.emergence.model.ModelConfig.Norm;
+import org.emergence.tensor.Gemm;
+import org.emergence.tensor.Kernels;
+import org.emergence.tensor.Parallel;
+
+/**
+ * The shared forward pass of every supported architecture, fp32, over a batch of B sequences of
+ * T tokens held as row-major activation matrices [B·T, width]. Each linear layer is one GEMM over
+ * all B·T rows; norms, activations, rotary embedding and attention are plain loops over rows
+ * (see {@link Kernels}). The per-family differences are data in {@link ModelConfig}: which norm,
+ * how a block wires norms and residuals, which positional encoding, which activation.
+ *
+ * <p>Weights stay memory-mapped. F32 weights are used in place; F16/BF16 weights are widened to
+ * fp32 either once for the whole model (when that fits {@link #WIDEN_ALL_BUDGET}) or per block,
+ * into one reusable arena, just before that block runs — so peak memory is the mapping plus one
+ * block of fp32 weights plus activations.
+ *
+ * <p>Not thread-safe: one forward at a time (the kernels themselves are parallel).
+ */
+public final class Transformer {
+    /** Widen all non-F32 weights once when their fp32 size is at most this many bytes. */
+    static final long WIDEN_ALL_BUDGET = Long.getLong("emergence.widenAllBytes", 1L << 30);
+
+    private final Checkpoint checkpoint;
+    private final Family family;
+    private final ModelConfig cfg;
+    private final Layout layout;
+
+    private final Weight tokens;
+    private final Weight positions;
+    private final Weight tokenTypes;
+    private final NormP embNorm;
+    private final BlockP[] blocks;
+    private final NormP finalNorm;
+    private final LinearP head;
+    private final LinearP pooler;
+    private final Rope.Tables ropeTables;
+
+    private final boolean widenAll;
+    private final Map<Weight, FloatBuffer> widened = new IdentityHashMap<>();
+    private FloatBuffer arena;
+    private int arenaLayer = -1;
+    private Workspace ws;
+
+    /** A norm's parameters as small heap vectors (bias null for RMS norms). */
+    record NormP(float[] w, float[] b) {}
+
+    /** A bound linear layer: stored weight, its orientation, bias vector or null. */
+    record LinearP(Weight w, boolean inOut, float[] bias, int in, int out) {}
+
+    /** A bound block; qkv projections write side by side into the fused activation, with one fused bias. */
+    record BlockP(NormP n1, NormP n2, NormP n1Post, NormP n2Post, List<LinearP> qkv, float[] qkvBias,
+                  Layout.QkvLayout qkvLayout, LinearP out, LinearP up, LinearP gate, LinearP down) {
+        List<LinearP> linears() {
+            List<LinearP> l = new ArrayList<>(qkv);
+            l.add(out);
+            if (up != null) l.add(up);
+            if (gate != null) l.add(gate);
+            l.add(down);
+            return l;
+        }
+    }
+
+    private Transformer(Checkpoint ck, Family family, ModelConfig cfg) {
+        this.checkpoint = ck;
+        this.family = family;
+        this.cfg = cfg;
+        this.layout = family.layout(cfg);
+        this.tokens = resolve(layout.tokens());
+        this.positions = layout.positions() == null ? null : resolve(layout.positions());
+        this.tokenTypes = layout.tokenTypes() == null ? null : resolve(layout.tokenTypes());
+        this.embNorm = norm(layout.embeddingNorm());
+        this.blocks = new BlockP[cfg.layers()];
+        long widenBytes = 0;
+        for (int l = 0; l < cfg.layers(); l++) {
+            Layout.Block b = layout.blocks()[l];
+            List<LinearP> qkv = new ArrayList<>();
+            for (LinearSpec s : b.qkv()) qkv.add(linear(s));
+            float[] qkvBias = null;
+            int col = 0;
+            for (LinearP p : qkv) {
+                if (p.bias() != null) {
+                    if (qkvBias == null) qkvBias = new float[cfg.qkvWidth()];
+                    System.arraycopy(p.bias(), 0, qkvBias, col, p.out());
+                }
+                col += p.out();
+            }
+            if (col != cfg.qkvWidth()) throw new IllegalStateException("qkv width " + col + " != " + cfg.qkvWidth());
+            blocks[l] = new BlockP(norm(b.norm1()), norm(b.norm2()), norm(b.norm1Post()), norm(b.norm2Post()), qkv,
+                    qkvBias, b.qkvLayout(), linear(b.out()), linear(b.up()), linear(b.gate()), linear(b.down()));
+            for (LinearP p : blocks[l].linears()) if (p.w().type() != StorageType.F32) widenBytes += p.w().numel() * 4;
+        }
+        this.finalNorm = norm(layout.finalNorm());
+        this.head = layout.head() != null ? linear(layout.head())
+                : new LinearP(tokens, false, null, cfg.hidden(), cfg.vocab());
+        this.pooler = linear(layout.pooler());
+        this.widenAll = widenBytes <= WIDEN_ALL_BUDGET;
+        this.ropeTables = cfg.rope() == null ? null : cfg.rope().tables(cfg.maxPositions());
+    }
+
+    /** Loads a Hugging Face model directory (config.json + safetensors). */
+    public static Transformer load(Path dir) {
+        Checkpoint ck = Checkpoint.open(dir);
+        Family f = Families.forConfig(ck.config(), dir);
+        ModelConfig cfg = f.parse(new ConfigReader(ck.config(), dir));
+        return new Transformer(ck, f, cfg);
+    }
+
+    /** Builds a model over already-open weights (e.g. an ONNX file mapped to BERT names). */
+    public static Transformer of(Checkpoint ck, Family f, ModelConfig cfg) {
+        return new Transformer(ck, f, cfg);
+    }
+
+    public ModelConfig config() {
+        return cfg;
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    public Path dir() {
+        return checkpoint.dir();
+    }
+
+    // ------------------------------------------------------------------ binding
+
+    private Weight resolve(Layout.Tensor t) {
+        Weight w = checkpoint.find(t.name());
+        if (w == null) {
+            for (String p : family.basePrefixes()) {
+                if (t.name().startsWith(p)) w = checkpoint.find(t.name().substring(p.length()));
+                else w = checkpoint.find(p + t.name());
+                if (w != null) break;
+            }
+        }
+        if (w == null) throw new UserError(checkpoint.dir() + ": missing tensor '" + t.name() + "'");
+        return w.expect(t.shape());
+    }
+
+    private NormP norm(NormSpec s) {
+        if (s == null) return null;
+        return new NormP(vector(resolve(s.weight())), s.bias() == null ? null : vector(resolve(s.bias())));
+    }
+
+    private LinearP linear(LinearSpec s) {
+        if (s == null) return null;
+        return new LinearP(resolve(s.weight()), s.inOut(), s.bias() == null ? null : vector(resolve(s.bias())),
+                s.in(), s.out());
+    }
+
+    private static float[] vector(Weight w) {
+        float[] v = new float[(int) w.numel()];
+        FloatBuffer b = FloatBuffer.wrap(v);
+        w.readF32(0, w.numel(), b, 0);
+        return v;
+    }
+
+    /** fp32 view of a block weight (mapped, widened once, or widened into this block's arena). */
+    private FloatBuffer f32(Weight w) {
+        if (w.type() == StorageType.F32) {
+            return widened.computeIfAbsent(w, Weight::f32);
+        }
+        FloatBuffer b = widened.get(w);
+        if (b == null) throw new IllegalStateException("weight " + w.name() + " not prepared");
+        return b;
+    }
+
+    /** Makes every weight of block l available in fp32 (see class comment). */
+    private void prepare(int l) {
+        if (widenAll || arenaLayer == l) {
+            if (widenAll) {
+                for (LinearP p : blocks[l].linears()) {
+                    if (p.w().type() != StorageType.F32) widened.computeIfAbsent(p.w(), Weight::f32);
+                }
+            }
+            return;
+        }
+        // per-block arena: drop the previous block's views, widen this block's weights into one buffer
+        if (arenaLayer >= 0) for (LinearP p : blocks[arenaLayer].linears()) if (p.w().type() != StorageType.F32) widened.remove(p.w());
+        long need = 0;
+        for (LinearP p : blocks[l].linears()) if (p.w().type() != StorageType.F32) need += p.w().numel();
+        if (arena == null || arena.capacity() < need) arena = Gemm.allocate(need);
+        int off = 0;
+        for (LinearP p : blocks[l].linears()) {
+            if (p.w().type() == StorageType.F32) continue;
+            int n = (int) p.w().numel();
+            p.w().readF32(0, n, arena, off);
+            widened.put(p.w(), arena.slice(off, n));
+            off += n;
+        }
+        arenaLayer = l;
+    }
+
+    // ------------------------------------------------------------------ validation
+
+    /** Checks ids, positions, token types and mask against this model; one-line errors. */
+    public void validate(TokenBatch b, String source) {
+        String src = source == null ? "" : source + ": ";
+        if (b.length() < 1) throw new UserError(src + "empty sequences");
+        if (b.length() > cfg.maxPositions()) {
+            throw new UserError(src + "sequences of " + b.length() + " tokens are longer than the model's "
+                    + cfg.maxPositions() + " positions");
+        }
+        int[] ids = b.ids();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= cfg.vocab()) {
+                throw new UserError(src + "token id " + ids[i] + " at row " + i / b.length() + ", position "
+                        + i % b.length() + " is outside the vocabulary [0, " + cfg.vocab() + ")");
+            }
+        }
+        int[] pos = b.positions();
+        for (int i = 0; i < pos.length; i++) {
+            if (pos[i] < 0 || pos[i] >= cfg.maxPositions()) {
+                throw new UserError(src + "position id " + pos[i] + " at row " + i / b.length()
+                        + " is outside the model's " + cfg.maxPositions() + " positions");
+            }
+        }
+        if (b.tokenTypes() != null) {
+            int nt = Math.max(cfg.typeVocab(), 1);
+            for (int i = 0; i < b.tokenTypes().length; i++) {
+                int t = b.tokenTypes()[i];
+                if (t < 0 || t >= nt) {
+                    throw new UserError(src + "token type id " + t + " at row " + i / b.length() + ", position "
+                            + i % b.length() + " is outside [0, " + nt + ")");
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ forward
+
+    /**
+     * Runs the forward pass and hands each requested activation to the sink. Only the blocks the
+     * request needs are computed.
+     */
+    public synchronized void run(TokenBatch b, CaptureRequest req, CaptureSink sink) {
+        validate(b, null);
+        for (String hook : req.hooks()) {
+            Hooks.BlockHook bh = Hooks.parse(hook);
+            if (bh != null && bh.layer() >= cfg.layers()) {
+                throw new UserError("hook " + hook + ": the model has " + cfg.layers() + " blocks (0.." + (cfg.layers() - 1) + ")");
+            }
+            if (hook.equals(Hooks.POOLER) && pooler == null) throw new UserError("hook pooler: this model has no pooler");
+        }
+        int[] pos = req.positions();
+        if (pos != null && pos.length > 0 && pos[pos.length - 1] >= b.length()) {
+            throw new UserError("capture position " + pos[pos.length - 1] + " is beyond the sequence length " + b.length());
+        }
+        int needed = req.blocksNeeded(cfg.layers());
+        FloatBuffer h = embed(b);
+        for (int l = 0; l < needed; l++) {
+            emit(req, Hooks.residPre(l), b, h, cfg.hidden(), sink);
+            block(l, b, h);
+            emit(req, Hooks.residPost(l), b, h, cfg.hidden(), sink);
+        }
+        boolean wantFinal = req.wants(Hooks.FINAL_NORM), wantLogits = req.wants(Hooks.LOGITS);
+        if (wantFinal || wantLogits) {
+            FloatBuffer f = finalHidden(b, h);
+            emit(req, Hooks.FINAL_NORM, b, f, cfg.hidden(), sink);
+            if (wantLogits) emit(req, Hooks.LOGITS, b, logits(f, b.rows()), cfg.vocab(), sink);
+        }
+        if (req.wants(Hooks.POOLER)) {
+            sink.accept(Hooks.POOLER, b, pool(b, h), 1, cfg.hidden());
+        }
+    }
+
+    private static void emit(CaptureRequest req, String hook, TokenBatch b, FloatBuffer x, int width, CaptureSink sink) {
+        if (!req.wants(hook)) return;
+        int[] pos = req.positions();
+        if (pos == null) {
+            sink.accept(hook, b, x, b.length(), width);
+            return;
+        }
+        FloatBuffer sel = Gemm.allocate((long) b.batch() * pos.length * width);
+        for (int s = 0; s < b.batch(); s++) {
+            for (int i = 0; i < pos.length; i++) {
+                sel.put((s * pos.length + i) * width, x, (s * b.length() + pos[i]) * width, width);
+            }
+        }
+        sink.accept(hook, b, sel, pos.length, width);
+    }
+
+    /** Block-0 input [B·T, H]: token embedding (× scale) + learned positions + token types, then the embedding norm. */
+    public FloatBuffer embed(TokenBatch b) {
+        int m = b.rows(), hd = cfg.hidden();
+        FloatBuffer h = Gemm.allocate((long) m * hd);
+        int[] ids = b.ids(), pos = b.positions(), types = b.tokenTypes();
+        Parallel.range(m, 64, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) tokens.readF32((long) ids[r] * hd, hd, h, r * hd);
+        });
+        boolean learned = positions != null, typed = tokenTypes != null;
+        if (cfg.embedScale() != 1f || learned || typed) {
+            FloatBuffer pe = learned ? f32Embedding(positions) : null;
+            FloatBuffer te = typed ? f32Embedding(tokenTypes) : null;
+            float scale = cfg.embedScale();
+            Kernels.mapRows(h, 0, m, hd, hd, 0, (r, x, n) -> {
+                if (scale != 1f) for (int j = 0; j < n; j++) x[j] *= scale;
+                if (pe != null) {
+                    int base = pos[r] * n;
+                    for (int j = 0; j < n; j++) x[j] += pe.get(base + j);
+                }
+                if (te != null) {
+                    int base = (types == null ? 0 : types[r]) * n;
+                    for (int j = 0; j < n; j++) x[j] += te.get(base + j);
+                }
+            });
+        }
+        if (embNorm != null) norm(embNorm, h, h, m);
+        return h;
+    }
+
+    private FloatBuffer f32Embedding(Weight w) {
+        return widened.computeIfAbsent(w, Weight::f32);
+    }
+
+    /** Runs block l in place on the residual stream h [B·T, H]. */
+    public void block(int l, TokenBatch b, FloatBuffer h) {
+        BlockP p = blocks[l];
+        int m = b.rows();
+        Workspace w = workspace(m);
+        prepare(l);
+        switch (cfg.wiring()) {
+            case PRE_NORM -> {
+                norm(p.n1, h, w.x, m);
+                attention(l, p, w.x, b, w);
+                linear(p.out, w.att, m, h, 1f);
+                norm(p.n2, h, w.x, m);
+                mlp(p, w.x, m, h, 1f, w);
+            }
+            case PARALLEL_TWO_NORMS -> {
+                norm(p.n1, h, w.x, m);
+                attention(l, p, w.x, b, w);
+                norm(p.n2, h, w.x, m); // both norms read the block input
+                linear(p.out, w.att, m, h, 1f);
+                mlp(p, w.x, m, h, 1f, w);
+            }
+            case PARALLEL_ONE_NORM -> {
+                norm(p.n1, h, w.x, m);
+                attention(l, p, w.x, b, w);
+                linear(p.out, w.att, m, h, 1f);
+                mlp(p, w.x, m, h, 1f, w);
+            }
+            case SANDWICH -> {
+                norm(p.n1, h, w.x, m);
+                attention(l, p, w.x, b, w);
+                linear(p.out, w.att, m, w.tmp, 0f);
+                normAdd(p.n1Post, w.tmp, h, m);
+                norm(p.n2, h, w.x, m);
+                mlp(p, w.x, m, w.tmp, 0f, w);
+                normAdd(p.n2Post, w.tmp, h, m);
+            }
+            case POST_NORM -> {
+                attention(l, p, h, b, w);
+                Kernels.copyRows(h, 0, cfg.hidden(), w.tmp, 0, cfg.hidden(), m, cfg.hidden());
+                linear(p.out, w.att, m, w.tmp, 1f);
+                norm(p.n1, w.tmp, h, m);
+                Kernels.copyRows(h, 0, cfg.hidden(), w.tmp, 0, cfg.hidden(), m, cfg.hidden());
+                mlp(p, h, m, w.tmp, 1f, w);
+                norm(p.n2, w.tmp, h, m);
+            }
+        }
+    }
+
+    /** Final norm (if the architecture has one) into a new buffer [B·T, H]. */
+    public FloatBuffer finalHidden(TokenBatch b, FloatBuffer h) {
+        int m = b.rows();
+        FloatBuffer f = Gemm.allocate((long) m * cfg.hidden());
+        if (finalNorm != null) norm(finalNorm, h, f, m);
+        else Kernels.copyRows(h, 0, cfg.hidden(), f, 0, cfg.hidden(), m, cfg.hidden());
+        return f;
+    }
+
+    /** Logits [rows, V] from final hidden states; vocabulary chunks keep any widened head slice ≤ 256 MB. */
+    public FloatBuffer logits(FloatBuffer f, int rows) {
+        int v = cfg.vocab(), hd = cfg.hidden();
+        FloatBuffer out = Gemm.allocate((long) rows * v);
+        Weight w = head.w();
+        if (w.type() == StorageType.F32 && w.byteSize() <= Integer.MAX_VALUE) {
+            FloatBuffer wf = widened.computeIfAbsent(w, Weight::f32);
+            Gemm.sgemm(false, !head.inOut(), rows, v, hd, 1f, f, 0, hd, wf, 0, head.inOut() ? v : hd, 0f, out, 0, v);
+        } else if (head.inOut()) {
+            FloatBuffer wf = widened.computeIfAbsent(w, Weight::f32);
+            Gemm.sgemm(false, false, rows, v, hd, 1f, f, 0, hd, wf, 0, v, 0f, out, 0, v);
+        } else {
+            int chunk = Math.max(1, (int) Math.min(v, (64L << 20) / hd));
+            FloatBuffer scratch = Gemm.allocate((long) chunk * hd);
+            for (int v0 = 0; v0 < v; v0 += chunk) {
+                int n = Math.min(chunk, v - v0);
+                w.readF32((long) v0 * hd, (long) n * hd, scratch, 0);
+                Gemm.sgemm(false, true, rows, n, hd, 1f, f, 0, hd, scratch, 0, hd, 0f, out, v0, v);
+            }
+        }
+        Kernels.addBias(out, 0, rows, v, v, 0, head.bias());
+        float cap = cfg.finalSoftcap();
+        if (cap > 0) {
+            Kernels.mapRows(out, 0, rows, v, v, 0, (r, x, n) -> {
+                for (int j = 0; j < n; j++) x[j] = cap * FastMath.tanh(x[j] / cap);
+            });
+        }
+        return out;
+    }
+
+    /** BERT pooler: tanh(W·h[first token] + b) per sequence, [B, H]. */
+    private FloatBuffer pool(TokenBatch b, FloatBuffer h) {
+        int hd = cfg.hidden();
+        FloatBuffer first = Gemm.allocate((long) b.batch() * hd);
+        for (int s = 0; s < b.batch(); s++) first.put(s * hd, h, s * b.length() * hd, hd);
+        FloatBuffer out = Gemm.allocate((long) b.batch() * hd);
+        linear(pooler, first, b.batch(), out, 0f);
+        Kernels.mapRows(out, 0, b.batch(), hd, hd, 0, (r, x, n) -> {
+            for (int j = 0; j < n; j++) x[j] = FastMath.tanh(x[j]);
+        });
+        return out;
+    }
+
+    // ------------------------------------------------------------------ parts
+
+    /** y = x·W (+ beta·y) + bias, over m rows. */
+    private void linear(LinearP p, FloatBuffer x, int m, FloatBuffer y, float beta) {
+        gemm(p, x, m, y, 0, p.out(), beta);
+        Kernels.addBias(y, 0, m, p.out(), p.out(), 0, p.bias());
+    }
+
+    /** y[:, col0:col0+out] = x·W + beta·y (no bias), rows of y with stride ldy. */
+    private void gemm(LinearP p, FloatBuffer x, int m, FloatBuffer y, int col0, int ldy, float beta) {
+        FloatBuffer wf = f32(p.w());
+        // [out, in] is used transposed; [in, out] as is
+        Gemm.sgemm(false, !p.inOut(), m, p.out(), p.in(), 1f, x, 0, p.in(), wf, 0, p.inOut() ? p.out() : p.in(),
+                beta, y, col0, ldy);
+    }
+
+    private void norm(NormP p, FloatBuffer x, FloatBuffer y, int m) {
+        int n = cfg.hidden();
+        float eps = cfg.normEps();
+        Norm kind = cfg.norm();
+        float[] w = p.w(), bias = p.b();
+        Parallel.range(m, 64, (r0, r1) -> {
+            float[] row = new float[n];
+            for (int r = r0; r < r1; r++) {
+                x.get(r * n, row, 0, n);
+                normRow(kind, row, n, w, bias, eps);
+                y.put(r * n, row, 0, n);
+            }
+        });
+    }
+
+    /** h += norm(t) (Gemma 2's post-attention and post-MLP norms). */
+    private void normAdd(NormP p, FloatBuffer t, FloatBuffer h, int m) {
+        int n = cfg.hidden();
+        float eps = cfg.normEps();
+        Norm kind = cfg.norm();
+        Kernels.mapRows2(h, 0, n, t, 0, n, m, n, (r, hr, tr, len) -> {
+            normRow(kind, tr, len, p.w(), p.b(), eps);
+            for (int j = 0; j < len; j++) hr[j] += tr[j];
+        });
+    }
+
+    static void normRow(Norm kind, float[] x, int n, float[] w, float[] b, float eps) {
+        if (kind == Norm.LAYER_NORM) {
+            double mean = 0;
+            for (int j = 0; j < n; j++) mean += x[j];
+            mean /= n;
+            double var = 0;
+            for (int j = 0; j < n; j++) {
+                double d = x[j] - mean;
+                var += d * d;
+            }
+            var /= n;
+            float inv = (float) (1.0 / Math.sqrt(var + eps));
+            float mu = (float) mean;
+            for (int j = 0; j < n; j++) x[j] = (x[j] - mu) * inv * w[j] + (b == null ? 0f : b[j]);
+        } else {
+            double ss = 0;
+            for (int j = 0; j < n; j++) ss += (double) x[j] * x[j];
+            float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
+            if (kind == Norm.RMS_NORM) {
+                for (int j = 0; j < n; j++) x[j] = w[j] * (x[j] * inv);
+            } else {
+                for (int j = 0; j < n; j++) x[j] = (x[j] * inv) * (1f + w[j]);
+            }
+        }
+    }
+
+    /** MLP of x [m, H] into y (beta = 1 adds to y: the residual), including the down bias. */
+    private void mlp(BlockP p, FloatBuffer x, int m, FloatBuffer y, float beta, Workspace w) {
+        int inter = cfg.intermediate();
+        Activation act = cfg.activation();
+        if (p.gate != null) {
+            gemm(p.gate, x, m, w.gate, 0, inter, 0f);
+            gemm(p.up, x, m, w.mlp, 0, inter, 0f);
+            float[] bg = p.gate.bias(), bu = p.up.bias();
+            Kernels.mapRows2(w.mlp, 0, inter, w.gate, 0, inter, m, inter, (r, u, g, n) -> {
+                if (bg != null) for (int j = 0; j < n; j++) g[j] += bg[j];
+                act.apply(g, 0, n);
+                if (bu != null) for (int j = 0; j < n; j++) u[j] += bu[j];
+                for (int j = 0; j < n; j++) u[j] *= g[j];
+            });
+        } else {
+            gemm(p.up, x, m, w.mlp, 0, inter, 0f);
+            float[] bu = p.up.bias();
+            Kernels.mapRows(w.mlp, 0, m, inter, inter, 0, (r, u, n) -> {
+                if (bu != null) for (int j = 0; j < n; j++) u[j] += bu[j];
+                act.apply(u, 0, n);
+            });
+        }
+        linear(p.down, w.mlp, m, y, beta);
+    }
+
+    /** Self-attention of x [m, H] into w.att [m, nH·D] (before the output projection). */
+    private void attention(int l, BlockP p, FloatBuffer x, TokenBatch b, Workspace w) {
+        int m = b.rows(), q = cfg.qkvWidth();
+        int col = 0;
+        for (LinearP lp : p.qkv) {
+            gemm(lp, x, m, w.qkv, col, q, 0f);
+            col += lp.out();
+        }
+        int nH = cfg.heads(), nKV = cfg.kvHeads();
+        Layout.QkvLayout lay = p.qkvLayout;
+        float[] bias = p.qkvBias;
+        Rope rope = cfg.rope();
+        int[] pos = b.positions();
+        if (bias != null || rope != null) {
+            Kernels.mapRows(w.qkv, 0, m, q, q, 0, (r, row, n) -> {
+                if (bias != null) for (int j = 0; j < n; j++) row[j] += bias[j];
+                if (rope != null) {
+                    for (int hh = 0; hh < nH; hh++) rope.apply(row, qOffset(lay, hh), pos[r], ropeTables);
+                    for (int g = 0; g < nKV; g++) rope.apply(row, kOffset(lay, g), pos[r], ropeTables);
+                }
+            });
+        }
+        Attention.run(cfg, l, b, w.qkv, q, lay, w.att);
+    }
+
+    int qOffset(Layout.QkvLayout lay, int head) {
+        int d = cfg.headDim();
+        return lay == Layout.QkvLayout.PER_HEAD ? head * 3 * d : head * d;
+    }
+
+    int kOffset(Layout.QkvLayout lay, int kvHead) {
+        int d = cfg.headDim();
+        return lay == Layout.QkvLayout.PER_HEAD ? kvHead * 3 * d + d : (cfg.heads() + kvHead) * d;
+    }
+
+    // ------------------------------------------------------------------ workspace
+
+    /** Activation buffers for m rows, reused across blocks and batches. */
+    static final class Workspace {
+        final int rows;
+        final FloatBuffer x, qkv, att, tmp, mlp, gate;
+
+        Workspace(ModelConfig c, int rows) {
+            this.rows = rows;
+            x = Gemm.allocate((long) rows * c.hidden());
+            qkv = Gemm.allocate((long) rows * c.qkvWidth());
+            att = Gemm.allocate((long) rows * c.attnWidth());
+            tmp = Gemm.allocate((long) rows * c.hidden());
+            mlp = Gemm.allocate((long) rows * c.intermediate());
+            gate = c.gatedMlp() ? Gemm.allocate((long) rows * c.intermediate()) : null;
+        }
+    }
+
+    private Workspace workspace(int m) {
+        if (ws == null || ws.rows != m) ws = new Workspace(cfg, m);
+        return ws;
+    }
+}

@@ -1,0 +1,239 @@
+package org.emergence.model;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.ShortBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.emergence.common.UserError;
+import org.emergence.tensor.Gemm;
+import org.emergence.tensor.Parallel;
+
+/**
+ * One stored tensor of a checkpoint, memory-mapped in its stored dtype. F32 tensors are used in
+ * place (a zero-copy view of the mapping); F16 and BF16 tensors are widened to fp32 on demand,
+ * a row range at a time, so a checkpoint larger than the heap can be used.
+ */
+public final class Weight {
+    private final String name;
+    private final Path file;
+    private final StorageType type;
+    private final long[] shape;
+    private final long fileOffset;
+    private MappedByteBuffer mapped; // whole tensor when it fits one mapping (< 2 GB)
+
+    /**
+     * A tensor stored at byte {@code fileOffset} of {@code file}, little-endian, C order — for weight
+     * formats other than safetensors (e.g. ONNX initializers with raw_data).
+     */
+    public static Weight mapped(String name, Path file, StorageType type, long[] shape, long fileOffset) {
+        return new Weight(name, file, type, shape.clone(), fileOffset);
+    }
+
+    Weight(String name, Path file, StorageType type, long[] shape, long fileOffset) {
+        this.name = name;
+        this.file = file;
+        this.type = type;
+        this.shape = shape;
+        this.fileOffset = fileOffset;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public StorageType type() {
+        return type;
+    }
+
+    public long[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public long numel() {
+        long n = 1;
+        for (long d : shape) n *= d;
+        return n;
+    }
+
+    public long byteSize() {
+        return numel() * type.size;
+    }
+
+    long fileOffset() {
+        return fileOffset;
+    }
+
+    /** First dimension (1 for a scalar). */
+    public long rows() {
+        return shape.length == 0 ? 1 : shape[0];
+    }
+
+    /** Product of all but the first dimension. */
+    public long cols() {
+        return shape.length == 0 ? 1 : numel() / Math.max(1, shape[0]);
+    }
+
+    public String shapeString() {
+        return Arrays.toString(shape);
+    }
+
+    /** Throws a one-line error unless this tensor has exactly the given shape and a weight dtype. */
+    public Weight expect(long... expected) {
+        if (!type.isWeightType()) {
+            throw new UserError(file + ": tensor '" + name + "' has dtype " + type + "; weights must be F32, F16 or BF16");
+        }
+        if (!Arrays.equals(shape, expected)) {
+            throw new UserError(file + ": tensor '" + name + "' has shape " + shapeString() + ", expected "
+                    + Arrays.toString(expected));
+        }
+        return this;
+    }
+
+    private synchronized ByteBuffer mapping() {
+        if (mapped == null) {
+            long bytes = byteSize();
+            if (bytes > Integer.MAX_VALUE) return null;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                mapped = ch.map(FileChannel.MapMode.READ_ONLY, fileOffset, bytes);
+            } catch (IOException e) {
+                throw new UserError(file + ": cannot map tensor '" + name + "' (" + e.getMessage() + ")", e);
+            }
+        }
+        return mapped;
+    }
+
+    /** Maps bytes [from, from+len) of this tensor (for tensors over 2 GB, mapped piecewise). */
+    private ByteBuffer region(long fromByte, long lenBytes) {
+        ByteBuffer whole = mapping();
+        if (whole != null) {
+            return whole.duplicate().position((int) fromByte).limit((int) (fromByte + lenBytes)).slice()
+                    .order(ByteOrder.LITTLE_ENDIAN);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, fileOffset + fromByte, lenBytes).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot map tensor '" + name + "' (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * The whole tensor as fp32: a zero-copy view for F32, a newly allocated widened copy otherwise.
+     * Tensors of 2 GB or more in fp32 must be read in row ranges with {@link #readF32}.
+     */
+    public FloatBuffer f32() {
+        requireWeightType();
+        if (type == StorageType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && byteSize() <= Integer.MAX_VALUE) {
+            return region(0, byteSize()).asFloatBuffer();
+        }
+        FloatBuffer out = Gemm.allocate(numel());
+        readF32(0, numel(), out, 0);
+        return out;
+    }
+
+    /** Widens elements [from, from+count) into {@code dst} at {@code dstOff}. */
+    public void readF32(long from, long count, FloatBuffer dst, int dstOff) {
+        requireWeightType();
+        if (from < 0 || count < 0 || from + count > numel()) {
+            throw new IllegalArgumentException(name + ": range [" + from + ", " + (from + count) + ") outside " + numel());
+        }
+        long done = 0;
+        while (done < count) {
+            int n = (int) Math.min(count - done, (1L << 28) / type.size); // at most 256 MB mapped per step
+            ByteBuffer src = region((from + done) * type.size, (long) n * type.size);
+            widen(src, dst, dstOff + (int) done, n);
+            done += n;
+        }
+    }
+
+    private void widen(ByteBuffer src, FloatBuffer dst, int dstOff, int n) {
+        switch (type) {
+            case F32 -> {
+                FloatBuffer s = src.asFloatBuffer();
+                dst.put(dstOff, s, 0, n);
+            }
+            case BF16 -> {
+                ShortBuffer s = src.asShortBuffer();
+                Parallel.range(n, 1 << 16, (a, b) -> {
+                    for (int i = a; i < b; i++) dst.put(dstOff + i, Float.intBitsToFloat((s.get(i) & 0xffff) << 16));
+                });
+            }
+            case F16 -> {
+                ShortBuffer s = src.asShortBuffer();
+                float[] table = Half.TABLE;
+                Parallel.range(n, 1 << 16, (a, b) -> {
+                    for (int i = a; i < b; i++) dst.put(dstOff + i, table[s.get(i) & 0xffff]);
+                });
+            }
+            default -> throw new IllegalStateException(type.toString());
+        }
+    }
+
+    private void requireWeightType() {
+        if (!type.isWeightType()) {
+            throw new UserError(file + ": tensor '" + name + "' has dtype " + type + "; weights must be F32, F16 or BF16");
+        }
+    }
+
+    /** IEEE half → float for all 65536 bit patterns (Float.float16ToFloat needs Java 20). */
+    static final class Half {
+        static final float[] TABLE = new float[1 << 16];
+
+        static {
+            for (int h = 0; h < TABLE.length; h++) TABLE[h] = toFloat(h);
+        }
+
+        static float toFloat(int h) {
+            int sign = (h >>> 15) & 1, exp = (h >>> 10) & 0x1f, mant = h & 0x3ff;
+            float v;
+            if (exp == 0) v = mant * 0x1p-24f; // subnormal
+            else if (exp == 31) v = mant == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+            else v = Float.intBitsToFloat(((exp - 15 + 127) << 23) | (mant << 13));
+            return sign == 1 ? -v : v;
+        }
+
+        /** float → half, round to nearest even (for writing F16 checkpoints). */
+        static short fromFloat(float f) {
+            int bits = Float.floatToRawIntBits(f);
+            int sign = (bits >>> 16) & 0x8000;
+            int exp = ((bits >>> 23) & 0xff) - 127 + 15;
+            int mant = bits & 0x7fffff;
+            if (((bits >>> 23) & 0xff) == 0xff) return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0));
+            if (exp >= 31) return (short) (sign | 0x7c00);
+            if (exp <= 0) {
+                if (exp < -10) return (short) sign;
+                mant |= 0x800000;
+                int shift = 14 - exp;
+                int half = mant >>> shift;
+                int rem = mant & ((1 << shift) - 1), mid = 1 << (shift - 1);
+                if (rem > mid || (rem == mid && (half & 1) == 1)) half++;
+                return (short) (sign | half);
+            }
+            int half = (exp << 10) | (mant >>> 13);
+            int rem = mant & 0x1fff;
+            if (rem > 0x1000 || (rem == 0x1000 && (half & 1) == 1)) half++;
+            return (short) (sign | half);
+        }
+    }
+
+    /** float → bfloat16 bits, round to nearest even. */
+    static short toBf16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if ((bits & 0x7fffffff) > 0x7f800000) return (short) ((bits >>> 16) | 0x40); // quiet NaN
+        int rounding = 0x7fff + ((bits >>> 16) & 1);
+        return (short) ((bits + rounding) >>> 16);
+    }
+}

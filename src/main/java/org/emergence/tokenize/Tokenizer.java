@@ -1,0 +1,104 @@
+package org.emergence.tokenize;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.emergence.common.LocalDirs;
+import org.emergence.common.UserError;
+
+/**
+ * A Hugging Face {@code tokenizer.json}, run by DJL's binding of the Rust tokenizers library.
+ *
+ * <p>No network: out of the box DJL reports usage (it calls a cloud metadata address and a
+ * telemetry endpoint) unless tracking is opted out or offline mode is set. {@link #configureOffline()}
+ * sets both before DJL's first use, and points DJL's and Hugging Face's caches (where DJL extracts its
+ * native library) at a directory under the system temp dir rather than the user's home — unless the
+ * user set DJL_CACHE_DIR / HF_HOME themselves.
+ */
+public final class Tokenizer implements AutoCloseable {
+    private final HuggingFaceTokenizer tok;
+    private final String source;
+
+    static {
+        configureOffline();
+    }
+
+    /** Idempotent: opt out of DJL telemetry, force offline mode, keep caches out of ~. */
+    public static synchronized void configureOffline() {
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("offline", "true");
+        LocalDirs.defaultProperty("DJL_CACHE_DIR", "DJL_CACHE_DIR", "djl");
+        LocalDirs.defaultProperty("ENGINE_CACHE_DIR", "ENGINE_CACHE_DIR", "djl");
+        LocalDirs.defaultProperty("HF_HOME", "HF_HOME", "hf");
+        LocalDirs.defaultProperty("jna.tmpdir", null, "jna");
+    }
+
+    private Tokenizer(HuggingFaceTokenizer tok, String source) {
+        this.tok = tok;
+        this.source = source;
+    }
+
+    private static Map<String, String> options() {
+        return Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
+    }
+
+    /** tokenizer.json inside a model directory. */
+    public static Tokenizer fromModelDir(Path dir) {
+        Path f = dir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(f)) {
+            throw new UserError(dir + ": no tokenizer.json (needed to tokenize text; or pass token ids with --ids)");
+        }
+        return fromFile(f);
+    }
+
+    public static Tokenizer fromFile(Path file) {
+        try {
+            return new Tokenizer(HuggingFaceTokenizer.newInstance(file, options()), file.toString());
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(file + ": cannot load tokenizer (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A tokenizer.json read from a stream (e.g. a resource inside a jar). */
+    public static Tokenizer fromStream(InputStream in, String name) {
+        try (in) {
+            return new Tokenizer(HuggingFaceTokenizer.newInstance(in, options()), name);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(name + ": cannot load tokenizer (" + e.getMessage() + ")", e);
+        }
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** Token ids of {@code text}, with or without the tokenizer's special tokens ([CLS]/[SEP], BOS …). */
+    public int[] encode(String text, boolean specialTokens) {
+        Encoding e = tok.encode(text, specialTokens, false);
+        long[] ids = e.getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) out[i] = Math.toIntExact(ids[i]);
+        return out;
+    }
+
+    /** The token strings of {@code text} (for reports). */
+    public String[] tokens(String text, boolean specialTokens) {
+        return tok.encode(text, specialTokens, false).getTokens();
+    }
+
+    public String decode(int[] ids) {
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) l[i] = ids[i];
+        return tok.decode(l, false);
+    }
+
+    @Override
+    public void close() {
+        tok.close();
+    }
+}
