@@ -43,7 +43,8 @@ public final class Npy {
     /** Parses and validates the header; checks the file holds exactly the data the header promises. */
     public static NpyHeader header(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+            if (ch.size() < 10) throw bad(file, "not a .npy file (only " + ch.size() + " bytes)");
+            ByteBuffer pre = ByteBuffer.allocate((int) Math.min(12, ch.size())).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, pre, 0, file);
             pre.flip();
             byte[] magic = new byte[6];
@@ -56,7 +57,7 @@ public final class Npy {
             if (major == 1) {
                 headerLen = pre.getShort(8) & 0xffff;
                 prefix = 10;
-            } else if (major == 2 || major == 3) {
+            } else if ((major == 2 || major == 3) && pre.limit() >= 12) {
                 headerLen = pre.getInt(8) & 0xffffffffL;
                 prefix = 12;
             } else {

@@ -16,6 +16,13 @@ public final class Families {
 
     static {
         register(new Gpt2Family());
+        register(new LlamaFamily(LlamaFamily.Variant.LLAMA));
+        register(new LlamaFamily(LlamaFamily.Variant.MISTRAL));
+        register(new LlamaFamily(LlamaFamily.Variant.QWEN2));
+        register(new LlamaFamily(LlamaFamily.Variant.GEMMA));
+        register(new LlamaFamily(LlamaFamily.Variant.GEMMA2));
+        register(new NeoxFamily());
+        register(new GptjFamily());
     }
 
     private static void register(Family f) {

@@ -50,10 +50,10 @@ final class Gpt2Family implements Family {
             if (byLayer) s /= (l + 1);
             attnScale[l] = (float) s;
         }
-        return new ModelConfig("gpt2", layers, hidden, heads, heads, d, inner, vocab, positions, 0,
-                Norm.LAYER_NORM, (float) c.doubleOpt("layer_norm_epsilon", 1e-5), Wiring.PRE_NORM, null, true,
-                act, false, true, 1f, attnScale, 0f, 0f, new int[layers], c.boolOpt("tie_word_embeddings", true),
-                false, true);
+        return ModelConfig.builder("gpt2").sizes(layers, hidden, heads, heads, d, inner, vocab, positions)
+                .norm(Norm.LAYER_NORM, (float) c.doubleOpt("layer_norm_epsilon", 1e-5)).wiring(Wiring.PRE_NORM)
+                .learnedPositions(true).activation(act, false).attnScale(attnScale)
+                .tiedHead(c.boolOpt("tie_word_embeddings", true)).biases(true, true, true).build();
     }
 
     @Override

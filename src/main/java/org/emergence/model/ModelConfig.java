@@ -39,7 +39,84 @@ public record ModelConfig(
         int[] slidingWindow,
         boolean tiedHead,
         boolean embeddingNorm,
-        boolean finalNorm) {
+        boolean finalNorm,
+        boolean qkvBias,
+        boolean outBias,
+        boolean mlpBias) {
+
+    /** A builder, so families set only what differs from the common decoder defaults. */
+    public static Builder builder(String modelType) {
+        return new Builder(modelType);
+    }
+
+    /** Mutable builder for {@link ModelConfig}; defaults: causal pre-norm decoder, no biases, no windows. */
+    public static final class Builder {
+        private final String modelType;
+        private int layers, hidden, heads, kvHeads, headDim, intermediate, vocab, maxPositions, typeVocab;
+        private Norm norm = Norm.LAYER_NORM;
+        private float normEps = 1e-5f;
+        private Wiring wiring = Wiring.PRE_NORM;
+        private Rope rope;
+        private boolean learnedPositions;
+        private Activation activation = Activation.GELU_TANH;
+        private boolean gatedMlp;
+        private boolean causal = true;
+        private float embedScale = 1f;
+        private float[] attnScale;
+        private float attnSoftcap, finalSoftcap;
+        private int[] slidingWindow;
+        private boolean tiedHead, embeddingNorm, finalNorm = true, qkvBias, outBias, mlpBias;
+
+        private Builder(String modelType) {
+            this.modelType = modelType;
+        }
+
+        public Builder sizes(int layers, int hidden, int heads, int kvHeads, int headDim, int intermediate, int vocab,
+                             int maxPositions) {
+            this.layers = layers;
+            this.hidden = hidden;
+            this.heads = heads;
+            this.kvHeads = kvHeads;
+            this.headDim = headDim;
+            this.intermediate = intermediate;
+            this.vocab = vocab;
+            this.maxPositions = maxPositions;
+            return this;
+        }
+
+        public Builder typeVocab(int n) { this.typeVocab = n; return this; }
+        public Builder norm(Norm n, float eps) { this.norm = n; this.normEps = eps; return this; }
+        public Builder wiring(Wiring w) { this.wiring = w; return this; }
+        public Builder rope(Rope r) { this.rope = r; return this; }
+        public Builder learnedPositions(boolean b) { this.learnedPositions = b; return this; }
+        public Builder activation(Activation a, boolean gated) { this.activation = a; this.gatedMlp = gated; return this; }
+        public Builder causal(boolean b) { this.causal = b; return this; }
+        public Builder embedScale(float s) { this.embedScale = s; return this; }
+        public Builder attnScale(float[] s) { this.attnScale = s; return this; }
+        public Builder softcaps(float attn, float fin) { this.attnSoftcap = attn; this.finalSoftcap = fin; return this; }
+        public Builder slidingWindow(int[] w) { this.slidingWindow = w; return this; }
+        public Builder tiedHead(boolean b) { this.tiedHead = b; return this; }
+        public Builder embeddingNorm(boolean b) { this.embeddingNorm = b; return this; }
+        public Builder finalNorm(boolean b) { this.finalNorm = b; return this; }
+        public Builder biases(boolean qkv, boolean out, boolean mlp) {
+            this.qkvBias = qkv;
+            this.outBias = out;
+            this.mlpBias = mlp;
+            return this;
+        }
+
+        public ModelConfig build() {
+            float[] scale = attnScale;
+            if (scale == null) {
+                scale = new float[layers];
+                java.util.Arrays.fill(scale, (float) (1.0 / Math.sqrt(headDim)));
+            }
+            int[] window = slidingWindow == null ? new int[layers] : slidingWindow;
+            return new ModelConfig(modelType, layers, hidden, heads, kvHeads, headDim, intermediate, vocab, maxPositions,
+                    typeVocab, norm, normEps, wiring, rope, learnedPositions, activation, gatedMlp, causal, embedScale,
+                    scale, attnSoftcap, finalSoftcap, window, tiedHead, embeddingNorm, finalNorm, qkvBias, outBias, mlpBias);
+        }
+    }
 
     /** How normalisation layers compute. */
     public enum Norm {
@@ -95,6 +172,6 @@ public record ModelConfig(
                 + " eps=" + normEps + " wiring=" + wiring + " rope=" + rope + " act=" + activation
                 + (gatedMlp ? " gated" : "") + (causal ? " causal" : " bidirectional") + " embedScale=" + embedScale
                 + " attnScale=" + Arrays.toString(attnScale) + " softcap=" + attnSoftcap + "/" + finalSoftcap + " window="
-                + Arrays.toString(slidingWindow) + (tiedHead ? " tied" : "") + "]";
+                + Arrays.toString(slidingWindow) + (tiedHead ? " tied" : "") + " bias=" + qkvBias + "/" + outBias + "/" + mlpBias + "]";
     }
 }

@@ -22,15 +22,15 @@ import org.emergence.tensor.Parallel;
  * how a block wires norms and residuals, which positional encoding, which activation.
  *
  * <p>Weights stay memory-mapped. F32 weights are used in place; F16/BF16 weights are widened to
- * fp32 either once for the whole model (when that fits {@link #WIDEN_ALL_BUDGET}) or per block,
+ * fp32 either once for the whole model (when that fits {@code emergence.widenAllBytes}, default 1 GB) or per block,
  * into one reusable arena, just before that block runs — so peak memory is the mapping plus one
  * block of fp32 weights plus activations.
  *
  * <p>Not thread-safe: one forward at a time (the kernels themselves are parallel).
  */
 public final class Transformer {
-    /** Widen all non-F32 weights once when their fp32 size is at most this many bytes. */
-    static final long WIDEN_ALL_BUDGET = Long.getLong("emergence.widenAllBytes", 1L << 30);
+    /** Widen all non-F32 weights once when their fp32 size is at most this many bytes (tests lower it). */
+    static long widenAllBudget = Long.getLong("emergence.widenAllBytes", 1L << 30);
 
     private final Checkpoint checkpoint;
     private final Family family;
@@ -105,16 +105,17 @@ public final class Transformer {
         this.head = layout.head() != null ? linear(layout.head())
                 : new LinearP(tokens, false, null, cfg.hidden(), cfg.vocab());
         this.pooler = linear(layout.pooler());
-        this.widenAll = widenBytes <= WIDEN_ALL_BUDGET;
+        this.widenAll = widenBytes <= widenAllBudget;
         this.ropeTables = cfg.rope() == null ? null : cfg.rope().tables(cfg.maxPositions());
     }
 
     /** Loads a Hugging Face model directory (config.json + safetensors). */
     public static Transformer load(Path dir) {
-        Checkpoint ck = Checkpoint.open(dir);
-        Family f = Families.forConfig(ck.config(), dir);
-        ModelConfig cfg = f.parse(new ConfigReader(ck.config(), dir));
-        return new Transformer(ck, f, cfg);
+        // the configuration is checked before any weight file is opened, so config errors come first
+        com.fasterxml.jackson.databind.JsonNode config = Checkpoint.readConfig(dir);
+        Family f = Families.forConfig(config, dir);
+        ModelConfig cfg = f.parse(new ConfigReader(config, dir));
+        return new Transformer(Checkpoint.open(dir), f, cfg);
     }
 
     /** Builds a model over already-open weights (e.g. an ONNX file mapped to BERT names). */
