@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Information Emergence (IE) of language models: capture hidden states, "
                 + "estimate mutual information, report IE per layer and position.",
         subcommands = {
+            RunCommand.class,
             CaptureCommand.class,
             InitCommand.class,
             BenchCommand.class,

@@ -86,6 +86,27 @@ public final class Tokenizer implements AutoCloseable {
         return out;
     }
 
+    /** Token ids with each token's character span [start, end) in {@code text} (no special tokens). */
+    public record Spanned(int[] ids, int[] starts, int[] ends) {}
+
+    public Spanned encodeWithSpans(String text) {
+        Encoding e = tok.encode(text, false, false);
+        long[] ids = e.getIds();
+        ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = e.getCharTokenSpans();
+        int[] out = new int[ids.length], st = new int[ids.length], en = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = Math.toIntExact(ids[i]);
+            if (spans != null && i < spans.length && spans[i] != null) {
+                st[i] = spans[i].getStart();
+                en[i] = spans[i].getEnd();
+            } else {
+                st[i] = -1;
+                en[i] = -1;
+            }
+        }
+        return new Spanned(out, st, en);
+    }
+
     /** The token strings of {@code text} (for reports). */
     public String[] tokens(String text, boolean specialTokens) {
         return tok.encode(text, specialTokens, false).getTokens();

@@ -1,0 +1,80 @@
+package org.emergence.data;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.emergence.common.UserError;
+import org.emergence.tokenize.Tokenizer;
+
+/** Builds a {@link Dataset} from a {@code --dataset} spec for one model's tokenizer. */
+public final class Datasets {
+    private Datasets() {}
+
+    public static final String DEFAULT = "icl:animal";
+    public static final String KINDS = "icl:<category>[:shots=K][:sep=\", \"], text:<file>[:field=NAME], random[:var=0.81], ids:<file.npy>";
+
+    /** Whether this spec needs a tokenizer (random and ids do not). */
+    public static boolean needsTokenizer(String spec) {
+        String k = DatasetSpec.parse(spec).kind();
+        return k.equals("icl") || k.equals("text");
+    }
+
+    /**
+     * @param n    sequences wanted (&gt; 0)
+     * @param t    tokens per sequence, or 0 for the dataset's natural length (icl, ids) or 8 (random)
+     */
+    public static Dataset build(String specText, Tokenizer tok, int n, int t, long seed) {
+        DatasetSpec spec = DatasetSpec.parse(specText);
+        if (n < 1) throw new UserError("--n must be >= 1, got " + n);
+        return switch (spec.kind()) {
+            case "icl" -> IclDataset.build(spec, require(tok, spec), n, t, seed);
+            case "text" -> TextWindows.build(spec, require(tok, spec), n, t);
+            case "random" -> random(spec, n, t);
+            case "ids" -> ids(spec, n, t);
+            default -> throw new UserError("--dataset " + specText + ": unknown kind '" + spec.kind() + "' (use " + KINDS + ")");
+        };
+    }
+
+    private static Tokenizer require(Tokenizer tok, DatasetSpec spec) {
+        if (tok == null) throw new UserError("--dataset " + spec.spec() + " needs the model's tokenizer");
+        return tok;
+    }
+
+    private static Dataset random(DatasetSpec spec, int n, int t) {
+        spec.allow("var");
+        if (!spec.argument().isEmpty()) throw new UserError("--dataset " + spec.spec() + ": random takes only :var=V");
+        double var = spec.doubleOption("var", 0.81);
+        if (!(var > 0)) throw new UserError("--dataset " + spec.spec() + ": var must be > 0");
+        int len = t > 0 ? t : 8;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("variance", var);
+        return new Dataset(spec.spec(), "random", "untrained-input baseline: every block's input replaced by i.i.d. N(0, "
+                + var + ") vectors, fresh for every block", n, len, null, var, details);
+    }
+
+    private static Dataset ids(DatasetSpec spec, int n, int t) {
+        spec.allow();
+        Path file = Path.of(spec.argument());
+        NpyHeader h = Npy.header(file);
+        if (h.dtype().isFloat()) throw new UserError(file + ": token ids must be int32 or int64, found " + h.dtype().numpyName);
+        if (h.rank() != 2 || h.dim(0) < 1 || h.dim(1) < 1) {
+            throw new UserError(file + ": token ids must have shape [N, T], found " + h.shapeString());
+        }
+        int rows = (int) h.dim(0), len = (int) h.dim(1);
+        if (t > 0 && t != len) throw new UserError("--t " + t + " disagrees with " + file + " (T = " + len + ")");
+        if (n > rows) throw new UserError("--n " + n + " exceeds the " + rows + " sequences in " + file);
+        long[] v = Npy.readLongs(file, h);
+        int[] ids = new int[n * len];
+        for (int i = 0; i < ids.length; i++) {
+            if (v[i] < 0 || v[i] > Integer.MAX_VALUE) {
+                throw new UserError(file + ": token id " + v[i] + " at row " + i / len + ", position " + i % len + " is invalid");
+            }
+            ids[i] = (int) v[i];
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("file", file.toString());
+        details.put("rows_in_file", rows);
+        return new Dataset(spec.spec(), "ids", "token ids from " + file.getFileName() + " (first " + n + " of " + rows + " rows)",
+                n, len, ids, 0, details);
+    }
+}

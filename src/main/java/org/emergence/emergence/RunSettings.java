@@ -1,0 +1,61 @@
+package org.emergence.emergence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Everything that determines a run's numbers. A run directory remembers them (settings.json) and
+ * refuses to continue under different ones, naming the first setting that differs. Threads, batch
+ * size and progress output do not change results and are not part of it.
+ *
+ * @param layers        blocks to measure, ascending
+ * @param noise         σ of the noise added to both variables (0 = raw activations)
+ * @param microPosition "zero" (a token alone at position id 0) or "original" (at its position id)
+ * @param discreteThreshold in raw mode, samples with at most this share of distinct (x, y) pairs use discrete-exact
+ */
+public record RunSettings(String model, String modelType, String dataset, int n, int t, int[] layers, String estimator,
+                          long seed, double noise, boolean noiseAbsolute, String microPosition, double discreteThreshold,
+                          String version) {
+
+    public boolean noisy() {
+        return noise > 0;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("model", model);
+        o.put("model_type", modelType);
+        o.put("dataset", dataset);
+        o.put("n", n);
+        o.put("t", t);
+        ArrayNode ls = o.putArray("layers");
+        for (int l : layers) ls.add(l);
+        o.put("estimator", estimator);
+        o.put("seed", seed);
+        o.put("noise", noise);
+        o.put("noise_absolute", noiseAbsolute);
+        o.put("micro_position", microPosition);
+        o.put("discrete_threshold", discreteThreshold);
+        o.put("version", version);
+        return o;
+    }
+
+    /** The first setting whose value differs from a stored settings.json, or null when they agree. */
+    public String firstDifference(JsonNode stored) {
+        ObjectNode mine = toJson();
+        Iterator<Map.Entry<String, JsonNode>> it = mine.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode other = stored.get(e.getKey());
+            if (e.getKey().equals("version")) continue; // a newer tool may continue an older run's identical settings
+            if (other == null || !other.equals(e.getValue())) {
+                return e.getKey() + " (this run: " + e.getValue() + ", directory: " + (other == null ? "unset" : other) + ")";
+            }
+        }
+        return null;
+    }
+}
