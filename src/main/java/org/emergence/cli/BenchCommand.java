@@ -5,13 +5,13 @@ import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks with their figures: capture throughput, mutual-information estimators.",
-        subcommands = {BenchCaptureCommand.class})
+        subcommands = {BenchCaptureCommand.class, BenchMiCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a benchmark: capture");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a benchmark: capture, mi");
     }
 }

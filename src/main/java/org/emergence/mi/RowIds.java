@@ -1,0 +1,90 @@
+package org.emergence.mi;
+
+/**
+ * Distinct rows of a matrix by hashing their bits: {@code ids[i]} numbers the distinct rows 0, 1, …
+ * in order of first appearance, {@code counts[id]} is how often each occurs. Rows compare by exact
+ * float value (−0.0 equals 0.0). Open addressing on a 64-bit row hash; equal hashes are confirmed by
+ * comparing the rows, so collisions never merge different rows.
+ */
+public final class RowIds {
+    public final int[] ids;
+    public final int[] counts;
+    public final int distinct;
+
+    private RowIds(int[] ids, int[] counts, int distinct) {
+        this.ids = ids;
+        this.counts = counts;
+        this.distinct = distinct;
+    }
+
+    public static RowIds of(Matrix m) {
+        int n = m.rows(), d = m.cols();
+        float[] a = m.data();
+        long[] hash = new long[n];
+        for (int i = 0; i < n; i++) {
+            long h = 0x9E3779B97F4A7C15L;
+            int base = i * d;
+            for (int j = 0; j < d; j++) {
+                float v = a[base + j];
+                int bits = v == 0f ? 0 : Float.floatToIntBits(v);
+                h = mix(h ^ bits);
+            }
+            hash[i] = h;
+        }
+        return group(n, hash, (i, j) -> java.util.Arrays.equals(a, i * d, i * d + d, a, j * d, j * d + d));
+    }
+
+    /** Distinct pairs of two id sequences (e.g. the rows of X and of Y). */
+    public static RowIds pairs(RowIds x, RowIds y) {
+        int n = x.ids.length;
+        long[] hash = new long[n];
+        for (int i = 0; i < n; i++) hash[i] = mix(((long) x.ids[i] << 32) ^ y.ids[i] ^ 0x632BE59BD9B4E019L);
+        return group(n, hash, (i, j) -> x.ids[i] == x.ids[j] && y.ids[i] == y.ids[j]);
+    }
+
+    /** Largest count / n: the share of the most duplicated row. */
+    public double maxFraction() {
+        int max = 0;
+        for (int i = 0; i < distinct; i++) max = Math.max(max, counts[i]);
+        return ids.length == 0 ? 0 : (double) max / ids.length;
+    }
+
+    private interface Same {
+        boolean test(int i, int j);
+    }
+
+    private static RowIds group(int n, long[] hash, Same same) {
+        int cap = Integer.highestOneBit(Math.max(4, n) * 2) * 2;
+        int[] table = new int[cap]; // row index + 1 of the first row of each class; 0 = empty
+        int mask = cap - 1;
+        int[] ids = new int[n];
+        int[] counts = new int[Math.max(1, n)];
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            int slot = (int) (hash[i] ^ (hash[i] >>> 32)) & mask;
+            while (true) {
+                int r = table[slot];
+                if (r == 0) {
+                    table[slot] = i + 1;
+                    ids[i] = distinct;
+                    counts[distinct++]++;
+                    break;
+                }
+                int j = r - 1;
+                if (hash[j] == hash[i] && same.test(i, j)) {
+                    ids[i] = ids[j];
+                    counts[ids[j]]++;
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+        return new RowIds(ids, java.util.Arrays.copyOf(counts, distinct), distinct);
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+}
