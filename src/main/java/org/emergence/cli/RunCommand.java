@@ -120,7 +120,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         EmergenceRun.Outcome o = EmergenceRun.run(s, m, d, dir, batch, keepActivations, CommonOptions.quiet());
         Path report = Reports.build(dir);
-        printTable(o.summary().json(true));
+        printTable(o.summary());
         spec.commandLine().getOut().println("results: " + dir.resolve("results.csv"));
         if (report != null) spec.commandLine().getOut().println("report:  " + report);
         return 0;

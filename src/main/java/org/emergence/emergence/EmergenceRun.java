@@ -74,7 +74,7 @@ public final class EmergenceRun {
     }
 
     /** What a finished (or interrupted) run produced. */
-    public record Outcome(Path runDir, Summary summary) {}
+    public record Outcome(Path runDir, JsonNode summary) {}
 
     /**
      * Runs (or resumes) the measurement into {@code runDir}. Inputs are validated before the run
@@ -167,7 +167,7 @@ public final class EmergenceRun {
         summary.timing(captureSecs, estimateSecs, (System.nanoTime() - start) / 1e9);
         summary.write(dir.root, true);
         summary.writeResults(dir.root, done);
-        return new Outcome(dir.root, summary);
+        return new Outcome(dir.root, summary.json(true));
     }
 
     // ------------------------------------------------------------------ dataset & resume state
