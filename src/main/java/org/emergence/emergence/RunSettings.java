@@ -44,6 +44,17 @@ public record RunSettings(String model, String modelType, String dataset, int n,
         return o;
     }
 
+    /** JSON equality where 0 (int) and 0 (long), or 1.0 and 1, are the same number. */
+    private static boolean same(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) return false;
+            for (int i = 0; i < a.size(); i++) if (!same(a.get(i), b.get(i))) return false;
+            return true;
+        }
+        return a.equals(b);
+    }
+
     /** The first setting whose value differs from a stored settings.json, or null when they agree. */
     public String firstDifference(JsonNode stored) {
         ObjectNode mine = toJson();
@@ -52,7 +63,7 @@ public record RunSettings(String model, String modelType, String dataset, int n,
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode other = stored.get(e.getKey());
             if (e.getKey().equals("version")) continue; // a newer tool may continue an older run's identical settings
-            if (other == null || !other.equals(e.getValue())) {
+            if (other == null || !same(other, e.getValue())) {
                 return e.getKey() + " (this run: " + e.getValue() + ", directory: " + (other == null ? "unset" : other) + ")";
             }
         }

@@ -25,6 +25,8 @@ public final class Estimators {
     static {
         DESCRIPTIONS.put("gaussian", "MI of the Gaussian with the sample covariance, bias-corrected (options: bias, shrinkage)");
         DESCRIPTIONS.put("gaussian-copula", "gaussian on normal scores (ranks): exact for monotone maps of Gaussians (options: bias, shrinkage)");
+        DESCRIPTIONS.put("mixture", "noise-regularised MI of the samples' distribution, computed exactly up to Monte Carlo "
+                + "error (needs --noise; options: samples, components)");
         DESCRIPTIONS.put("ksg", "Kraskov–Stögbauer–Grassberger k-NN, algorithm 1, max-norm; low dimensions (options: k, warndim, maxdim)");
         DESCRIPTIONS.put("discrete-exact", "exact MI of the distinct rows' joint counts, Miller–Madow corrected (option: threshold)");
         DESCRIPTIONS.put("mine", "MINE: DV bound, moving-average gradient, minibatches, early stopping, held-out estimate");
@@ -46,6 +48,7 @@ public final class Estimators {
             case "gaussian" -> GaussianEstimator.fromOptions(o, false);
             case "gaussian-copula" -> GaussianEstimator.fromOptions(o, true);
             case "ksg" -> Ksg.fromOptions(o);
+            case "mixture" -> NoisyMixture.fromOptions(o);
             case "discrete-exact" -> new DiscreteExact(o.real("threshold", DEFAULT_DISCRETE_FRACTION, 0, 1));
             case "mine", "smile", "infonce" -> org.emergence.mi.neural.NeuralEstimator.fromOptions(o);
             case "mine-paper" -> org.emergence.mi.neural.MinePaper.fromOptions(o);

@@ -67,6 +67,9 @@ public final class NoiseRegularized implements Estimator {
             e = base.estimate(x, y, seed);
         } else if (base instanceof GaussianEstimator g && g.name().equals("gaussian")) {
             e = g.withNoiseVariances(sx * sx, sy * sy).estimate(x, y, seed, original);
+        } else if (base instanceof NoisyMixture mix) {
+            // the mixture computes the noisy MI of the samples' distribution directly: no noise draw here
+            e = mix.withNoise(sx, sy).estimate(x, y, seed, original);
         } else {
             Rng r = new Rng(seed ^ 0x5DEECE66DL);
             e = base.estimate(noisy(x, sx, r), noisy(y, sy, r), seed);

@@ -1,0 +1,95 @@
+package org.emergence.emergence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.emergence.Cli;
+import org.emergence.TestFiles;
+import org.emergence.WordTokenizer;
+import org.junit.jupiter.api.Test;
+
+/** A run killed with SIGKILL and re-run with the same command ends with the uninterrupted run's results. */
+class ResumeTest {
+    @Test
+    void killNineThenResumeEqualsAnUninterruptedRun() throws Exception {
+        Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
+        Path whole = TestFiles.tempDir("resume-whole"), killed = TestFiles.tempDir("resume-killed");
+        String[] args = {"run", "--model", model.toString(), "--dataset", "icl:animal", "--n", "2000", "--estimator",
+            "gaussian", "--threads", "2", "--batch", "64", "--quiet"};
+        // the interrupted run, in its own JVM so that it can really be killed
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.emergence.cli.Main"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--out", killed.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(killed.resolveSibling(
+                killed.getFileName() + ".log").toFile()).start();
+        Path est = killed.resolve("est");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (count(est) < 20 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(p.isAlive(), "the run finished before it could be interrupted; make it longer");
+        p.destroyForcibly(); // SIGKILL
+        p.waitFor();
+        int before = count(est);
+        assertTrue(before >= 20 && before < 96, "killed mid-run with " + before + " estimates persisted");
+        JsonNode partial = RunTest.summary(killed);
+        assertEquals("partial", partial.get("status").asText());
+
+        // resume with the same command, then run the whole thing uninterrupted elsewhere
+        List<String> resume = new ArrayList<>(List.of(args));
+        resume.addAll(List.of("--out", killed.toString()));
+        Cli.run(resume.toArray(String[]::new)).assertOk();
+        List<String> fresh = new ArrayList<>(List.of(args));
+        fresh.addAll(List.of("--out", whole.toString()));
+        Cli.run(fresh.toArray(String[]::new)).assertOk();
+
+        JsonNode a = RunTest.summary(killed), b = RunTest.summary(whole);
+        assertEquals("complete", a.get("status").asText());
+        for (String key : new String[] {"macro", "micro", "E"}) {
+            for (int l = 0; l < a.get(key).size(); l++) {
+                for (int t = 0; t < a.get(key).get(l).size(); t++) {
+                    assertEquals(b.get(key).get(l).get(t).get("bits").asDouble(), a.get(key).get(l).get(t).get("bits").asDouble(),
+                            1e-9, key + " l" + l + " t" + t);
+                }
+            }
+        }
+        assertEquals(b.get("IE").get("bits").asDouble(), a.get("IE").get("bits").asDouble(), 1e-9);
+        // identical rows up to the timing column
+        List<String> x = Files.readAllLines(whole.resolve("results.csv")), y = Files.readAllLines(killed.resolve("results.csv"));
+        assertEquals(x.size(), y.size());
+        for (int i = 0; i < x.size(); i++) assertEquals(firstColumns(x.get(i), 11), firstColumns(y.get(i), 11), "results.csv row " + i);
+    }
+
+    @Test
+    void aRunDirectoryWithOtherSettingsIsRefusedAndLeftAlone() throws Exception {
+        Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
+        Path run = TestFiles.tempDir("resume-other");
+        Cli.run("run", "--model", model.toString(), "--dataset", "icl:animal:shots=2", "--n", "100", "--estimator", "gaussian",
+                "--quiet", "--out", run.toString()).assertOk();
+        String settings = Files.readString(run.resolve("settings.json"));
+        String summary = Files.readString(run.resolve("summary.json"));
+        Cli.run("run", "--model", model.toString(), "--dataset", "icl:animal:shots=2", "--n", "120", "--estimator", "gaussian",
+                "--quiet", "--out", run.toString()).assertUserError("different settings", "n (this run: 120, directory: 100)");
+        Cli.run("run", "--model", model.toString(), "--dataset", "icl:animal:shots=2", "--n", "100", "--estimator", "gaussian",
+                "--noise", "0.3", "--quiet", "--out", run.toString()).assertUserError("noise");
+        assertEquals(settings, Files.readString(run.resolve("settings.json")));
+        assertEquals(summary, Files.readString(run.resolve("summary.json")));
+    }
+
+    private static String firstColumns(String line, int k) {
+        int pos = -1;
+        for (int i = 0; i < k; i++) pos = line.indexOf(',', pos + 1);
+        return line.substring(0, pos);
+    }
+
+    private static int count(Path dir) {
+        File[] f = dir.toFile().listFiles((d, name) -> name.endsWith(".json"));
+        return f == null ? 0 : f.length;
+    }
+}
