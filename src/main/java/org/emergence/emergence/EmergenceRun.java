@@ -429,11 +429,20 @@ public final class EmergenceRun {
             throws IOException {
         long seed = mix(mix(mix(s.seed(), level.ordinal() + 1), l), i);
         Estimate e = policy.estimate(level, l, random, x, y, seed);
+        ObjectNode j = estimateJson(level, l, i, policy.mode(level, l, random), e);
+        AtomicFiles.writeString(file, RunDir.JSON.writeValueAsString(j) + "\n");
+        done.put(file.getFileName().toString(), j);
+        summary.put(j);
+        summary.write(dir.root, false);
+    }
+
+    /** The persisted form of one estimate (est/*.json), also what {@link Summary} reads. */
+    static ObjectNode estimateJson(Level level, int l, int i, String mode, Estimate e) {
         ObjectNode j = RunDir.JSON.createObjectNode();
         j.put("level", level.key());
         j.put("layer", l);
         j.put("position", i);
-        j.put("mode", policy.mode(level, l, random));
+        j.put("mode", mode);
         j.put("estimator", e.estimator());
         j.put("n", e.n());
         j.put("nats", finite(e.nats()));
@@ -445,10 +454,7 @@ public final class EmergenceRun {
         ArrayNode w = j.putArray("warnings");
         for (String s1 : e.warnings()) w.add(s1);
         j.set("diagnostics", RunDir.JSON.valueToTree(e.diagnostics()));
-        AtomicFiles.writeString(file, RunDir.JSON.writeValueAsString(j) + "\n");
-        done.put(file.getFileName().toString(), j);
-        summary.put(j);
-        summary.write(dir.root, false);
+        return j;
     }
 
     /** Estimators never return NaN/∞ by contract; this is the last line of defence for the files. */
