@@ -79,7 +79,7 @@ public final class Charts {
         YIntervalSeries cur = null;
         for (int i = 0; i < layers.length; i++) {
             Val v = el[i].e();
-            if (!v.finite()) {
+            if (!v.plottable()) {
                 if (v.present()) nonFinite++;
                 cur = null;
                 continue;
@@ -117,7 +117,7 @@ public final class Charts {
         for (int i = 0; i < layers.length; i++) {
             for (int j = 0; j < positions.length; j++) {
                 Val v = s.e()[i][j];
-                if (v.finite()) {
+                if (v.plottable()) {
                     finite++;
                     maxAbs = Math.max(maxAbs, Math.abs(v.bits()));
                 } else if (v.present()) {
@@ -140,7 +140,7 @@ public final class Charts {
                     Val v = s.e()[i][j];
                     xyz[0][k] = xs.coordinate(j);
                     xyz[1][k] = ys.coordinate(i);
-                    xyz[2][k] = v.finite() ? v.bits() : Double.NaN;
+                    xyz[2][k] = v.plottable() ? v.bits() : Double.NaN;
                 }
             }
             data.addSeries("E(l, t)", xyz);
@@ -176,8 +176,7 @@ public final class Charts {
         StringBuilder note = new StringBuilder("red: E > 0 (macro exceeds micro), blue: E < 0, white: 0");
         if (missing + nonFinite > 0) {
             note.append("; hatched grey: ").append(missing + nonFinite).append(" of ")
-                    .append(layers.length * positions.length).append(" cells not estimated");
-            if (nonFinite > 0) note.append(" or non-finite");
+                    .append(layers.length * positions.length).append(nonFinite > 0 ? " cells missing or not plottable" : " cells not estimated");
         }
         if (finite > 0) subtitle(chart, note.toString());
         return png(chart, WIDTH, HEATMAP_HEIGHT);
@@ -217,7 +216,7 @@ public final class Charts {
         List<int[]> runs = new ArrayList<>();
         int start = -1;
         for (int j = 0; j <= positions.length; j++) {
-            boolean ok = j < positions.length && ie[j].finite();
+            boolean ok = j < positions.length && ie[j].plottable();
             if (j < positions.length && !ok && ie[j].present()) nonFinite++;
             if (ok && start < 0) start = j;
             if (!ok && start >= 0) {
@@ -280,7 +279,7 @@ public final class Charts {
         @Override
         public Paint getPaint(double value) {
             if (Double.isNaN(value)) return MISSING;
-            double u = (Math.max(-bound, Math.min(bound, value)) + bound) / (2 * bound) * (STOPS.length - 1);
+            double u = (Math.max(-bound, Math.min(bound, value)) / bound + 1) / 2 * (STOPS.length - 1);
             int k = Math.min(STOPS.length - 2, (int) Math.floor(u));
             double f = u - k;
             Color a = STOPS[k], b = STOPS[k + 1];
@@ -351,7 +350,7 @@ public final class Charts {
         boolean first = true;
         XYSeries cur = null;
         for (int i = 0; i < xs.length; i++) {
-            if (!Double.isFinite(ys[i])) {
+            if (!Val.plottable(ys[i])) {
                 cur = null;
                 continue;
             }
@@ -452,12 +451,12 @@ public final class Charts {
     }
 
     private static String nonFiniteNote(int n) {
-        return n == 0 ? "" : "; " + n + " non-finite value" + (n == 1 ? "" : "s") + " not plotted";
+        return n == 0 ? "" : "; " + n + " non-finite or out-of-range value" + (n == 1 ? "" : "s") + " not plotted";
     }
 
     private static int countNonFinite(double[] v) {
         int n = 0;
-        for (double x : v) if (!Double.isNaN(x) && !Double.isFinite(x)) n++;
+        for (double x : v) if (!Double.isNaN(x) && !Val.plottable(x)) n++;
         return n;
     }
 
@@ -466,9 +465,9 @@ public final class Charts {
         if (!(x > 0) || !Double.isFinite(x)) return 1;
         double p = Math.pow(10, Math.floor(Math.log10(x)));
         for (double m : new double[] {1, 2, 2.5, 5, 10}) {
-            if (m * p >= x * (1 - 1e-12)) return m * p;
+            if (m * p >= x * (1 - 1e-12)) return Double.isFinite(m * p) ? m * p : x;
         }
-        return 10 * p;
+        return Double.isFinite(10 * p) ? 10 * p : x;
     }
 
     static byte[] png(JFreeChart chart, int width, int height) {

@@ -3,7 +3,6 @@ package org.emergence.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -299,8 +298,7 @@ final class Html {
     private static void timing(StringBuilder h, Summary s) {
         if (s.timing() == null || s.timing().isEmpty()) return;
         h.append("<section id=\"timing\">\n<h2>Timing</h2>\n<table class=\"kv\">\n");
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.timing().fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : s.timing().properties()) {
             String key = e.getKey();
             JsonNode v = e.getValue();
             String text;
@@ -374,8 +372,7 @@ final class Html {
 
     private static void kvTable(StringBuilder h, JsonNode obj) {
         h.append("<table class=\"kv\">\n");
-        for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : obj.properties()) {
             row(h, "<code>" + esc(e.getKey()) + "</code>", esc(textOf(e.getValue())));
         }
         h.append("</table>\n");
@@ -421,7 +418,7 @@ final class Html {
         if (Double.isNaN(v)) return "<span class=\"missing\">&mdash;</span>";
         if (v == Double.POSITIVE_INFINITY) return "&infin;";
         if (v == Double.NEGATIVE_INFINITY) return "&minus;&infin;";
-        String t = String.format(Locale.ROOT, "%.3f", v);
+        String t = Math.abs(v) >= 1e6 ? String.format(Locale.ROOT, "%.3e", v) : String.format(Locale.ROOT, "%.3f", v);
         if (t.equals("-0.000")) t = "0.000";
         return t.startsWith("-") ? "&minus;" + t.substring(1) : t;
     }

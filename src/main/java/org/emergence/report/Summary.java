@@ -68,13 +68,28 @@ public record Summary(
             return Double.isFinite(bits);
         }
 
-        /** Lower end for plotting: the interval's if finite, else the value; never above the value. */
+        /** Finite and of a magnitude a chart axis can span ({@link #PLOT_LIMIT}). */
+        public boolean plottable() {
+            return plottable(bits);
+        }
+
+        /** Lower end for plotting: the interval's if plottable, else the value; never above the value. */
         public double plotLow() {
-            return Double.isFinite(ciLow) ? Math.min(ciLow, bits) : bits;
+            return plottable(ciLow) ? Math.min(ciLow, bits) : bits;
         }
 
         public double plotHigh() {
-            return Double.isFinite(ciHigh) ? Math.max(ciHigh, bits) : bits;
+            return plottable(ciHigh) ? Math.max(ciHigh, bits) : bits;
+        }
+
+        /**
+         * Largest magnitude (bits) the charts draw; anything beyond is not a plausible mutual
+         * information and would overflow the axis arithmetic, so it is reported as not plotted.
+         */
+        public static final double PLOT_LIMIT = 1e12;
+
+        public static boolean plottable(double v) {
+            return Double.isFinite(v) && Math.abs(v) <= PLOT_LIMIT;
         }
 
         public boolean hasInterval() {

@@ -190,7 +190,11 @@ class ReportTest {
         ((ObjectNode) e.get(0).get(0)).put("bits", "NaN");
         ((ObjectNode) e.get(1).get(1)).put("bits", "Infinity").put("ci_high", "Infinity");
         ((ObjectNode) e.get(2).get(2)).put("ci_low", 99.0).put("ci_high", -99.0);
-        ((ObjectNode) e.get(3).get(3)).put("bits", 1e300);
+        ((ObjectNode) e.get(3).get(3)).put("bits", 1.7e308);
+        ((ObjectNode) e.get(3).get(4)).put("bits", -1.7e308).put("ci_low", -Double.MAX_VALUE);
+        ((ObjectNode) s.get("E_layer").get(2)).put("bits", 1.7e308).put("ci_high", Double.MAX_VALUE);
+        ((ObjectNode) s.get("E_layer").get(3)).put("micro_mean_bits", -1.7e308);
+        ((ObjectNode) s.get("IE_t").get(2)).put("ci_low", -Double.MAX_VALUE).put("ci_high", Double.MAX_VALUE);
         ArrayNode el = (ArrayNode) s.get("E_layer");
         ((ObjectNode) el.get(1)).put("bits", "-Infinity").put("macro_bits", "Infinity");
         ((ObjectNode) s.get("IE")).put("ci_low", "NaN");
@@ -199,6 +203,7 @@ class ReportTest {
         Report.build(run);
         String page = checkOutputs(run);
         assertTrue(page.contains("&minus;&infin;"));
+        assertFalse(page.contains("could not be drawn"));
     }
 
     @Test
@@ -262,11 +267,23 @@ class ReportTest {
     }
 
     @Test
+    void aChartThatCannotBeDrawnIsExplained() throws IOException {
+        Path run = Runs.dir("report-nochart", Runs.complete(2, 3, false));
+        Summary s = Report.readSummary(run);
+        String page = Html.render(s, List.of(new Html.Chart("e_layer.png", "Emergence per layer E(l)", "alt", "caption",
+                null, 900, 500, "AWTError: <no fonts>")), java.util.Map.of("summary.json", true));
+        assertTrue(page.contains("the chart could not be drawn (AWTError: &lt;no fonts&gt;)"));
+        assertFalse(page.contains("data:image/png"));
+        assertOffline(page);
+    }
+
+    @Test
     void rangesAndNumbers() {
         assertEquals("0–3, 7, 9, 10", Html.ranges(new int[] {0, 1, 2, 3, 7, 9, 10}));
         assertEquals("none", Html.ranges(new int[0]));
         assertEquals("&minus;0.125", Html.bits(-0.125));
         assertEquals("0.000", Html.bits(-0.0001));
+        assertEquals("1.700e+308", Html.bits(1.7e308));
         assertEquals(2.5, Charts.niceCeil(2.1));
         assertEquals(0.5, Charts.niceCeil(0.31), 1e-12);
         assertEquals(1, Charts.niceCeil(0));
