@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             CaptureCommand.class,
             InitCommand.class,
             BenchCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,485 @@
+package org.emergence.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.Paint;
+import java.awt.Rectangle;
+import java.awt.RenderingHints;
+import java.awt.TexturePaint;
+import java.awt.geom.Ellipse2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.emergence.report.Summary.LayerE;
+import org.emergence.report.Summary.Val;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.StandardChartTheme;
+import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.PaintScale;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.data.xy.DefaultXYZDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+/**
+ * The report's four charts, rendered headless to PNG bytes with JFreeChart. Every chart renders
+ * whatever finite values exist: missing (null) and non-finite values leave gaps (hatched grey cells
+ * in the heat map), and a chart without any value shows a "not estimated yet" message instead.
+ * Only the logical font SansSerif is used. Same summary in, same PNG bytes out.
+ */
+public final class Charts {
+    static {
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+    }
+
+    public static final int WIDTH = 900;
+    public static final int HEIGHT = 500;
+    /** The heat map is a little taller: one row per layer plus the colour bar. */
+    public static final int HEATMAP_HEIGHT = 560;
+
+    static final Color BLUE = new Color(0x1f4e99);
+    static final Color ORANGE = new Color(0xd0661b);
+    static final Color GREY = new Color(0x555555);
+    private static final String FONT = "SansSerif";
+
+    private Charts() {}
+
+    /** E(l) per layer with interval error bars and a zero line. */
+    public static byte[] eLayer(Summary s) {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        int[] layers = s.layers();
+        LayerE[] el = s.eLayer();
+        int nonFinite = 0;
+        int series = 0;
+        YIntervalSeries cur = null;
+        for (int i = 0; i < layers.length; i++) {
+            Val v = el[i].e();
+            if (!v.plottable()) {
+                if (v.present()) nonFinite++;
+                cur = null;
+                continue;
+            }
+            if (cur == null) {
+                cur = new YIntervalSeries("E(l) " + series++);
+                data.addSeries(cur);
+            }
+            cur.add(layers[i], v.bits(), v.plotLow(), v.plotHigh());
+        }
+        XYErrorRenderer r = new XYErrorRenderer();
+        r.setDefaultLinesVisible(true);
+        r.setDefaultShapesVisible(true);
+        r.setDrawXError(false);
+        r.setCapLength(8);
+        r.setErrorStroke(new BasicStroke(1.4f));
+        styleSeries(r, data.getSeriesCount(), BLUE);
+        XYPlot plot = new XYPlot(data, IndexAxis.numeric("layer l", layers), valueAxis("E(l) (bits)"), r);
+        zeroLine(plot);
+        noData(plot, "E(l) not estimated yet");
+        JFreeChart chart = chart("Emergence per layer E(l)", plot, false);
+        subtitle(chart, "points: E(l) = MI_macro − mean MI_micro; bars: interval; line at 0 bits"
+                + nonFiniteNote(nonFinite));
+        return png(chart, WIDTH, HEIGHT);
+    }
+
+    /** E(l, t) as a layers × positions heat map, diverging colours centred at 0, missing cells hatched grey. */
+    public static byte[] eHeatmap(Summary s) {
+        int[] layers = s.layers();
+        int[] positions = s.positions();
+        IndexAxis xs = IndexAxis.of("position t", positions);
+        IndexAxis ys = IndexAxis.of("layer l", layers);
+        double maxAbs = 0;
+        int missing = 0, nonFinite = 0, finite = 0;
+        for (int i = 0; i < layers.length; i++) {
+            for (int j = 0; j < positions.length; j++) {
+                Val v = s.e()[i][j];
+                if (v.plottable()) {
+                    finite++;
+                    maxAbs = Math.max(maxAbs, Math.abs(v.bits()));
+                } else if (v.present()) {
+                    nonFinite++;
+                } else {
+                    missing++;
+                }
+            }
+        }
+        if (!(maxAbs > 0)) maxAbs = 1;
+        maxAbs = niceCeil(maxAbs);
+        DivergingScale scale = new DivergingScale(maxAbs);
+        DefaultXYZDataset data = new DefaultXYZDataset();
+        if (finite > 0) {
+            int n = layers.length * positions.length;
+            double[][] xyz = new double[3][n];
+            int k = 0;
+            for (int i = 0; i < layers.length; i++) {
+                for (int j = 0; j < positions.length; j++, k++) {
+                    Val v = s.e()[i][j];
+                    xyz[0][k] = xs.coordinate(j);
+                    xyz[1][k] = ys.coordinate(i);
+                    xyz[2][k] = v.plottable() ? v.bits() : Double.NaN;
+                }
+            }
+            data.addSeries("E(l, t)", xyz);
+        }
+        XYBlockRenderer r = new XYBlockRenderer();
+        fixed(r);
+        r.setBlockWidth(1);
+        r.setBlockHeight(1);
+        r.setBlockAnchor(RectangleAnchor.CENTER);
+        r.setPaintScale(scale);
+        XYPlot plot = new XYPlot(data, xs.axis(), ys.axis(), r);
+        plot.setDomainGridlinesVisible(false);
+        plot.setRangeGridlinesVisible(false);
+        noData(plot, "E(l, t) not estimated yet");
+        JFreeChart chart = chart("Emergence per layer and position E(l, t)", plot, false);
+        plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        if (finite > 0) {
+            NumberAxis barAxis = new NumberAxis("E(l, t) (bits)");
+            barAxis.setStandardTickUnits(NumberAxis.createStandardTickUnits(Locale.ROOT));
+            barAxis.setLabelFont(new Font(FONT, Font.PLAIN, 13));
+            barAxis.setTickLabelFont(new Font(FONT, Font.PLAIN, 12));
+            barAxis.setRange(-maxAbs, maxAbs);
+            PaintScaleLegend bar = new PaintScaleLegend(scale, barAxis);
+            bar.setPosition(RectangleEdge.RIGHT);
+            bar.setAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
+            bar.setStripWidth(16);
+            bar.setSubdivisionCount(200);
+            bar.setMargin(new RectangleInsets(40, 8, 40, 8));
+            bar.setBackgroundPaint(Color.WHITE);
+            bar.setStripOutlineVisible(true);
+            chart.addSubtitle(bar);
+        }
+        StringBuilder note = new StringBuilder("red: E > 0 (macro exceeds micro), blue: E < 0, white: 0");
+        if (missing + nonFinite > 0) {
+            note.append("; hatched grey: ").append(missing + nonFinite).append(" of ")
+                    .append(layers.length * positions.length).append(nonFinite > 0 ? " cells missing or not plottable" : " cells not estimated");
+        }
+        if (finite > 0) subtitle(chart, note.toString());
+        return png(chart, WIDTH, HEATMAP_HEIGHT);
+    }
+
+    /** MI_macro and mean MI_micro per layer (the two terms of E(l)), from E_layer. */
+    public static byte[] macroMicro(Summary s) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        int[] layers = s.layers();
+        LayerE[] el = s.eLayer();
+        double[] macro = new double[layers.length], micro = new double[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            macro[i] = el[i].macroBits();
+            micro[i] = el[i].microMeanBits();
+        }
+        int nonFinite = countNonFinite(macro) + countNonFinite(micro);
+        boolean causal = s.causal();
+        addSegments(data, r, layers, macro, causal ? "MI_macro at the last position t = T−1" : "MI_macro, mean over positions",
+                BLUE, new Ellipse2D.Double(-4, -4, 8, 8));
+        addSegments(data, r, layers, micro, causal ? "mean MI_micro over positions i ≤ T−1" : "mean MI_micro over positions",
+                ORANGE, new Rectangle(-4, -4, 8, 8));
+        XYPlot plot = new XYPlot(data, IndexAxis.numeric("layer l", layers), valueAxis("mutual information (bits)"), r);
+        noData(plot, "MI_macro and MI_micro not estimated yet");
+        JFreeChart chart = chart("Macro vs micro mutual information per layer", plot, data.getSeriesCount() > 0);
+        subtitle(chart, "E(l) is the vertical gap: macro above micro means positive emergence" + nonFiniteNote(nonFinite));
+        return png(chart, WIDTH, HEIGHT);
+    }
+
+    /** IE(t) over positions with its interval as a shaded band. */
+    public static byte[] iePosition(Summary s) {
+        int[] positions = s.positions();
+        Val[] ie = s.ieT();
+        YIntervalSeriesCollection bands = new YIntervalSeriesCollection();
+        YIntervalSeriesCollection singles = new YIntervalSeriesCollection();
+        int nonFinite = 0;
+        List<int[]> runs = new ArrayList<>();
+        int start = -1;
+        for (int j = 0; j <= positions.length; j++) {
+            boolean ok = j < positions.length && ie[j].plottable();
+            if (j < positions.length && !ok && ie[j].present()) nonFinite++;
+            if (ok && start < 0) start = j;
+            if (!ok && start >= 0) {
+                runs.add(new int[] {start, j});
+                start = -1;
+            }
+        }
+        for (int[] run : runs) {
+            boolean single = run[1] - run[0] == 1;
+            YIntervalSeriesCollection target = single ? singles : bands;
+            YIntervalSeries ser = new YIntervalSeries("IE(t) " + (bands.getSeriesCount() + singles.getSeriesCount()));
+            for (int j = run[0]; j < run[1]; j++) ser.add(positions[j], ie[j].bits(), ie[j].plotLow(), ie[j].plotHigh());
+            target.addSeries(ser);
+        }
+        DeviationRenderer band = new DeviationRenderer(true, positions.length <= 64);
+        band.setAlpha(0.25f);
+        styleSeries(band, bands.getSeriesCount(), BLUE);
+        for (int i = 0; i < bands.getSeriesCount(); i++) band.setSeriesFillPaint(i, BLUE);
+        XYPlot plot = new XYPlot(bands, IndexAxis.numeric("position t", positions), valueAxis("IE(t) (bits)"), band);
+        if (singles.getSeriesCount() > 0) {
+            XYErrorRenderer bars = new XYErrorRenderer();
+            bars.setDefaultLinesVisible(false);
+            bars.setDefaultShapesVisible(true);
+            bars.setDrawXError(false);
+            bars.setCapLength(6);
+            styleSeries(bars, singles.getSeriesCount(), BLUE);
+            plot.setDataset(1, singles);
+            plot.setRenderer(1, bars);
+        }
+        zeroLine(plot);
+        noData(plot, "IE(t) not estimated yet");
+        JFreeChart chart = chart("Information emergence per position IE(t)", plot, false);
+        subtitle(chart, "line: IE(t); shaded band: interval; line at 0 bits" + nonFiniteNote(nonFinite));
+        return png(chart, WIDTH, HEIGHT);
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    /** Diverging blue–white–red scale symmetric about 0; NaN is a hatched grey. */
+    static final class DivergingScale implements PaintScale {
+        private static final Color[] STOPS = {
+            new Color(0x2166ac), new Color(0x92c5de), new Color(0xf7f7f7), new Color(0xf4a582), new Color(0xb2182b)};
+        static final Paint MISSING = hatch();
+        private final double bound;
+
+        DivergingScale(double bound) {
+            this.bound = bound;
+        }
+
+        @Override
+        public double getLowerBound() {
+            return -bound;
+        }
+
+        @Override
+        public double getUpperBound() {
+            return bound;
+        }
+
+        @Override
+        public Paint getPaint(double value) {
+            if (Double.isNaN(value)) return MISSING;
+            double u = (Math.max(-bound, Math.min(bound, value)) / bound + 1) / 2 * (STOPS.length - 1);
+            int k = Math.min(STOPS.length - 2, (int) Math.floor(u));
+            double f = u - k;
+            Color a = STOPS[k], b = STOPS[k + 1];
+            return new Color(mix(a.getRed(), b.getRed(), f), mix(a.getGreen(), b.getGreen(), f), mix(a.getBlue(), b.getBlue(), f));
+        }
+
+        private static int mix(int a, int b, double f) {
+            return (int) Math.round(a + (b - a) * f);
+        }
+
+        private static Paint hatch() {
+            BufferedImage tile = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = tile.createGraphics();
+            g.setColor(new Color(0xd4d4d4));
+            g.fillRect(0, 0, 8, 8);
+            g.setColor(new Color(0x8c8c8c));
+            for (int i = 0; i < 8; i++) tile.setRGB(i, 7 - i, 0x8c8c8c);
+            g.dispose();
+            return new TexturePaint(tile, new Rectangle(0, 0, 8, 8));
+        }
+    }
+
+    /**
+     * An axis over a list of layers or positions: a numeric axis at the values themselves when they
+     * are consecutive, otherwise a symbol axis at their indices labelled with the values.
+     */
+    record IndexAxis(ValueAxis axis, int[] values, boolean consecutive) {
+        static IndexAxis of(String label, int[] values) {
+            boolean consecutive = true;
+            for (int i = 1; i < values.length; i++) consecutive &= values[i] == values[0] + i;
+            ValueAxis axis;
+            if (consecutive) {
+                NumberAxis a = integerAxis(label);
+                if (values.length > 0) a.setRange(values[0] - 0.5, values[values.length - 1] + 0.5);
+                axis = a;
+            } else {
+                String[] labels = new String[values.length];
+                for (int i = 0; i < values.length; i++) labels[i] = Integer.toString(values[i]);
+                SymbolAxis a = new SymbolAxis(label, labels);
+                a.setGridBandsVisible(false);
+                a.setRange(-0.5, values.length - 0.5);
+                axis = a;
+            }
+            axis.setAutoRange(false);
+            if (values.length == 0) axis.setRange(-0.5, 0.5);
+            return new IndexAxis(axis, values, consecutive);
+        }
+
+        /** A numeric axis at the values themselves, half a unit beyond the first and last. */
+        static NumberAxis numeric(String label, int[] values) {
+            NumberAxis a = integerAxis(label);
+            if (values.length > 0) {
+                int lo = Arrays.stream(values).min().getAsInt(), hi = Arrays.stream(values).max().getAsInt();
+                double pad = Math.max(0.5, (hi - lo) * 0.02);
+                a.setRange(lo - pad, hi + pad);
+            }
+            return a;
+        }
+
+        double coordinate(int index) {
+            return consecutive ? values[index] : index;
+        }
+    }
+
+    private static void addSegments(XYSeriesCollection data, XYLineAndShapeRenderer r, int[] xs, double[] ys,
+                                    String name, Color color, java.awt.Shape shape) {
+        fixed(r);
+        boolean first = true;
+        XYSeries cur = null;
+        for (int i = 0; i < xs.length; i++) {
+            if (!Val.plottable(ys[i])) {
+                cur = null;
+                continue;
+            }
+            if (cur == null) {
+                cur = new XYSeries(first ? name : name + " (" + data.getSeriesCount() + ")", false, true);
+                int idx = data.getSeriesCount();
+                data.addSeries(cur);
+                r.setSeriesPaint(idx, color);
+                r.setSeriesStroke(idx, new BasicStroke(2f));
+                r.setSeriesShape(idx, shape);
+                r.setSeriesVisibleInLegend(idx, first);
+                first = false;
+            }
+            cur.add(xs[i], ys[i]);
+        }
+    }
+
+    /** Keeps the theme from replacing the series paints and strokes set here. */
+    private static void fixed(org.jfree.chart.renderer.AbstractRenderer r) {
+        r.setAutoPopulateSeriesPaint(false);
+        r.setAutoPopulateSeriesStroke(false);
+        r.setAutoPopulateSeriesFillPaint(false);
+        r.setAutoPopulateSeriesShape(false);
+        r.setAutoPopulateSeriesOutlinePaint(false);
+        r.setAutoPopulateSeriesOutlineStroke(false);
+    }
+
+    private static void styleSeries(XYLineAndShapeRenderer r, int count, Color color) {
+        fixed(r);
+        r.setDefaultPaint(color);
+        r.setDefaultFillPaint(color);
+        r.setDefaultStroke(new BasicStroke(2f));
+        for (int i = 0; i < count; i++) {
+            r.setSeriesPaint(i, color);
+            r.setSeriesStroke(i, new BasicStroke(2f));
+            r.setSeriesShape(i, new Ellipse2D.Double(-4, -4, 8, 8));
+        }
+    }
+
+    private static NumberAxis integerAxis(String label) {
+        NumberAxis a = new NumberAxis(label);
+        a.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
+        a.setAutoRangeIncludesZero(false);
+        a.setLowerMargin(0.04);
+        a.setUpperMargin(0.04);
+        return a;
+    }
+
+    private static NumberAxis valueAxis(String label) {
+        NumberAxis a = new NumberAxis(label);
+        a.setStandardTickUnits(NumberAxis.createStandardTickUnits(Locale.ROOT));
+        a.setAutoRangeIncludesZero(true);
+        return a;
+    }
+
+    private static void zeroLine(XYPlot plot) {
+        ValueMarker m = new ValueMarker(0, GREY, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER,
+                10f, new float[] {6f, 4f}, 0f));
+        plot.addRangeMarker(m);
+    }
+
+    private static void noData(XYPlot plot, String message) {
+        plot.setNoDataMessage(message);
+        plot.setNoDataMessageFont(new Font(FONT, Font.ITALIC, 18));
+        plot.setNoDataMessagePaint(GREY);
+    }
+
+    private static JFreeChart chart(String title, XYPlot plot, boolean legend) {
+        JFreeChart chart = new JFreeChart(title, new Font(FONT, Font.BOLD, 18), plot, legend);
+        StandardChartTheme theme = new StandardChartTheme("emergence");
+        theme.setExtraLargeFont(new Font(FONT, Font.BOLD, 18));
+        theme.setLargeFont(new Font(FONT, Font.PLAIN, 15));
+        theme.setRegularFont(new Font(FONT, Font.PLAIN, 13));
+        theme.setSmallFont(new Font(FONT, Font.PLAIN, 12));
+        theme.setChartBackgroundPaint(Color.WHITE);
+        theme.setPlotBackgroundPaint(Color.WHITE);
+        theme.setLegendBackgroundPaint(Color.WHITE);
+        theme.setPlotOutlinePaint(new Color(0x999999));
+        theme.setDomainGridlinePaint(new Color(0xdddddd));
+        theme.setRangeGridlinePaint(new Color(0xdddddd));
+        theme.setAxisOffset(new RectangleInsets(4, 4, 4, 4));
+        theme.setShadowVisible(false);
+        theme.apply(chart);
+        chart.setPadding(new RectangleInsets(8, 8, 8, 16));
+        LegendTitle lt = chart.getLegend();
+        if (lt != null) {
+            lt.setFrame(BlockBorder.NONE);
+            lt.setPosition(RectangleEdge.BOTTOM);
+        }
+        return chart;
+    }
+
+    private static void subtitle(JFreeChart chart, String text) {
+        TextTitle t = new TextTitle(text, new Font(FONT, Font.PLAIN, 13));
+        t.setPaint(GREY);
+        t.setPosition(RectangleEdge.TOP);
+        chart.addSubtitle(0, t);
+    }
+
+    private static String nonFiniteNote(int n) {
+        return n == 0 ? "" : "; " + n + " non-finite or out-of-range value" + (n == 1 ? "" : "s") + " not plotted";
+    }
+
+    private static int countNonFinite(double[] v) {
+        int n = 0;
+        for (double x : v) if (!Double.isNaN(x) && !Val.plottable(x)) n++;
+        return n;
+    }
+
+    /** Rounds up to 1, 2, 2.5 or 5 times a power of ten, so the colour bar has round ends. */
+    static double niceCeil(double x) {
+        if (!(x > 0) || !Double.isFinite(x)) return 1;
+        double p = Math.pow(10, Math.floor(Math.log10(x)));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * p >= x * (1 - 1e-12)) return Double.isFinite(m * p) ? m * p : x;
+        }
+        return Double.isFinite(10 * p) ? 10 * p : x;
+    }
+
+    static byte[] png(JFreeChart chart, int width, int height) {
+        chart.setAntiAlias(true);
+        chart.setTextAntiAlias(RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        BufferedImage img = chart.createBufferedImage(width, height, BufferedImage.TYPE_INT_RGB, null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        try {
+            if (!ImageIO.write(img, "png", out)) throw new IllegalStateException("no PNG writer available");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

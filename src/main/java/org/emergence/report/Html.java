@@ -1,0 +1,510 @@
+package org.emergence.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.emergence.report.Summary.LayerE;
+import org.emergence.report.Summary.Val;
+
+/**
+ * The self-contained report page: inline CSS, charts as base64 data URIs, no scripts and no
+ * external references (a Content-Security-Policy forbids loading anything). Every string taken
+ * from summary.json is HTML-escaped.
+ */
+final class Html {
+    private Html() {}
+
+    /** A chart as the page shows it: the PNG bytes, or the reason it could not be drawn. */
+    record Chart(String file, String title, String alt, String caption, byte[] png, int width, int height, String error) {}
+
+    static String render(Summary s, List<Chart> charts, Map<String, Boolean> siblingFiles) {
+        StringBuilder h = new StringBuilder(256 * 1024);
+        String modelName = or(s.model().name(), "unknown model");
+        String spec = or(s.dataset().spec(), "unknown dataset");
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>Information emergence: ").append(esc(modelName)).append(" on ").append(esc(spec))
+                .append(s.partial() ? " (partial)" : "").append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
+
+        header(h, s, modelName, spec);
+        status(h, s);
+        headline(h, s);
+        measured(h, s);
+        h.append("<section id=\"charts\">\n<h2>Charts</h2>\n");
+        for (Chart c : charts) chart(h, c);
+        h.append("</section>\n");
+        layerTable(h, s);
+        positionTable(h, s);
+        howToRead(h, s);
+        settings(h, s);
+        warnings(h, s);
+        timing(h, s);
+        footer(h, s, siblingFiles);
+        h.append("</main>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    // ---------------------------------------------------------------------------------------- sections
+
+    private static void header(StringBuilder h, Summary s, String modelName, String spec) {
+        Summary.Model m = s.model();
+        Summary.Dataset d = s.dataset();
+        h.append("<header>\n<h1>Information emergence: ").append(esc(modelName)).append(" on <code>").append(esc(spec))
+                .append("</code></h1>\n<p class=\"sub\">");
+        List<String> model = new ArrayList<>();
+        if (m.modelType() != null) model.add(esc(m.modelType()));
+        if (m.layers() != null) model.add(m.layers() + " layers");
+        if (m.hidden() != null) model.add("hidden size " + m.hidden());
+        if (m.causal() != null) model.add(m.causal() ? "causal (decoder)" : "bidirectional (encoder)");
+        h.append("<b>Model</b> ").append(esc(modelName));
+        if (!model.isEmpty()) h.append(" (").append(String.join(", ", model)).append(")");
+        h.append(" &middot; <b>Dataset</b> <code>").append(esc(spec)).append("</code>");
+        if (d.description() != null) h.append(": ").append(esc(d.description()));
+        h.append(" &middot; <b>n</b> = ").append(d.n() == null ? "?" : d.n().toString()).append(" sequences")
+                .append(" &middot; <b>t</b> = ").append(d.t() == null ? "?" : d.t().toString()).append(" tokens")
+                .append("</p>\n</header>\n");
+    }
+
+    private static void status(StringBuilder h, Summary s) {
+        List<String> missing = missing(s);
+        if (s.partial()) {
+            h.append("<div class=\"box partial\" id=\"status\"><p><b>Partial run.</b> This report was built from a run that is "
+                    + "still in progress or stopped early")
+                    .append(s.updated() == null ? "" : " (summary updated " + esc(s.updated()) + ")")
+                    .append(". Values not yet estimated appear as &ldquo;&mdash;&rdquo; in the tables, as gaps in the line charts "
+                            + "and as hatched grey cells in the heat map; the headline and averages may change when the run completes.</p>\n");
+            if (missing.isEmpty()) {
+                h.append("<p>Every value in the summary is present.</p>\n");
+            } else {
+                h.append("<p>Missing:</p>\n<ul>\n");
+                for (String x : missing) h.append("<li>").append(x).append("</li>\n");
+                h.append("</ul>\n");
+            }
+            h.append("</div>\n");
+        } else if (!missing.isEmpty()) {
+            h.append("<div class=\"box warn\" id=\"status\"><p><b>Complete run with missing values.</b> The run is marked complete, "
+                    + "but some values are missing or not finite:</p>\n<ul>\n");
+            for (String x : missing) h.append("<li>").append(x).append("</li>\n");
+            h.append("</ul>\n</div>\n");
+        }
+        if (s.modes().mixed()) {
+            h.append("<div class=\"box mixed\" id=\"mixed\"><p><b>Mixed modes.</b> Not all estimates were made in the same "
+                    + "mode (macro: ").append(esc(or(s.modes().macro(), "?"))).append("; micro: ")
+                    .append(esc(or(s.modes().micro(), "?")))
+                    .append("). Where macro and micro values come from different modes, E = MI_macro &minus; mean MI_micro "
+                            + "subtracts two different kinds of quantity, so E, IE(t) and IE are indicative only, not a "
+                            + "like-for-like difference. See <a href=\"#measured\">what was measured</a>.</p>\n");
+            if (s.modes().note() != null) h.append("<p>").append(esc(s.modes().note())).append("</p>\n");
+            h.append("</div>\n");
+        } else if (mixedCells(s)) {
+            h.append("<div class=\"box warn\" id=\"mixed\"><p><b>Check the modes.</b> The run does not report mixed modes, "
+                    + "but the macro and micro estimates name different estimators or modes (see "
+                    + "<a href=\"#measured\">what was measured</a>); make sure the two levels are comparable before "
+                    + "reading E as a difference.</p></div>\n");
+        }
+    }
+
+    /** True when the macro and micro cells name different sets of estimator and mode. */
+    private static boolean mixedCells(Summary s) {
+        java.util.Set<String> macro = new java.util.TreeSet<>(), micro = new java.util.TreeSet<>();
+        for (Val[] r : s.macro()) for (Val v : r) if (v.present()) macro.add(v.estimator() + "\u0000" + v.mode());
+        for (Val[] r : s.micro()) for (Val v : r) if (v.present()) micro.add(v.estimator() + "\u0000" + v.mode());
+        return !macro.isEmpty() && !micro.isEmpty() && !macro.equals(micro);
+    }
+
+    private static void headline(StringBuilder h, Summary s) {
+        Val ie = s.ie();
+        h.append("<section id=\"headline\" class=\"headline\">\n");
+        if (!ie.present()) {
+            h.append("<p class=\"ie\">IE: <span class=\"missing\">not estimated yet</span></p>\n");
+        } else {
+            h.append("<p class=\"ie\">IE = <b>").append(bits(ie.bits())).append("</b> bits");
+            if (ie.hasInterval()) h.append(" <span class=\"ci\">interval [").append(bits(ie.ciLow())).append(", ")
+                    .append(bits(ie.ciHigh())).append("] bits</span>");
+            h.append("</p>\n<p>").append(reading(ie)).append("</p>\n");
+        }
+        if (s.intervalMethod() != null) h.append("<p class=\"small\">Intervals: ").append(esc(s.intervalMethod())).append(".</p>\n");
+        if (!s.warnings().isEmpty()) {
+            h.append("<p class=\"small\"><a href=\"#warnings\">").append(s.warnings().size()).append(" warning")
+                    .append(s.warnings().size() == 1 ? "" : "s").append("</a> recorded by the run.</p>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    /** One sentence on the sign of IE, honest about intervals that include zero. */
+    private static String reading(Val v) {
+        if (!v.finite()) return "The value is not finite; see the warnings.";
+        if (v.hasInterval() && v.ciLow() <= 0 && v.ciHigh() >= 0) {
+            return "The interval includes 0: at this precision the run shows no clear emergence in either direction.";
+        }
+        if (v.bits() > 0) {
+            return "Positive: on average over layers, the blocks preserve more information about a token read in its context "
+                    + "(macro) than about tokens read alone (micro).";
+        }
+        if (v.bits() < 0) {
+            return "Negative: on average over layers, the blocks preserve less information about a token read in its context "
+                    + "(macro) than about tokens read alone (micro).";
+        }
+        return "Zero: macro and micro mutual information balance on average.";
+    }
+
+    private static void measured(StringBuilder h, Summary s) {
+        h.append("<section id=\"measured\">\n<h2>What was measured</h2>\n<table class=\"kv\">\n");
+        String estimator = s.settings() == null ? null : textOf(s.settings().get("estimator"));
+        row(h, "Estimator", estimator == null ? "&mdash;" : "<code>" + esc(estimator) + "</code>");
+        row(h, "Macro mode", esc(or(s.modes().macro(), "—")));
+        row(h, "Micro mode", esc(or(s.modes().micro(), "—")) + (s.modes().mixed() ? " <b class=\"bad\">(differs from macro)</b>" : ""));
+        if (s.settings() != null && s.settings().has("noise")) {
+            JsonNode abs = s.settings().get("noise_absolute");
+            String kind = abs == null || abs.isNull() ? "" : abs.asBoolean() ? " (absolute)" : " (relative)";
+            row(h, "Noise &sigma;", esc(textOf(s.settings().get("noise"))) + kind);
+        }
+        if (s.intervalMethod() != null) row(h, "Intervals", esc(s.intervalMethod()));
+        if (s.modes().note() != null) row(h, "Note", esc(s.modes().note()));
+        h.append("</table>\n");
+        h.append("<p>All mutual informations here are <em>estimates</em> (approximations) computed from n sampled sequences with "
+                + "the estimator named above, not exact values. Where a mode adds noise to the hidden states, the quantity measured "
+                + "is the mutual information of those noisy states and depends on &sigma;. Compare runs only when estimator, "
+                + "modes and settings match.</p>\n");
+        int saturated = 0;
+        for (String w : s.warnings()) if (w.toLowerCase(Locale.ROOT).contains("saturat")) saturated++;
+        if (saturated > 0) {
+            h.append("<div class=\"box warn\"><p><b>").append(saturated).append(" warning").append(saturated == 1 ? "" : "s")
+                    .append(" about saturation.</b> An estimate near its estimator's ceiling understates the true mutual "
+                            + "information, so the affected E values may be biased; see <a href=\"#warnings\">warnings</a>.</p></div>\n");
+        }
+        Map<String, int[]> used = estimatorsUsed(s);
+        if (!used.isEmpty()) {
+            h.append("<p>Estimators and modes recorded per estimate:</p>\n<table>\n<thead><tr><th>level</th><th>estimator</th>"
+                    + "<th>mode</th><th class=\"num\">estimates</th></tr></thead>\n<tbody>\n");
+            for (Map.Entry<String, int[]> e : used.entrySet()) {
+                String[] k = e.getKey().split("\u0000", -1);
+                h.append("<tr><td>").append(esc(k[0])).append("</td><td><code>").append(esc(k[1])).append("</code></td><td>")
+                        .append(esc(k[2])).append("</td><td class=\"num\">").append(e.getValue()[0]).append("</td></tr>\n");
+            }
+            h.append("</tbody>\n</table>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    private static void chart(StringBuilder h, Chart c) {
+        h.append("<figure id=\"").append(esc(c.file().replace(".png", ""))).append("\">\n");
+        if (c.png() != null) {
+            h.append("<img width=\"").append(c.width()).append("\" height=\"").append(c.height()).append("\" alt=\"")
+                    .append(esc(c.alt())).append("\" src=\"data:image/png;base64,")
+                    .append(Base64.getEncoder().encodeToString(c.png())).append("\">\n");
+        } else {
+            h.append("<div class=\"box warn\"><p><b>").append(esc(c.title())).append(":</b> the chart could not be drawn (")
+                    .append(esc(c.error())).append(").</p></div>\n");
+        }
+        h.append("<figcaption><b>").append(esc(c.title())).append(".</b> ").append(c.caption())
+                .append(" <span class=\"small\">(charts/").append(esc(c.file())).append(")</span></figcaption>\n</figure>\n");
+    }
+
+    private static void layerTable(StringBuilder h, Summary s) {
+        h.append("<section id=\"layers\">\n<h2>Per layer</h2>\n");
+        if (s.layers().length == 0) {
+            h.append("<p class=\"missing\">No layers measured yet.</p>\n</section>\n");
+            return;
+        }
+        h.append("<p>").append(s.causal() ? "MI_macro at the last position t = T&minus;1 and mean MI_micro over positions i &le; T&minus;1."
+                : "MI_macro and MI_micro averaged over positions.").append(" E(l) = MI_macro &minus; mean MI_micro. All in bits.</p>\n");
+        h.append("<table>\n<thead><tr><th class=\"num\">layer</th><th class=\"num\">MI_macro</th><th class=\"num\">mean MI_micro</th>"
+                + "<th class=\"num\">E(l)</th><th>interval</th></tr></thead>\n<tbody>\n");
+        for (LayerE le : s.eLayer()) {
+            Val e = le.e();
+            h.append("<tr><td class=\"num\">").append(le.layer()).append("</td>")
+                    .append(numCell(le.macroBits())).append(numCell(le.microMeanBits()))
+                    .append("<td class=\"num ").append(signClass(e)).append("\">").append(bits(e.bits())).append("</td>")
+                    .append("<td>").append(interval(e)).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void positionTable(StringBuilder h, Summary s) {
+        if (s.positions().length == 0) return;
+        h.append("<section id=\"positions\">\n<details>\n<summary>Per position: IE(t) (").append(s.positions().length)
+                .append(" positions)</summary>\n<table>\n<thead><tr><th class=\"num\">position</th><th class=\"num\">IE(t)</th>"
+                        + "<th>interval</th></tr></thead>\n<tbody>\n");
+        for (int j = 0; j < s.positions().length; j++) {
+            Val v = s.ieT()[j];
+            h.append("<tr><td class=\"num\">").append(s.positions()[j]).append("</td><td class=\"num ").append(signClass(v))
+                    .append("\">").append(bits(v.bits())).append("</td><td>").append(interval(v)).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n</details>\n</section>\n");
+    }
+
+    private static void howToRead(StringBuilder h, Summary s) {
+        h.append("<section id=\"how-to-read\">\n<h2>How to read this report</h2>\n<dl>\n")
+                .append("<dt>MI_macro(l, t)</dt><dd>The mutual information between the input and the output of transformer block l "
+                        + "at position t while the model reads the whole sequence: the token in its context. It measures how much "
+                        + "of the block's input state survives, as information, in its output state.</dd>\n")
+                .append("<dt>MI_micro(l, i)</dt><dd>The same quantity when the token at position i is fed to the model on its own, "
+                        + "without the rest of the sequence. The mean over tokens is the baseline the macro value is compared with.</dd>\n")
+                .append("<dt>E(l, t)</dt><dd>MI_macro(l, t) &minus; mean MI_micro, in bits. Positive: the block carries more "
+                        + "information about the token in context than about tokens on their own, which is information that exists "
+                        + "only at the level of the sequence (emergence). Negative: reading the token in context lowers it. "
+                        + "An interval that includes 0 means no detectable difference.</dd>\n")
+                .append("<dt>E(l), IE(t), IE</dt><dd>E(l) is one value per layer ")
+                .append(s.causal() ? "(for this causal model at the last position, where the whole sequence is visible)"
+                        : "(for this encoder the mean over positions)")
+                .append("; IE(t) is E(l, t) averaged over the measured layers at position t; IE, the headline, averages E over "
+                        + "the measured layers. Their intervals combine the estimators' intervals as stated under "
+                        + "&ldquo;Intervals&rdquo;.</dd>\n")
+                .append("</dl>\n<p><b>Heat map.</b> Rows are layers (first layer at the bottom), columns are positions. Red cells are "
+                        + "positive E, blue cells negative, white near 0; the colour bar gives the scale in bits, symmetric about 0. "
+                        + "Hatched grey cells were not estimated. Colours show point estimates only: check the intervals before "
+                        + "reading much into pale cells.</p>\n")
+                .append("<p><b>Macro vs micro.</b> The two lines are the two terms of E(l); the vertical gap between them is E(l). "
+                        + "Their absolute levels depend on the estimator and noise settings, so across runs compare gaps, not levels.</p>\n")
+                .append("<p><b>IE(t).</b> How emergence varies along the sequence")
+                .append(s.causal() ? " (in a causal model, position t sees tokens 0..t, so later positions have more context)" : "")
+                .append("; the shaded band is the interval.</p>\n</section>\n");
+    }
+
+    private static void settings(StringBuilder h, Summary s) {
+        h.append("<section id=\"settings\">\n<h2>Settings</h2>\n");
+        if (s.settings() == null || s.settings().isEmpty()) {
+            h.append("<p class=\"missing\">No settings recorded.</p>\n");
+        } else {
+            kvTable(h, s.settings());
+        }
+        h.append("<p>Layers measured: ").append(esc(ranges(s.layers()))).append(" &middot; positions: ")
+                .append(esc(ranges(s.positions()))).append("</p>\n");
+        if (s.dataset().details() != null && !s.dataset().details().isEmpty()) {
+            h.append("<h3>Dataset details</h3>\n");
+            kvTable(h, s.dataset().details());
+        }
+        h.append("</section>\n");
+    }
+
+    private static void warnings(StringBuilder h, Summary s) {
+        h.append("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
+        if (s.warnings().isEmpty()) {
+            h.append("<p>None recorded.</p>\n");
+        } else {
+            h.append("<ul class=\"warnings\">\n");
+            for (String w : s.warnings()) h.append("<li>").append(esc(w)).append("</li>\n");
+            h.append("</ul>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    private static void timing(StringBuilder h, Summary s) {
+        if (s.timing() == null || s.timing().isEmpty()) return;
+        h.append("<section id=\"timing\">\n<h2>Timing</h2>\n<table class=\"kv\">\n");
+        for (Map.Entry<String, JsonNode> e : s.timing().properties()) {
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            String text;
+            if (v.isNumber() && key.endsWith("_seconds")) {
+                text = duration(v.doubleValue());
+                key = key.substring(0, key.length() - "_seconds".length());
+            } else {
+                text = esc(textOf(v));
+            }
+            row(h, esc(key.replace('_', ' ')), text);
+        }
+        h.append("</table>\n</section>\n");
+    }
+
+    private static void footer(StringBuilder h, Summary s, Map<String, Boolean> siblingFiles) {
+        h.append("<footer>\n<p>Run status: <b>").append(esc(s.status())).append("</b>");
+        if (s.created() != null) h.append(" &middot; started ").append(esc(s.created()));
+        if (s.updated() != null) h.append(" &middot; summary updated ").append(esc(s.updated()));
+        h.append(" &middot; ").append(esc(or(s.tool(), "emergence")));
+        if (s.version() != null) h.append(' ').append(esc(s.version()));
+        h.append("</p>\n<p>Data files next to this report:");
+        for (Map.Entry<String, Boolean> f : siblingFiles.entrySet()) {
+            if (f.getValue()) h.append(" <a href=\"").append(esc(f.getKey())).append("\">").append(esc(f.getKey())).append("</a>");
+        }
+        h.append("</p>\n</footer>\n");
+    }
+
+    // ---------------------------------------------------------------------------------------- helpers
+
+    /** Human-readable list of what is missing (HTML, already escaped). */
+    static List<String> missing(Summary s) {
+        List<String> out = new ArrayList<>();
+        int nl = s.layers().length, np = s.positions().length;
+        if (nl == 0) out.add("no layers measured yet");
+        if (np == 0) out.add("no positions listed yet");
+        cells(out, "MI_macro(l, t)", s.macro(), nl * np);
+        cells(out, "MI_micro(l, i)", s.micro(), nl * np);
+        cells(out, "E(l, t)", s.e(), nl * np);
+        List<Integer> ml = new ArrayList<>();
+        for (LayerE le : s.eLayer()) if (!le.e().finite()) ml.add(le.layer());
+        if (!ml.isEmpty()) out.add("E(l) for layer" + (ml.size() == 1 ? " " : "s ") + ranges(ml.stream().mapToInt(Integer::intValue).toArray()));
+        List<Integer> mp = new ArrayList<>();
+        for (int j = 0; j < np; j++) if (!s.ieT()[j].finite()) mp.add(s.positions()[j]);
+        if (!mp.isEmpty()) out.add("IE(t) for position" + (mp.size() == 1 ? " " : "s ") + ranges(mp.stream().mapToInt(Integer::intValue).toArray()));
+        if (!s.ie().finite()) out.add(s.ie().present() ? "IE (not finite)" : "IE (the headline value)");
+        return out;
+    }
+
+    private static void cells(List<String> out, String name, Val[][] m, int total) {
+        if (total == 0) return;
+        int bad = 0;
+        for (Val[] r : m) for (Val v : r) if (!v.finite()) bad++;
+        if (bad > 0) out.add(name + ": " + bad + " of " + total + " values");
+    }
+
+    private static Map<String, int[]> estimatorsUsed(Summary s) {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        String[] names = {"macro", "micro", "context"};
+        Val[][][] ms = {s.macro(), s.micro(), s.context()};
+        for (int k = 0; k < 3; k++) {
+            for (Val[] r : ms[k]) {
+                for (Val v : r) {
+                    if (!v.present() || (v.estimator() == null && v.mode() == null)) continue;
+                    String key = names[k] + "\u0000" + or(v.estimator(), "—") + "\u0000" + or(v.mode(), "—");
+                    out.computeIfAbsent(key, x -> new int[1])[0]++;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void kvTable(StringBuilder h, JsonNode obj) {
+        h.append("<table class=\"kv\">\n");
+        for (Map.Entry<String, JsonNode> e : obj.properties()) {
+            row(h, "<code>" + esc(e.getKey()) + "</code>", esc(textOf(e.getValue())));
+        }
+        h.append("</table>\n");
+    }
+
+    private static void row(StringBuilder h, String keyHtml, String valueHtml) {
+        h.append("<tr><th>").append(keyHtml).append("</th><td>").append(valueHtml).append("</td></tr>\n");
+    }
+
+    private static String textOf(JsonNode v) {
+        if (v == null || v.isNull()) return "—";
+        if (v.isValueNode()) return v.asText();
+        if (v.isArray()) {
+            boolean ints = v.size() > 2;
+            for (JsonNode x : v) ints &= x.isIntegralNumber() && x.canConvertToInt();
+            if (ints) {
+                int[] a = new int[v.size()];
+                for (int i = 0; i < a.length; i++) a[i] = v.get(i).asInt();
+                return ranges(a);
+            }
+        }
+        return v.toString();
+    }
+
+    private static String numCell(double v) {
+        return "<td class=\"num\">" + bits(v) + "</td>";
+    }
+
+    private static String signClass(Val v) {
+        if (!v.finite()) return "missing";
+        if (v.hasInterval() && v.ciLow() > 0) return "pos";
+        if (v.hasInterval() && v.ciHigh() < 0) return "neg";
+        return "";
+    }
+
+    private static String interval(Val v) {
+        if (!v.present() || !v.hasInterval()) return "<span class=\"missing\">&mdash;</span>";
+        return "[" + bits(v.ciLow()) + ", " + bits(v.ciHigh()) + "]";
+    }
+
+    /** Bits with three decimals; "—" when missing, ∞ when infinite. */
+    static String bits(double v) {
+        if (Double.isNaN(v)) return "<span class=\"missing\">&mdash;</span>";
+        if (v == Double.POSITIVE_INFINITY) return "&infin;";
+        if (v == Double.NEGATIVE_INFINITY) return "&minus;&infin;";
+        String t = Math.abs(v) >= 1e6 ? String.format(Locale.ROOT, "%.3e", v) : String.format(Locale.ROOT, "%.3f", v);
+        if (t.equals("-0.000")) t = "0.000";
+        return t.startsWith("-") ? "&minus;" + t.substring(1) : t;
+    }
+
+    private static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) return "&mdash;";
+        if (seconds < 120) return String.format(Locale.ROOT, "%.1f s", seconds);
+        long s = Math.round(seconds);
+        if (s < 7200) return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+    }
+
+    /** "0–3, 7, 9–15" for sorted runs of consecutive integers. */
+    static String ranges(int[] v) {
+        if (v.length == 0) return "none";
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < v.length) {
+            int j = i;
+            while (j + 1 < v.length && v[j + 1] == v[j] + 1) j++;
+            if (b.length() > 0) b.append(", ");
+            b.append(v[i]);
+            if (j > i) b.append(j == i + 1 ? ", " : "–").append(v[j]);
+            i = j + 1;
+        }
+        return b.toString();
+    }
+
+    private static String or(String s, String dflt) {
+        return s == null || s.isBlank() ? dflt : s;
+    }
+
+    /** Escapes text for element content and quoted attribute values; drops control characters. */
+    static String esc(String s) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&': b.append("&amp;"); break;
+                case '<': b.append("&lt;"); break;
+                case '>': b.append("&gt;"); break;
+                case '"': b.append("&quot;"); break;
+                case '\'': b.append("&#39;"); break;
+                default:
+                    if (c < 0x20 && c != '\n' && c != '\t' || c == 0x7f) break;
+                    b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String CSS = String.join("\n",
+            ":root { color-scheme: light; }",
+            "body { margin: 0; background: #f4f5f7; color: #1d1f23; font: 15px/1.5 system-ui, -apple-system, \"Segoe UI\", sans-serif; }",
+            "main { max-width: 980px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }",
+            "h1 { font-size: 1.6em; margin: 0.2em 0 0.3em; }",
+            "h2 { font-size: 1.25em; margin: 1.6em 0 0.5em; border-bottom: 1px solid #dde; padding-bottom: 0.2em; }",
+            "h3 { font-size: 1.05em; margin: 1.2em 0 0.4em; }",
+            "code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.92em; background: #f0f1f4; padding: 0 3px; border-radius: 3px; }",
+            ".sub { color: #444; margin-top: 0; }",
+            ".small { font-size: 0.88em; color: #555; }",
+            ".box { border-radius: 6px; padding: 4px 16px; margin: 14px 0; border: 1px solid; }",
+            ".box.partial { background: #fff6e0; border-color: #e0a800; }",
+            ".box.warn { background: #fff8e6; border-color: #e3b341; }",
+            ".box.mixed { background: #fdecea; border-color: #c62828; border-width: 2px; }",
+            ".bad { color: #b71c1c; }",
+            ".headline { background: #eef3fb; border-radius: 6px; padding: 6px 18px; margin: 16px 0; }",
+            ".headline .ie { font-size: 1.6em; margin: 0.3em 0; }",
+            ".headline .ci { font-size: 0.6em; color: #333; }",
+            "figure { margin: 18px 0 26px; }",
+            "figure img { max-width: 100%; height: auto; border: 1px solid #e3e4e8; }",
+            "figcaption { font-size: 0.92em; color: #333; margin-top: 4px; }",
+            "table { border-collapse: collapse; margin: 8px 0; font-size: 0.94em; }",
+            "th, td { border-bottom: 1px solid #e3e4e8; padding: 3px 10px; text-align: left; vertical-align: top; }",
+            "thead th { border-bottom: 2px solid #c8cad0; }",
+            "table.kv th { font-weight: 600; white-space: nowrap; }",
+            ".num { text-align: right; font-variant-numeric: tabular-nums; }",
+            ".pos { color: #a3161f; font-weight: 600; }",
+            ".neg { color: #1a4f94; font-weight: 600; }",
+            ".missing { color: #888; }",
+            "dt { font-weight: 600; margin-top: 0.6em; }",
+            "dd { margin-left: 1.2em; }",
+            "ul.warnings li { margin: 2px 0; }",
+            "details summary { cursor: pointer; font-weight: 600; margin: 1.2em 0 0.4em; }",
+            "footer { margin-top: 2.4em; border-top: 1px solid #dde; font-size: 0.88em; color: #555; }",
+            "@media print { body { background: #fff; } main { max-width: none; } }",
+            "");
+}
