@@ -119,7 +119,7 @@ public final class RunCommand implements Callable<Integer> {
                     estimator, noise > 0 ? noise + (noiseAbsolute ? " (absolute)" : " (relative)") : "none (raw)", dir);
         }
         EmergenceRun.Outcome o = EmergenceRun.run(s, m, d, dir, batch, keepActivations, CommonOptions.quiet());
-        Path report = Reports.build(dir);
+        Path report = org.emergence.report.Report.build(dir);
         printTable(o.summary());
         spec.commandLine().getOut().println("results: " + dir.resolve("results.csv"));
         if (report != null) spec.commandLine().getOut().println("report:  " + report);

@@ -64,6 +64,11 @@ class RunTest {
         assertEquals(1 + 3 * 3 * t, csv.size(), "macro, micro and context rows for every layer and position");
         assertTrue(r.out().contains("IE = "), r.out());
         assertTrue(Files.isRegularFile(run.resolve("tokens.npy")));
+        assertTrue(Files.isRegularFile(run.resolve("report.html")));
+        for (String c : new String[] {"e_layer.png", "e_heatmap.png", "macro_micro.png", "ie_position.png"}) {
+            assertTrue(Files.isRegularFile(run.resolve("charts").resolve(c)), c);
+        }
+        assertTrue(r.out().contains("report.html"), r.out());
         assertFalse(Files.exists(run.resolve("acts")), "spilled activations are removed after a run");
     }
 
