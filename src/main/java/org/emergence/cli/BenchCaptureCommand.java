@@ -78,14 +78,13 @@ final class BenchCaptureCommand implements Callable<Integer> {
         for (int rep = -warmup; rep < repeats; rep++) {
             Gemm.Stats.reset();
             long t0 = System.nanoTime();
-            for (int s = 0; s < n; s += batch) {
-                TokenBatch tb = all.slice(s, Math.min(n, s + batch));
-                m.run(tb, req, (hook, b, rows, npos, width) -> {
-                    int len = b.batch() * npos * width;
-                    FloatBuffer dst = copies.computeIfAbsent(hook, k -> Gemm.allocate((long) batch * npos * width));
-                    dst.put(0, rows, 0, len);
-                });
-            }
+            java.util.List<TokenBatch> batches = new java.util.ArrayList<>();
+            for (int s = 0; s < n; s += batch) batches.add(all.slice(s, Math.min(n, s + batch)));
+            m.runBatches(batches, req, (hook, b, rows, npos, width) -> {
+                int len = b.batch() * npos * width;
+                FloatBuffer dst = copies.computeIfAbsent(hook, k -> Gemm.allocate((long) batch * npos * width));
+                dst.put(0, rows, 0, len);
+            });
             double dt = (System.nanoTime() - t0) / 1e9;
             if (rep < 0) {
                 out.printf(Locale.ROOT, "warm-up: %.3f s (%.0f tokens/s)%n", dt, (double) n * t / dt);

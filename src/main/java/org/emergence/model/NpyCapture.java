@@ -56,27 +56,33 @@ public final class NpyCapture {
         try (NpyWriter in = NpyWriter.create(out.resolve("block_inputs.npy"), DType.F4, actShape);
              NpyWriter outW = NpyWriter.create(out.resolve("block_outputs.npy"), DType.F4, actShape);
              NpyWriter lg = logits ? NpyWriter.create(out.resolve("logits.npy"), DType.F4, new long[] {bTotal, tSel, c.vocab()}) : null) {
+            java.util.List<TokenBatch> batches = new java.util.ArrayList<>();
+            java.util.Map<TokenBatch, Integer> starts = new java.util.IdentityHashMap<>();
             for (int s = 0; s < bTotal; s += batchSize) {
-                int e = Math.min(bTotal, s + batchSize);
-                TokenBatch tb = all.slice(s, e);
-                final int start = s;
-                model.run(tb, req, (hook, batch, rows, npos, width) -> {
-                    try {
-                        FloatBuffer data = rows.duplicate().position(0).limit(batch.batch() * npos * width);
-                        if (hook.equals(Hooks.LOGITS)) {
-                            lg.writeAt((long) start * npos * width, data);
-                            return;
-                        }
+                TokenBatch tb = all.slice(s, Math.min(bTotal, s + batchSize));
+                batches.add(tb);
+                starts.put(tb, s);
+            }
+            java.util.Set<TokenBatch> finished = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            String lastHook = hooks[hooks.length - 1];
+            model.runBatches(batches, req, (hook, batch, rows, npos, width) -> {
+                try {
+                    int start = starts.get(batch);
+                    FloatBuffer data = rows.duplicate().position(0).limit(batch.batch() * npos * width);
+                    if (hook.equals(Hooks.LOGITS)) {
+                        lg.writeAt((long) start * npos * width, data);
+                    } else {
                         Hooks.BlockHook bh = Hooks.parse(hook);
                         int li = layerIndex[bh.layer()];
                         long off = (((long) li * bTotal) + start) * npos * width;
                         (bh.post() ? outW : in).writeAt(off, data);
-                    } catch (IOException ex) {
-                        throw new UncheckedIOException(ex);
                     }
-                });
-                if (progress != null) progress.accept(e - s);
-            }
+                    // a batch is done when its last requested hook arrives
+                    if (hook.equals(lastHook) && finished.add(batch) && progress != null) progress.accept(batch.batch());
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
             in.commit();
             outW.commit();
             if (lg != null) lg.commit();

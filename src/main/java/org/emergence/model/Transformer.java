@@ -281,6 +281,44 @@ public final class Transformer {
         }
     }
 
+    /** Keep every batch's residual in memory (layer-major order) when it totals at most this many bytes. */
+    static long layerMajorBudget = Long.getLong("emergence.layerMajorBytes", 1L << 30);
+
+    /**
+     * Runs several batches. When weights are widened block by block (large F16/BF16 checkpoints), the
+     * batches go layer-major — every batch through block l before block l + 1 — so each block's weights
+     * are widened once rather than once per batch; the residual streams of all batches are then held
+     * in memory (bounded by {@code emergence.layerMajorBytes}, default 1 GB). Otherwise batch by batch.
+     * The sink sees the same (hook, batch) pairs either way, in a different order.
+     */
+    public synchronized void runBatches(java.util.List<TokenBatch> batches, CaptureRequest req, CaptureSink sink) {
+        long bytes = 0;
+        for (TokenBatch b : batches) bytes += (long) b.rows() * cfg.hidden() * 4;
+        boolean anyWidened = false;
+        for (BlockP bp : blocks) for (LinearP lp : bp.linears()) anyWidened |= lp.w().type() != StorageType.F32;
+        if (widenAll || !anyWidened || batches.size() < 2 || bytes > layerMajorBudget || req.wants(Hooks.POOLER)) {
+            for (TokenBatch b : batches) run(b, req, sink);
+            return;
+        }
+        for (TokenBatch b : batches) validate(b, null);
+        int needed = req.blocksNeeded(cfg.layers());
+        FloatBuffer[] hs = new FloatBuffer[batches.size()];
+        for (int i = 0; i < hs.length; i++) hs[i] = embed(batches.get(i));
+        for (int l = 0; l < needed; l++) {
+            for (int i = 0; i < hs.length; i++) {
+                emit(req, Hooks.residPre(l), batches.get(i), hs[i], cfg.hidden(), sink);
+                block(l, batches.get(i), hs[i]);
+                emit(req, Hooks.residPost(l), batches.get(i), hs[i], cfg.hidden(), sink);
+            }
+        }
+        boolean wantFinal = req.wants(Hooks.FINAL_NORM), wantLogits = req.wants(Hooks.LOGITS);
+        for (int i = 0; i < hs.length && (wantFinal || wantLogits); i++) {
+            FloatBuffer f = finalHidden(batches.get(i), hs[i]);
+            emit(req, Hooks.FINAL_NORM, batches.get(i), f, cfg.hidden(), sink);
+            if (wantLogits) emit(req, Hooks.LOGITS, batches.get(i), logits(f, batches.get(i).rows()), cfg.vocab(), sink);
+        }
+    }
+
     private static void emit(CaptureRequest req, String hook, TokenBatch b, FloatBuffer x, int width, CaptureSink sink) {
         if (!req.wants(hook)) return;
         int[] pos = req.positions();

@@ -186,6 +186,36 @@ class FamiliesTest {
     }
 
     @Test
+    void layerMajorBatchesEqualBatchMajor() throws Exception {
+        // per-block widening of a bf16 checkpoint takes the layer-major path; results must not change
+        Path dir = RandomCheckpoints.write(TestFiles.tempDir("lm"), CONFIGS.get("llama-gqa-bias-llama3"), 5, StorageType.BF16);
+        Transformer.widenAllBudget = 0;
+        Transformer m = Transformer.load(dir);
+        int b = 3, t = 6;
+        java.util.List<TokenBatch> batches = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) batches.add(TokenBatch.of(b, t, randomIds(b * t, m.config().vocab(), 20 + i)));
+        CaptureRequest req = CaptureRequest.blocks(null, m.config().layers()).and(Hooks.LOGITS);
+        java.util.Map<String, float[]> layerMajor = new java.util.HashMap<>(), batchMajor = new java.util.HashMap<>();
+        m.runBatches(batches, req, (hook, batch, rows, npos, width) -> {
+            float[] v = new float[batch.batch() * npos * width];
+            rows.get(0, v);
+            layerMajor.put(hook + "@" + batches.indexOf(batch), v);
+        });
+        for (int i = 0; i < batches.size(); i++) {
+            final int bi = i;
+            m.run(batches.get(i), req, (hook, batch, rows, npos, width) -> {
+                float[] v = new float[batch.batch() * npos * width];
+                rows.get(0, v);
+                batchMajor.put(hook + "@" + bi, v);
+            });
+        }
+        assertEquals(batchMajor.keySet(), layerMajor.keySet());
+        for (String k : batchMajor.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(batchMajor.get(k), layerMajor.get(k), 1e-5f, k);
+        }
+    }
+
+    @Test
     void unsupportedOptionsAreRefusedByName() throws Exception {
         String base = CONFIGS.get("llama-linear-tied");
         assertRefused(base.replace("\"type\":\"linear\"", "\"type\":\"yarn\""), "rope_scaling type 'yarn'");
