@@ -3,6 +3,8 @@ package org.emergence.emergence;
 import java.util.Locale;
 import org.emergence.mi.DiscreteExact;
 import org.emergence.mi.Estimate;
+import org.emergence.mi.Estimates;
+import org.emergence.mi.RowIds;
 import org.emergence.mi.Estimator;
 import org.emergence.mi.Estimators;
 import org.emergence.mi.Matrix;
@@ -54,11 +56,42 @@ final class MiPolicy {
         return String.format(Locale.ROOT, "noise σ=%s (%s)", trim(s.noise()), s.noiseAbsolute() ? "absolute" : "relative to RMS");
     }
 
-    /** Estimates one pair. Deterministic for the seed. */
+    /** Estimates one pair, then checks it against the entropy bound. Deterministic for the seed. */
     Estimate estimate(Level level, int layer, boolean randomInputs, Matrix x, Matrix y, long seed) {
-        if (s.noisy()) return continuous.estimate(x, y, seed);
-        if (!randomInputs && (level == Level.MICRO || layer == 0)) return exact.estimate(x, y, seed);
-        return auto.estimate(x, y, seed);
+        Estimate e;
+        if (s.noisy()) e = continuous.estimate(x, y, seed);
+        else if (!randomInputs && (level == Level.MICRO || layer == 0)) e = exact.estimate(x, y, seed);
+        else e = auto.estimate(x, y, seed);
+        return checkEntropyBound(e, x, y);
+    }
+
+    /**
+     * The samples are a finite set: X takes k distinct values with empirical entropy H(X), so the true
+     * MI (noisy or not) of their distribution is at most min(H(X), H(Y)). A continuous estimate above
+     * that bound is an artefact of its model of the data (e.g. the Gaussian approximation of a few
+     * tight clusters) and says so.
+     */
+    static Estimate checkEntropyBound(Estimate e, Matrix x, Matrix y) {
+        double hx = entropyNats(RowIds.of(x)), hy = entropyNats(RowIds.of(y));
+        double bound = Math.min(hx, hy);
+        java.util.Map<String, Object> extra = java.util.Map.of("entropy_bound_bits", bound * Estimate.LOG2E);
+        java.util.List<String> warn = java.util.List.of();
+        if (e.nats() > bound + 1e-9 + 0.01 * bound && !e.estimator().equals("discrete-exact")) {
+            warn = java.util.List.of(String.format(Locale.ROOT, "above the entropy bound: %.3f bits exceeds the entropy "
+                    + "of the samples' distinct values (%.3f bits), which bounds their true MI; the estimator's model "
+                    + "of the data (e.g. a Gaussian fit to a few tight clusters) overstates it", e.bits(), bound * Estimate.LOG2E));
+        }
+        return Estimates.with(e, extra, warn, e.seconds());
+    }
+
+    private static double entropyNats(RowIds ids) {
+        int n = ids.ids.length;
+        double h = 0;
+        for (int c = 0; c < ids.distinct; c++) {
+            double p = (double) ids.counts[c] / n;
+            h -= p * Math.log(p);
+        }
+        return h;
     }
 
     /** True when E(l, t) combines values of different modes (raw mode on token inputs). */
