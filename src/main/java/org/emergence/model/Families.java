@@ -16,6 +16,7 @@ public final class Families {
 
     static {
         register(new Gpt2Family());
+        register(new BertFamily());
     }
 
     private static void register(Family f) {
