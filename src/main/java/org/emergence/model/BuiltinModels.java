@@ -6,7 +6,6 @@ import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +29,8 @@ import org.emergence.tokenize.Tokenizer;
  *
  * <p>The .onnx is extracted once to {@code LocalDirs.root()/models/} under a name keyed by the
  * entry's size and CRC-32 (so a new jar version gets a new file), written atomically, and then
- * memory-mapped like any other weight file. The tokenizer is read straight from the jar.
+ * memory-mapped like any other weight file; copies are never modified in place, so any number of
+ * processes can share them. The tokenizer is read straight from the jar.
  *
  * <p>Resources are looked up through the thread's context class loader (falling back to this
  * class's loader), so a caller can point lookups at another set of jars.
@@ -151,7 +151,6 @@ public final class BuiltinModels {
                 try (InputStream in = jar.getInputStream(e)) {
                     extract(in, target, e.getCrc(), e.getSize(), url);
                 }
-                removeOthers(name, target);
                 return target;
             }
         } catch (IOException e) {
@@ -198,23 +197,6 @@ public final class BuiltinModels {
             n += r;
         }
         return n;
-    }
-
-    /** Drops copies extracted from other versions of the same jar (mapped copies stay valid on POSIX). */
-    private static void removeOthers(String name, Path keep) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(keep.getParent(), name + "-*.onnx")) {
-            for (Path p : ds) {
-                if (!p.equals(keep) && p.getFileName().toString().matches(java.util.regex.Pattern.quote(name) + "-\\d+-[0-9a-f]{8}\\.onnx")) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // in use (Windows) or already gone
-                    }
-                }
-            }
-        } catch (IOException ignored) {
-            // the cache still works without the clean-up
-        }
     }
 
     static Path cacheDir() throws IOException {

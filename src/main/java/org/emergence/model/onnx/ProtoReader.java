@@ -93,7 +93,7 @@ final class ProtoReader {
     /** Length of the current length-delimited field; leaves the cursor at its first byte. */
     int length() {
         long n = varint();
-        if (n < 0 || n > end - pos) throw new Malformed("length " + n + " runs past the end of the message", pos);
+        if (n < 0 || n > end - pos) throw new Malformed("length " + n + " runs past the end of the message (truncated file?)", pos);
         return (int) n;
     }
 
