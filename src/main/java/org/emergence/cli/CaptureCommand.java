@@ -97,6 +97,14 @@ final class CaptureCommand implements Callable<Integer> {
         p.finish();
         if (b.mask() != null) {
             Npy.writeInts(out.resolve("attention_mask.npy"), new long[] {b.batch(), b.length()}, b.mask());
+            // record it in capture.json: padding rows of the activations are computed but meaningless
+            Path info = out.resolve("capture.json");
+            com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+            com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(info.toFile());
+            j.put("attention_mask", "attention_mask.npy");
+            j.put("padding", "lines padded at the end with id 0; rows where attention_mask is 0 are padding");
+            org.emergence.common.AtomicFiles.writeString(info, om.writeValueAsString(j) + "\n");
         }
         spec.commandLine().getOut().printf(Locale.ROOT, "captured %d sequences x %d tokens, %d layers in %.2f s (%.0f tokens/s) -> %s%n",
                 b.batch(), b.length(), ls.length, r.seconds(), r.tokensPerSecond(), out);

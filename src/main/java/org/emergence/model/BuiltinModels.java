@@ -125,7 +125,7 @@ public final class BuiltinModels {
     }
 
     /** The built-in model's .onnx as a file: the resource itself when it is one, else the extracted copy. */
-    public static Path onnxFile(String name) {
+    public static synchronized Path onnxFile(String name) {
         Info i = info(name);
         URL url = loader().getResource(i.onnxResource());
         if (url == null) {

@@ -37,6 +37,7 @@ public final class OnnxBert {
 
     private static final Pattern CLEAN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)+");
     private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\..*");
+    private static final Pattern SELF_ATTENTION = Pattern.compile("encoder\\.layer\\.\\d+\\.attention\\.self");
 
     /** Loads a BERT-family .onnx file, deriving the number of heads from the graph. */
     public static Transformer load(Path file) {
@@ -284,8 +285,7 @@ public final class OnnxBert {
         Set<Integer> found = new TreeSet<>();
         for (Node n : g.m.nodes()) {
             if (!n.opType().equals("Reshape")) continue;
-            Matcher mm = Pattern.compile("encoder\\.layer\\.(\\d+)\\.attention\\.self").matcher(module(n));
-            if (!mm.matches()) continue;
+            if (!SELF_ATTENTION.matcher(module(n)).matches()) continue;
             long[] shape = g.constInts(n.input(1), 0);
             if (shape == null || shape.length != 4) continue;
             long h = shape[2], d = shape[3];
@@ -311,7 +311,7 @@ public final class OnnxBert {
         // the scores are divided by √head_dim (or multiplied by its inverse); any other constant means a different model
         double root = Math.sqrt(hidden / heads);
         for (Node n : g.m.nodes()) {
-            if (!module(n).matches("encoder\\.layer\\.\\d+\\.attention\\.self")) continue;
+            if (!SELF_ATTENTION.matcher(module(n)).matches()) continue;
             if (!n.opType().equals("Div") && !n.opType().equals("Mul")) continue;
             if (!g.producerOp(n.input(0)).equals("MatMul") || n.outputs().isEmpty()) continue;
             boolean toScores = false;

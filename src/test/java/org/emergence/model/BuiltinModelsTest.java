@@ -109,6 +109,7 @@ class BuiltinModelsTest {
         JsonNode j = new ObjectMapper().readTree(out.resolve("capture.json").toFile());
         assertEquals("minilm", j.get("model").asText());
         assertEquals("bert", j.get("model_type").asText());
+        assertEquals("attention_mask.npy", j.get("attention_mask").asText());
         // the CLI's real-token rows equal the API's for the same sentence run alone
         float[] cliOut = TestFiles.floats(out.resolve("block_outputs.npy"));
         float[] alone = new float[rows[2].length * 384];
