@@ -27,7 +27,7 @@ final class BenchCaptureCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR")
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelArgs.DESCRIPTION)
     String model;
 
     @Option(names = "--n", defaultValue = "2048", description = "Sequences (default ${DEFAULT-VALUE}).")

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.emergence.common.IntRanges;
 import org.emergence.common.Progress;
 import org.emergence.common.UserError;
+import org.emergence.data.Npy;
 import org.emergence.model.NpyCapture;
 import org.emergence.model.TokenBatch;
 import org.emergence.model.Transformer;
@@ -23,7 +24,7 @@ final class CaptureCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model directory.")
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelArgs.DESCRIPTION)
     String model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -56,6 +57,10 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--special-tokens", description = "With --text: add the tokenizer's special tokens ([CLS]/[SEP], BOS).")
     boolean specialTokens;
 
+    @Option(names = "--pad", description = {"With --text: pad shorter lines at the end (id 0) to the longest and mask the padding "
+            + "out of attention; writes OUT/attention_mask.npy (int32 [B, T], 1 = real token)."})
+    boolean pad;
+
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
     Path out;
 
@@ -66,14 +71,21 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         common.applyThreads();
         if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
-        Transformer m = ModelArgs.load(model);
+        if (pad && input.text == null) throw new UserError("--pad applies to --text input only");
         TokenBatch b;
+        Transformer m;
         if (input.ids != null) {
+            m = ModelArgs.load(model);
             b = TokenInput.fromNpy(input.ids);
         } else {
+            // the tokenizer first: a missing one is reported before a large model is mapped
             try (Tokenizer tok = ModelArgs.tokenizer(model)) {
-                b = TokenInput.fromText(input.text, tok, specialTokens);
+                m = ModelArgs.load(model);
+                b = TokenInput.fromText(input.text, tok, specialTokens, m.config().maxPositions(), pad);
             }
+        }
+        if (logits && !m.hasLogits()) {
+            throw new UserError("--logits: " + model + " (" + m.config().modelType() + ") has no language-model head");
         }
         if (tokenTypes != null) b = b.withTokenTypes(TokenInput.tokenTypes(tokenTypes, b));
         m.validate(b, input.ids != null ? input.ids.toString() : input.text.toString());
@@ -83,6 +95,17 @@ final class CaptureCommand implements Callable<Integer> {
         Progress p = Progress.start("capture", b.batch(), "seq", CommonOptions.quiet());
         NpyCapture.Result r = NpyCapture.run(m, model, b, ls, ps, logits, batch, out, p::step);
         p.finish();
+        if (b.mask() != null) {
+            Npy.writeInts(out.resolve("attention_mask.npy"), new long[] {b.batch(), b.length()}, b.mask());
+            // record it in capture.json: padding rows of the activations are computed but meaningless
+            Path info = out.resolve("capture.json");
+            com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+            com.fasterxml.jackson.databind.node.ObjectNode j = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(info.toFile());
+            j.put("attention_mask", "attention_mask.npy");
+            j.put("padding", "lines padded at the end with id 0; rows where attention_mask is 0 are padding");
+            org.emergence.common.AtomicFiles.writeString(info, om.writeValueAsString(j) + "\n");
+        }
         spec.commandLine().getOut().printf(Locale.ROOT, "captured %d sequences x %d tokens, %d layers in %.2f s (%.0f tokens/s) -> %s%n",
                 b.batch(), b.length(), ls.length, r.seconds(), r.tokensPerSecond(), out);
         return 0;

@@ -3,24 +3,60 @@ package org.emergence.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.emergence.common.UserError;
+import org.emergence.model.BuiltinModels;
+import org.emergence.model.OnnxBert;
 import org.emergence.model.Transformer;
 import org.emergence.tokenize.Tokenizer;
 
-/** Resolves a --model argument: a Hugging Face model directory. */
+/**
+ * Resolves a --model argument: a Hugging Face model directory, a BERT-family {@code .onnx} file,
+ * or the name of a built-in model ({@link BuiltinModels}: minilm …). An existing path wins over a
+ * built-in name.
+ */
 final class ModelArgs {
     private ModelArgs() {}
 
+    static final String DESCRIPTION = "Hugging Face model directory, BERT-family .onnx file, or built-in model name (minilm; "
+            + "bge-small, e5-small with -Pextra-models).";
+
     static Transformer load(String spec) {
-        return Transformer.load(dir(spec));
+        Path p = Path.of(spec);
+        if (Files.exists(p)) {
+            if (Files.isRegularFile(p) && isOnnx(p)) return OnnxBert.load(p);
+            return Transformer.load(p);
+        }
+        if (BuiltinModels.isBuiltin(spec)) return BuiltinModels.load(spec);
+        throw notFound(spec);
     }
 
     static Tokenizer tokenizer(String spec) {
-        return Tokenizer.fromModelDir(dir(spec));
+        Path p = Path.of(spec);
+        if (Files.exists(p)) {
+            if (Files.isRegularFile(p) && isOnnx(p)) return onnxTokenizer(p);
+            return Tokenizer.fromModelDir(p);
+        }
+        if (BuiltinModels.isBuiltin(spec)) return BuiltinModels.tokenizer(spec);
+        throw notFound(spec);
     }
 
-    private static Path dir(String spec) {
-        Path p = Path.of(spec);
-        if (!Files.exists(p)) throw new UserError(spec + ": no such model directory");
-        return p;
+    private static boolean isOnnx(Path p) {
+        return p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+    }
+
+    /** Next to X.onnx: X-tokenizer.json, tokenizer.json, or ../tokenizer.json (the onnx/ subfolder layout). */
+    private static Tokenizer onnxTokenizer(Path onnx) {
+        Path dir = onnx.toAbsolutePath().getParent();
+        String stem = onnx.getFileName().toString().replaceFirst("(?i)\\.onnx$", "");
+        for (Path c : new Path[] {dir.resolve(stem + "-tokenizer.json"), dir.resolve("tokenizer.json"),
+            dir.getParent() == null ? null : dir.getParent().resolve("tokenizer.json")}) {
+            if (c != null && Files.isRegularFile(c)) return Tokenizer.fromFile(c);
+        }
+        throw new UserError(onnx + ": no tokenizer found (looked for " + stem + "-tokenizer.json and tokenizer.json next to it, "
+                + "and ../tokenizer.json); or pass token ids with --ids");
+    }
+
+    private static UserError notFound(String spec) {
+        return new UserError(spec + ": no such model directory or .onnx file, and not a built-in model (built-in: "
+                + String.join(", ", BuiltinModels.known()) + ")");
     }
 }

@@ -46,25 +46,50 @@ final class TokenInput {
     }
 
     static TokenBatch fromText(Path file, Tokenizer tok, boolean specialTokens) {
+        return fromText(file, tok, specialTokens, 0, false);
+    }
+
+    /**
+     * One sequence per line. {@code maxTokens} > 0 refuses a line with more tokens (naming it).
+     * Without {@code pad} every line must have the same token count; with it shorter lines are
+     * padded at the end with id 0 and the batch carries an attention mask (1 = real token).
+     */
+    static TokenBatch fromText(Path file, Tokenizer tok, boolean specialTokens, int maxTokens, boolean pad) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new UserError(file + ": no such file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new UserError(file + ": not UTF-8 text");
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
         }
         if (lines.isEmpty()) throw new UserError(file + ": empty file (expected one sequence per line)");
         int[][] rows = new int[lines.size()][];
+        int longest = 0;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) throw new UserError(file + ": line " + (i + 1) + " is empty");
             rows[i] = tok.encode(line, specialTokens);
-            if (rows[i].length != rows[0].length) {
-                throw new UserError(file + ": line " + (i + 1) + " has " + rows[i].length + " tokens but line 1 has "
-                        + rows[0].length + " (all sequences must have the same token count)");
+            if (rows[i].length == 0) throw new UserError(file + ": line " + (i + 1) + " has no tokens");
+            if (maxTokens > 0 && rows[i].length > maxTokens) {
+                throw new UserError(file + ": line " + (i + 1) + " has " + rows[i].length + " tokens, more than the model's "
+                        + maxTokens + " positions");
             }
+            if (!pad && rows[i].length != rows[0].length) {
+                throw new UserError(file + ": line " + (i + 1) + " has " + rows[i].length + " tokens but line 1 has "
+                        + rows[0].length + " (all sequences must have the same token count, or use --pad)");
+            }
+            longest = Math.max(longest, rows[i].length);
         }
-        return TokenBatch.of(rows);
+        if (!pad) return TokenBatch.of(rows);
+        int b = rows.length;
+        int[] ids = new int[b * longest], mask = new int[b * longest];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(rows[i], 0, ids, i * longest, rows[i].length);
+            java.util.Arrays.fill(mask, i * longest, i * longest + rows[i].length, 1);
+        }
+        return new TokenBatch(b, longest, ids, null, null, mask);
     }
 }

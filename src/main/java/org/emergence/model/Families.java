@@ -23,6 +23,7 @@ public final class Families {
         register(new LlamaFamily(LlamaFamily.Variant.GEMMA2));
         register(new NeoxFamily());
         register(new GptjFamily());
+        register(new BertFamily());
     }
 
     private static void register(Family f) {

@@ -102,9 +102,11 @@ public final class Transformer {
             for (LinearP p : blocks[l].linears()) if (p.w().type() != StorageType.F32) widenBytes += p.w().numel() * 4;
         }
         this.finalNorm = norm(layout.finalNorm());
+        // no head and no tied embedding: an encoder without a language-model head (BERT) has no logits
         this.head = layout.head() != null ? linear(layout.head())
-                : new LinearP(tokens, false, null, cfg.hidden(), cfg.vocab());
-        this.pooler = linear(layout.pooler());
+                : cfg.tiedHead() ? new LinearP(tokens, false, null, cfg.hidden(), cfg.vocab()) : null;
+        // the pooler is optional: BertModel saves one, BertForMaskedLM and ONNX exports usually do not
+        this.pooler = layout.pooler() != null && find(layout.pooler().weight()) != null ? linear(layout.pooler()) : null;
         this.widenAll = widenBytes <= widenAllBudget;
         this.ropeTables = cfg.rope() == null ? null : cfg.rope().tables(cfg.maxPositions());
     }
@@ -139,9 +141,26 @@ public final class Transformer {
         return checkpoint.dir();
     }
 
+    /** False for encoders without a language-model head (BERT): the logits hook is refused. */
+    public boolean hasLogits() {
+        return head != null;
+    }
+
+    /** True when the checkpoint has a BERT pooler (the {@code pooler} hook). */
+    public boolean hasPooler() {
+        return pooler != null;
+    }
+
     // ------------------------------------------------------------------ binding
 
     private Weight resolve(Layout.Tensor t) {
+        Weight w = find(t);
+        if (w == null) throw new UserError(checkpoint.dir() + ": missing tensor '" + t.name() + "'");
+        return w.expect(t.shape());
+    }
+
+    /** The tensor under its name or with/without a base prefix, or null. */
+    private Weight find(Layout.Tensor t) {
         Weight w = checkpoint.find(t.name());
         if (w == null) {
             for (String p : family.basePrefixes()) {
@@ -150,8 +169,7 @@ public final class Transformer {
                 if (w != null) break;
             }
         }
-        if (w == null) throw new UserError(checkpoint.dir() + ": missing tensor '" + t.name() + "'");
-        return w.expect(t.shape());
+        return w;
     }
 
     private NormP norm(NormSpec s) {
@@ -251,18 +269,7 @@ public final class Transformer {
      * request needs are computed.
      */
     public synchronized void run(TokenBatch b, CaptureRequest req, CaptureSink sink) {
-        validate(b, null);
-        for (String hook : req.hooks()) {
-            Hooks.BlockHook bh = Hooks.parse(hook);
-            if (bh != null && bh.layer() >= cfg.layers()) {
-                throw new UserError("hook " + hook + ": the model has " + cfg.layers() + " blocks (0.." + (cfg.layers() - 1) + ")");
-            }
-            if (hook.equals(Hooks.POOLER) && pooler == null) throw new UserError("hook pooler: this model has no pooler");
-        }
-        int[] pos = req.positions();
-        if (pos != null && pos.length > 0 && pos[pos.length - 1] >= b.length()) {
-            throw new UserError("capture position " + pos[pos.length - 1] + " is beyond the sequence length " + b.length());
-        }
+        check(b, req);
         int needed = req.blocksNeeded(cfg.layers());
         FloatBuffer h = embed(b);
         for (int l = 0; l < needed; l++) {
@@ -278,6 +285,25 @@ public final class Transformer {
         }
         if (req.wants(Hooks.POOLER)) {
             sink.accept(Hooks.POOLER, b, pool(b, h), 1, cfg.hidden());
+        }
+    }
+
+    /** Validates a batch and a request against this model (one-line errors). */
+    private void check(TokenBatch b, CaptureRequest req) {
+        validate(b, null);
+        for (String hook : req.hooks()) {
+            Hooks.BlockHook bh = Hooks.parse(hook);
+            if (bh != null && bh.layer() >= cfg.layers()) {
+                throw new UserError("hook " + hook + ": the model has " + cfg.layers() + " blocks (0.." + (cfg.layers() - 1) + ")");
+            }
+            if (hook.equals(Hooks.POOLER) && pooler == null) throw new UserError("hook pooler: this model has no pooler");
+            if (hook.equals(Hooks.LOGITS) && head == null) {
+                throw new UserError("hook logits: this model (" + cfg.modelType() + ") has no language-model head");
+            }
+        }
+        int[] pos = req.positions();
+        if (pos != null && pos.length > 0 && pos[pos.length - 1] >= b.length()) {
+            throw new UserError("capture position " + pos[pos.length - 1] + " is beyond the sequence length " + b.length());
         }
     }
 
@@ -300,7 +326,7 @@ public final class Transformer {
             for (TokenBatch b : batches) run(b, req, sink);
             return;
         }
-        for (TokenBatch b : batches) validate(b, null);
+        for (TokenBatch b : batches) check(b, req);
         int needed = req.blocksNeeded(cfg.layers());
         FloatBuffer[] hs = new FloatBuffer[batches.size()];
         for (int i = 0; i < hs.length; i++) hs[i] = embed(batches.get(i));
