@@ -28,8 +28,11 @@ import picocli.CommandLine.Option;
             "Re-running the same command resumes an interrupted run."})
 public final class RunCommand implements Callable<Integer> {
     public static final String DEFAULT_MODEL = "minilm";
-    public static final int DEFAULT_N = 4000;
-    public static final double DEFAULT_NOISE = 0.1;
+    public static final int DEFAULT_N = 2000;
+    /** σ relative to each variable's RMS; see README "Modes and defaults" for the sweep behind it. */
+    public static final double DEFAULT_NOISE = 2.0;
+    /** The IE estimator with noise: the exact plug-in noisy MI, bounded by the samples' entropy. */
+    public static final String DEFAULT_NOISY_ESTIMATOR = "mixture";
 
     @Mixin
     CommonOptions common;
@@ -52,8 +55,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--layers", paramLabel = "LIST", description = "Blocks to measure, e.g. 0,3,5-7 (default: all).")
     String layers;
 
-    @Option(names = "--estimator", defaultValue = Estimators.DEFAULT, paramLabel = "NAME",
-            description = "Continuous MI estimator (default ${DEFAULT-VALUE}); see 'emergence mi --help'.")
+    @Option(names = "--estimator", paramLabel = "NAME",
+            description = "MI estimator (default: " + DEFAULT_NOISY_ESTIMATOR + " with noise, " + Estimators.DEFAULT
+                    + " with --noise 0); see 'emergence mi --help'.")
     String estimator;
 
     @Option(names = "--noise", defaultValue = "" + DEFAULT_NOISE, paramLabel = "SIGMA",
@@ -96,6 +100,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (!(noise >= 0) || Double.isInfinite(noise)) throw new UserError("--noise must be >= 0, got " + noise);
         if (!(discreteThreshold > 0 && discreteThreshold <= 1)) throw new UserError("--discrete-threshold must be in (0, 1]");
+        if (estimator == null) estimator = noise > 0 ? DEFAULT_NOISY_ESTIMATOR : Estimators.DEFAULT;
+        if (noise == 0 && estimator.startsWith("mixture")) {
+            throw new UserError("--estimator mixture computes noise-regularised MI: it needs --noise > 0");
+        }
         Estimators.get(estimator); // refuse unknown names before any work
         Transformer m = ModelArgs.load(model);
         Dataset d;

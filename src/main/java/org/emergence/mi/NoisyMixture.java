@@ -148,11 +148,12 @@ public final class NoisyMixture extends AbstractEstimator {
                 "Monte Carlo standard error of the noise average (plug-in empirical distribution), 95%", Double.NaN);
     }
 
+    /** log Σ exp(v); terms more than 40 below the maximum (relative weight &lt; 4e-18) are skipped. */
     private static double lse(double[] v, int k) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) if (v[c] > max) max = v[c];
-        double s = 0;
-        for (int c = 0; c < k; c++) s += Math.exp(v[c] - max);
+        double s = 0, cut = max - 40;
+        for (int c = 0; c < k; c++) if (v[c] > cut) s += Math.exp(v[c] - max);
         return max + Math.log(s);
     }
 
