@@ -1,0 +1,92 @@
+package org.emergence.mi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.emergence.common.UserError;
+import org.junit.jupiter.api.Test;
+
+/** The mixture estimator against noisy MIs computed by numerical integration, and its ceiling. */
+class NoisyMixtureTest {
+    /** I(X + σZ; X + σZ′) for X = ±1 equiprobable, by a fine 2-D grid (nats). */
+    static double twoPointTruth(double sigma) {
+        double lim = 1 + 9 * sigma, h = sigma / 40;
+        int m = (int) Math.ceil(2 * lim / h);
+        double mi = 0;
+        for (int i = 0; i <= m; i++) {
+            double u = -lim + i * h;
+            double au = phi(u - 1, sigma), bu = phi(u + 1, sigma), pu = 0.5 * (au + bu);
+            for (int j = 0; j <= m; j++) {
+                double v = -lim + j * h;
+                double av = phi(v - 1, sigma), bv = phi(v + 1, sigma), pv = 0.5 * (av + bv);
+                double puv = 0.5 * (au * av + bu * bv);
+                if (puv > 0) mi += puv * Math.log(puv / (pu * pv)) * h * h;
+            }
+        }
+        return mi;
+    }
+
+    static double phi(double x, double s) {
+        return Math.exp(-x * x / (2 * s * s)) / (s * Math.sqrt(2 * Math.PI));
+    }
+
+    static Matrix twoPoints(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = r.nextBoolean() ? 1f : -1f;
+        return new Matrix(v, n, 1);
+    }
+
+    @Test
+    void matchesNumericalIntegrationOfATwoPointMixture() {
+        for (double sigma : new double[] {0.5, 1.0, 2.0}) {
+            Matrix x = twoPoints(4000, 3);
+            Estimate e = Estimators.withNoise(Estimators.get("mixture"), sigma, true).estimate(x, x, 1);
+            double truth = twoPointTruth(sigma);
+            // the empirical weights differ from ½ by sampling; the Monte Carlo interval covers the rest
+            assertEquals(truth, e.nats(), Math.max(0.02 * truth, 2 * (e.ciHighNats() - e.nats())),
+                    "σ=" + sigma + " truth " + truth + " got " + e.nats());
+            assertTrue(e.ciLowNats() <= e.nats() && e.nats() <= e.ciHighNats());
+        }
+    }
+
+    @Test
+    void separatedClustersGiveTheirEntropyAndSaySo() {
+        int n = 3000, k = 12, d = 16;
+        SplittableRandom r = new SplittableRandom(5);
+        float[][] centers = new float[k][d];
+        for (float[] c : centers) for (int j = 0; j < d; j++) c[j] = (float) (10 * r.nextGaussian());
+        float[] x = new float[n * d], y = new float[n * 2];
+        for (int i = 0; i < n; i++) {
+            int c = i % k;
+            System.arraycopy(centers[c], 0, x, i * d, d);
+            y[2 * i] = (float) Math.sin(c);          // a deterministic many-to-one-free map of the cluster
+            y[2 * i + 1] = (float) Math.cos(3 * c);
+        }
+        Estimate e = Estimators.withNoise(Estimators.get("mixture"), 0.01, true)
+                .estimate(new Matrix(x, n, d), new Matrix(y, n, 2), 2);
+        assertEquals(Math.log(k), e.nats(), 0.01);
+        assertTrue(e.warnings().stream().anyMatch(w -> w.contains("property of the dataset")), e.warnings().toString());
+    }
+
+    @Test
+    void independentVariablesGiveZero() {
+        SplittableRandom r = new SplittableRandom(7);
+        int n = 2000;
+        float[] a = new float[n * 3], b = new float[n * 3];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) r.nextGaussian();
+            b[i] = (float) r.nextGaussian();
+        }
+        Estimate e = Estimators.withNoise(Estimators.get("mixture"), 1.0, false).estimate(new Matrix(a, n, 3), new Matrix(b, n, 3), 3);
+        assertEquals(0, e.nats(), 0.05);
+    }
+
+    @Test
+    void refusesToRunWithoutNoise() {
+        Matrix x = twoPoints(100, 1);
+        UserError u = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> Estimators.get("mixture").estimate(x, x, 1));
+        assertTrue(u.getMessage().contains("--noise"));
+    }
+}
