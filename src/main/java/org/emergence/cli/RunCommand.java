@@ -76,6 +76,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Raw mode: pairs with at most F·n distinct values use discrete-exact MI (default ${DEFAULT-VALUE}).")
     double discreteThreshold;
 
+    @Option(names = "--special-tokens", defaultValue = "auto", paramLabel = "auto|yes|no",
+            description = "Wrap icl/text sequences in the tokenizer's special tokens ([CLS] … [SEP]); auto = yes for "
+                    + "encoders, which were trained with them, no for decoders (default ${DEFAULT-VALUE}).")
+    String specialTokens;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed for the dataset, noise and estimators (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -106,17 +111,24 @@ public final class RunCommand implements Callable<Integer> {
         }
         Estimators.get(estimator); // refuse unknown names before any work
         Transformer m = ModelArgs.load(model);
+        boolean special = switch (specialTokens) {
+            case "auto" -> !m.config().causal();
+            case "yes" -> true;
+            case "no" -> false;
+            default -> throw new UserError("--special-tokens must be auto, yes or no, got '" + specialTokens + "'");
+        };
         Dataset d;
         if (Datasets.needsTokenizer(dataset)) {
             try (Tokenizer tok = ModelArgs.tokenizer(model)) {
-                d = Datasets.build(dataset, tok, n, t, seed);
+                d = Datasets.build(dataset, tok, n, t, seed, special);
             }
         } else {
             d = Datasets.build(dataset, null, n, t, seed);
         }
         int[] ls = layers == null ? java.util.stream.IntStream.range(0, m.config().layers()).toArray()
                 : IntRanges.parse(layers, m.config().layers(), "--layers", "layer");
-        RunSettings s = new RunSettings(model, m.config().modelType(), dataset, d.n(), d.t(), ls, estimator, seed, noise,
+        RunSettings s = new RunSettings(model, m.config().modelType(), dataset, d.details().containsKey("special_tokens"),
+                d.n(), d.t(), ls, estimator, seed, noise,
                 noiseAbsolute, microPosition, discreteThreshold, Main.version());
         Path dir = out != null ? out : defaultDir(s);
         var err = spec.commandLine().getErr();

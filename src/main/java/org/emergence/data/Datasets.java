@@ -24,8 +24,24 @@ public final class Datasets {
      * @param t    tokens per sequence, or 0 for the dataset's natural length (icl, ids) or 8 (random)
      */
     public static Dataset build(String specText, Tokenizer tok, int n, int t, long seed) {
+        return build(specText, tok, n, t, seed, false);
+    }
+
+    /**
+     * @param specialTokens wrap every icl/text sequence in the tokenizer's special tokens
+     *                      ([CLS] … [SEP] for BERT encoders, which were trained with them); T counts them
+     */
+    public static Dataset build(String specText, Tokenizer tok, int n, int t, long seed, boolean specialTokens) {
         DatasetSpec spec = DatasetSpec.parse(specText);
         if (n < 1) throw new UserError("--n must be >= 1, got " + n);
+        if (specialTokens && (spec.kind().equals("icl") || spec.kind().equals("text"))) {
+            Tokenizer.Specials sp = require(tok, spec).specials();
+            if (sp.count() > 0) {
+                if (t > 0 && t <= sp.count()) throw new UserError("--t " + t + " leaves no room next to " + sp.count() + " special tokens");
+                Dataset inner = build(specText, tok, n, t > 0 ? t - sp.count() : 0, seed, false);
+                return wrap(inner, sp);
+            }
+        }
         return switch (spec.kind()) {
             case "icl" -> IclDataset.build(spec, require(tok, spec), n, t, seed);
             case "text" -> TextWindows.build(spec, require(tok, spec), n, t);
@@ -33,6 +49,22 @@ public final class Datasets {
             case "ids" -> ids(spec, n, t);
             default -> throw new UserError("--dataset " + specText + ": unknown kind '" + spec.kind() + "' (use " + KINDS + ")");
         };
+    }
+
+    /** Puts prefix and suffix special tokens around every sequence. */
+    private static Dataset wrap(Dataset d, Tokenizer.Specials sp) {
+        int t = d.t() + sp.count();
+        int[] ids = new int[d.n() * t];
+        for (int s = 0; s < d.n(); s++) {
+            int o = s * t;
+            System.arraycopy(sp.prefix(), 0, ids, o, sp.prefix().length);
+            System.arraycopy(d.ids(), s * d.t(), ids, o + sp.prefix().length, d.t());
+            System.arraycopy(sp.suffix(), 0, ids, o + sp.prefix().length + d.t(), sp.suffix().length);
+        }
+        Map<String, Object> details = new LinkedHashMap<>(d.details());
+        details.put("special_tokens", java.util.Arrays.toString(sp.prefix()) + " … " + java.util.Arrays.toString(sp.suffix()));
+        return new Dataset(d.spec(), d.kind(), d.description() + ", wrapped in the tokenizer's special tokens", d.n(), t, ids,
+                d.randomVar(), details);
     }
 
     private static Tokenizer require(Tokenizer tok, DatasetSpec spec) {

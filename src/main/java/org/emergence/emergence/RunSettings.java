@@ -12,12 +12,14 @@ import java.util.Map;
  * refuses to continue under different ones, naming the first setting that differs. Threads, batch
  * size and progress output do not change results and are not part of it.
  *
+ * @param specialTokens icl/text sequences wrapped in the tokenizer's special tokens
  * @param layers        blocks to measure, ascending
  * @param noise         σ of the noise added to both variables (0 = raw activations)
  * @param microPosition "zero" (a token alone at position id 0) or "original" (at its position id)
  * @param discreteThreshold in raw mode, samples with at most this share of distinct (x, y) pairs use discrete-exact
  */
-public record RunSettings(String model, String modelType, String dataset, int n, int t, int[] layers, String estimator,
+public record RunSettings(String model, String modelType, String dataset, boolean specialTokens, int n, int t, int[] layers,
+                          String estimator,
                           long seed, double noise, boolean noiseAbsolute, String microPosition, double discreteThreshold,
                           String version) {
 
@@ -30,6 +32,7 @@ public record RunSettings(String model, String modelType, String dataset, int n,
         o.put("model", model);
         o.put("model_type", modelType);
         o.put("dataset", dataset);
+        o.put("special_tokens", specialTokens);
         o.put("n", n);
         o.put("t", t);
         ArrayNode ls = o.putArray("layers");

@@ -107,6 +107,26 @@ public final class Tokenizer implements AutoCloseable {
         return new Spanned(out, st, en);
     }
 
+    /** The special tokens the tokenizer puts before and after a text ([CLS] … [SEP], BOS …). */
+    public record Specials(int[] prefix, int[] suffix) {
+        public int count() {
+            return prefix.length + suffix.length;
+        }
+    }
+
+    /** Finds the special tokens by comparing a probe encoded with and without them. */
+    public Specials specials() {
+        String probe = "a b";
+        int[] plain = encode(probe, false), full = encode(probe, true);
+        for (int start = 0; start + plain.length <= full.length; start++) {
+            if (java.util.Arrays.equals(full, start, start + plain.length, plain, 0, plain.length)) {
+                return new Specials(java.util.Arrays.copyOfRange(full, 0, start),
+                        java.util.Arrays.copyOfRange(full, start + plain.length, full.length));
+            }
+        }
+        return new Specials(new int[0], new int[0]);
+    }
+
     /** The token strings of {@code text} (for reports). */
     public String[] tokens(String text, boolean specialTokens) {
         return tok.encode(text, specialTokens, false).getTokens();

@@ -51,7 +51,7 @@ class ArithmeticTest {
     void assembledQuantitiesMatchTheClosedForm(boolean causal) {
         ModelConfig cfg = ModelConfig.builder("synthetic").sizes(LAYERS, D, 1, 1, D, D, 10, 16).causal(causal).build();
         int[] layers = {0, 1, 2};
-        RunSettings s = new RunSettings("synthetic", "synthetic", "random", N, T, layers, "gaussian", 0, 0, false, "zero", 0.05, "test");
+        RunSettings s = new RunSettings("synthetic", "synthetic", "random", false, N, T, layers, "gaussian", 0, 0, false, "zero", 0.05, "test");
         Dataset data = new Dataset("random", "random", "synthetic Gaussian pairs", N, T, null, 1, Map.of());
         MiPolicy policy = new MiPolicy(s);
         Summary sum = new Summary(s, cfg, data, "synthetic", policy, true);

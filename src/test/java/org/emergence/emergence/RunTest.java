@@ -113,4 +113,27 @@ class RunTest {
         }
         assertTrue(Double.isFinite(s.path("IE").path("bits").asDouble()));
     }
+
+    @Test
+    void encodersGetTheirSpecialTokensByDefault() throws Exception {
+        Path run = TestFiles.tempDir("run-minilm");
+        Cli.run("run", "--model", "minilm", "--dataset", "icl:color:shots=3", "--n", "120", "--quiet", "--out", run.toString())
+                .assertOk();
+        JsonNode s = summary(run);
+        int t = s.path("dataset").path("t").asInt();
+        assertEquals(3 * 2 + 2, t, "[CLS] c1 , c2 , c3 , [SEP]");
+        long[] ids = org.emergence.data.Npy.readLongs(run.resolve("tokens.npy"), org.emergence.data.Npy.header(run.resolve("tokens.npy")));
+        for (int q = 0; q < 120; q++) {
+            assertEquals(101, ids[q * t]);
+            assertEquals(102, ids[q * t + t - 1]);
+        }
+        // a constant token alone carries no information; E(l) of an encoder averages E(l, t) over t
+        for (JsonNode row : s.get("micro")) assertEquals(0.0, row.get(0).get("bits").asDouble(), 1e-12);
+        for (int l = 0; l < s.get("E").size(); l++) {
+            double mean = 0;
+            for (JsonNode c : s.get("E").get(l)) mean += c.get("bits").asDouble() / t;
+            assertEquals(mean, s.get("E_layer").get(l).get("bits").asDouble(), 1e-9);
+        }
+        assertTrue(s.path("settings").path("special_tokens").asBoolean());
+    }
 }
