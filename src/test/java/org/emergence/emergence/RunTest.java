@@ -100,14 +100,17 @@ class RunTest {
     }
 
     @Test
-    void noiseModeIsFiniteEverywhereAndNotMixed() throws Exception {
+    void defaultSettingsAreFiniteEverywhereAndNotMixed() throws Exception {
         Path model = WordTokenizer.goldenWithTokenizer("gemma", List.of());
         Path run = TestFiles.tempDir("run-noise");
-        Cli.run("run", "--model", model.toString(), "--dataset", "icl:country:shots=3", "--n", "300", "--noise", "0.5",
+        Cli.run("run", "--model", model.toString(), "--dataset", "icl:country:shots=3", "--n", "300",
                 "--quiet", "--out", run.toString()).assertOk();
         JsonNode s = summary(run);
         assertFalse(s.path("modes").path("mixed").asBoolean());
-        assertTrue(s.path("modes").path("macro").asText().startsWith("noise σ=0.5"));
+        assertTrue(s.path("modes").path("macro").asText().startsWith("noise σ=2"));
+        assertEquals("mixture", s.path("settings").path("estimator").asText());
+        // the exact noisy MI of the samples never exceeds their entropy: log2 n for macro, the token entropy for micro
+        for (JsonNode row : s.get("macro")) for (JsonNode c : row) assertTrue(c.get("bits").asDouble() <= Math.log(300) / Math.log(2) + 0.05);
         for (String key : new String[] {"macro", "micro", "E"}) {
             for (JsonNode row : s.get(key)) for (JsonNode c : row) assertTrue(Double.isFinite(c.get("bits").asDouble()), key);
         }
