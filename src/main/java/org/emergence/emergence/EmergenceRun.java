@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.emergence.common.AtomicFiles;
 import org.emergence.common.Progress;
+import org.emergence.common.Seeds;
 import org.emergence.common.UserError;
 import org.emergence.data.DType;
 import org.emergence.data.Dataset;
@@ -284,13 +285,7 @@ public final class EmergenceRun {
     /** i.i.d. N(0, var) input of block l for sequence seq at position pos (micro inputs use a separate stream). */
     private void randomInput(int l, boolean micro, int seq, int pos, float[] dst, int off) {
         SplittableRandom r = new SplittableRandom(mix(mix(mix(s.seed(), 0x5EED + l), micro ? 1 : 0), (long) seq * 65536 + pos));
-        double sd = Math.sqrt(data.randomVar());
-        for (int j = 0; j < h; j += 2) {
-            double u1 = 1.0 - r.nextDouble(), u2 = r.nextDouble();
-            double rad = Math.sqrt(-2 * Math.log(u1)) * sd;
-            dst[off + j] = (float) (rad * Math.cos(2 * Math.PI * u2));
-            if (j + 1 < h) dst[off + j + 1] = (float) (rad * Math.sin(2 * Math.PI * u2));
-        }
+        Seeds.gaussians(r, Math.sqrt(data.randomVar()), dst, off, h);
     }
 
     private void forwardRandom(RunDir dir, int l) throws IOException {
@@ -463,10 +458,7 @@ public final class EmergenceRun {
         return v;
     }
 
-    static long mix(long a, long b) {
-        long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+    private static long mix(long a, long b) {
+        return Seeds.mix(a, b);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 import org.emergence.common.AtomicFiles;
+import org.emergence.common.Seeds;
 import org.emergence.tensor.Parallel;
 
 /**
@@ -73,14 +74,7 @@ public final class CheckpointWriter {
         return (from, dst, n) -> {
             // from is always a multiple of PIECE here, so pieces line up with seeds
             for (int p = 0; p < n; p += PIECE) {
-                SplittableRandom r = new SplittableRandom(mix(seed, (from + p) / PIECE));
-                int m = Math.min(PIECE, n - p);
-                for (int i = 0; i < m; i += 2) {
-                    double u1 = 1.0 - r.nextDouble(), u2 = r.nextDouble();
-                    double rad = Math.sqrt(-2 * Math.log(u1)) * std;
-                    dst[p + i] = (float) (rad * Math.cos(2 * Math.PI * u2));
-                    if (i + 1 < m) dst[p + i + 1] = (float) (rad * Math.sin(2 * Math.PI * u2));
-                }
+                Seeds.gaussians(new SplittableRandom(mix(seed, (from + p) / PIECE)), std, dst, p, Math.min(PIECE, n - p));
             }
         };
     }
@@ -163,9 +157,6 @@ public final class CheckpointWriter {
     }
 
     static long mix(long a, long b) {
-        long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return Seeds.mix(a, b);
     }
 }
