@@ -25,20 +25,26 @@ final class Attention {
         int[] mask = b.mask();
         int ow = nH * d;
         Parallel.range(b.batch() * nH, 1, (t0, t1) -> {
+            // the sequence's whole fused q|k|v block is contiguous: load it once per sequence
+            float[] rows = new float[t * ld];
             float[] q = new float[t * d], k = new float[t * d], v = new float[t * d];
             float[] s = new float[t], o = new float[d];
-            int loadedSeq = -1, loadedKv = -1;
+            int loadedRows = -1, loadedSeq = -1, loadedKv = -1;
             for (int task = t0; task < t1; task++) {
                 int seq = task / nH, h = task % nH, g = h / group;
                 int row0 = seq * t;
+                if (seq != loadedRows) {
+                    qkv.get(row0 * ld, rows, 0, t * ld);
+                    loadedRows = seq;
+                }
                 int qo = lay == Layout.QkvLayout.PER_HEAD ? h * 3 * d : h * d;
-                for (int i = 0; i < t; i++) qkv.get((row0 + i) * ld + qo, q, i * d, d);
+                for (int i = 0; i < t; i++) System.arraycopy(rows, i * ld + qo, q, i * d, d);
                 if (seq != loadedSeq || g != loadedKv) {
                     int ko = lay == Layout.QkvLayout.PER_HEAD ? g * 3 * d + d : (nH + g) * d;
                     int vo = lay == Layout.QkvLayout.PER_HEAD ? g * 3 * d + 2 * d : (nH + nKV + g) * d;
                     for (int j = 0; j < t; j++) {
-                        qkv.get((row0 + j) * ld + ko, k, j * d, d);
-                        qkv.get((row0 + j) * ld + vo, v, j * d, d);
+                        System.arraycopy(rows, j * ld + ko, k, j * d, d);
+                        System.arraycopy(rows, j * ld + vo, v, j * d, d);
                     }
                     loadedSeq = seq;
                     loadedKv = g;
