@@ -19,7 +19,8 @@ import org.emergence.tensor.Parallel;
  * of the samples, the value equals that entropy — a property of the dataset, not of the network —
  * and a warning says so. The interval is the Monte Carlo standard error of the noise average; the
  * empirical distribution itself is taken as exact (plug-in). Cost O(m·K·(dx + dy)) for m noise draws
- * and K components, both capped ({@code samples}, {@code components}).
+ * and K components ({@code samples}, default 4096, cycling through the rows with fresh noise; and
+ * {@code components}, default 8192, beyond which a seeded subsample of rows is used).
  *
  * <p>Needs noise: use it with {@code --noise} (σ relative to RMS or absolute), which calls
  * {@link #withNoise}.
@@ -85,9 +86,17 @@ public final class NoisyMixture extends AbstractEstimator {
             logW[c] = Math.log(w);
             hComp -= w * logW[c];
         }
-        // noise draws: one per sample row (all rows when n ≤ samples, else a seeded subset)
-        int m = Math.min(n, maxSamples);
-        int[] draws = m == n ? java.util.stream.IntStream.range(0, n).toArray() : java.util.Arrays.copyOf(rng.permutation(n), m);
+        // noise draws come from the mixture's own rows (all of them, or a seeded subset): a draw from a
+        // row that is not a component would not be a sample of the mixture whose densities are evaluated
+        // (each row in turn, several times with fresh noise when samples exceeds the rows)
+        int m = maxSamples;
+        int[] draws = new int[m];
+        if (m >= rows.length) {
+            for (int j = 0; j < m; j++) draws[j] = rows[j % rows.length];
+        } else {
+            int[] perm = rng.permutation(rows.length);
+            for (int j = 0; j < m; j++) draws[j] = rows[perm[j]];
+        }
         int dx = x.cols(), dy = y.cols();
         double[] mx = means(x), my = means(y);
         double[] cx = centered(x, first, mx), cy = centered(y, first, my); // components [k, d]

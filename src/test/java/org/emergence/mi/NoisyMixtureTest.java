@@ -71,6 +71,27 @@ class NoisyMixtureTest {
     }
 
     @Test
+    void aSubsampledMixtureStillEstimatesTheSameQuantity() {
+        // more distinct pairs than components: the mixture and its noise draws use the same subsample
+        SplittableRandom r = new SplittableRandom(11);
+        int n = 6000;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+        Matrix x = new Matrix(v, n, 1);
+        Estimate e = Estimators.withNoise(Estimators.get("mixture:components=2000:samples=16000"), 1.0, true).estimate(x, x, 4);
+        // I(X + Z; X + Z') for X ~ N(0, 1): ½·ln(4/3) = 0.1438 nats
+        assertEquals(0.5 * Math.log(4.0 / 3.0), e.nats(), 0.02);
+        assertTrue(e.warnings().stream().anyMatch(w -> w.contains("subsample")), e.warnings().toString());
+        // far-apart points and little noise: the subsample's entropy, ln 500 — not a draw from outside the mixture
+        int m = 3000, d = 16;
+        float[] p = new float[m * d];
+        for (int i = 0; i < p.length; i++) p[i] = (float) (10 * r.nextGaussian());
+        Matrix pts = new Matrix(p, m, d);
+        Estimate sat = Estimators.withNoise(Estimators.get("mixture:components=500"), 0.01, true).estimate(pts, pts, 5);
+        assertEquals(Math.log(500), sat.nats(), 0.01);
+    }
+
+    @Test
     void independentVariablesGiveZero() {
         SplittableRandom r = new SplittableRandom(7);
         int n = 2000;
