@@ -30,7 +30,7 @@ public final class RunCommand implements Callable<Integer> {
     public static final String DEFAULT_MODEL = "minilm";
     public static final int DEFAULT_N = 2000;
     /** σ relative to each variable's RMS; see README "Modes and defaults" for the sweep behind it. */
-    public static final double DEFAULT_NOISE = 2.0;
+    public static final double DEFAULT_NOISE = 4.0;
     /** The IE estimator with noise: the exact plug-in noisy MI, bounded by the samples' entropy. */
     public static final String DEFAULT_NOISY_ESTIMATOR = "mixture";
 

@@ -198,7 +198,11 @@ final class Summary {
         st.remove("dataset");
         o.set("settings", st);
         ObjectNode modes = o.putObject("modes");
-        modes.put("macro", policy.mode(Level.MACRO, 1, random));
+        String macroMode = policy.mode(Level.MACRO, 1, random);
+        if (!policy.mode(Level.MACRO, 0, random).equals(macroMode)) {
+            macroMode = macroMode + " (" + s.estimator() + "); layer 0: " + policy.mode(Level.MACRO, 0, random);
+        }
+        modes.put("macro", macroMode);
         modes.put("micro", policy.mode(Level.MICRO, 1, random));
         boolean mixed = policy.mixed(random);
         modes.put("mixed", mixed);

@@ -107,7 +107,7 @@ class RunTest {
                 "--quiet", "--out", run.toString()).assertOk();
         JsonNode s = summary(run);
         assertFalse(s.path("modes").path("mixed").asBoolean());
-        assertTrue(s.path("modes").path("macro").asText().startsWith("noise σ=2"));
+        assertTrue(s.path("modes").path("macro").asText().startsWith("noise σ=4"));
         assertEquals("mixture", s.path("settings").path("estimator").asText());
         // the exact noisy MI of the samples never exceeds their entropy: log2 n for macro, the token entropy for micro
         for (JsonNode row : s.get("macro")) for (JsonNode c : row) assertTrue(c.get("bits").asDouble() <= Math.log(300) / Math.log(2) + 0.05);
