@@ -69,10 +69,23 @@ final class RunDir implements AutoCloseable {
             throw new UserError(root + ": in use by another emergence process");
         }
         RunDir d = new RunDir(root, ch, l);
+        d.removeStaleTemporaries();
         if (!Files.isRegularFile(settings)) AtomicFiles.writeString(settings, JSON.writeValueAsString(s.toJson()) + "\n");
         Files.createDirectories(d.acts());
         Files.createDirectories(d.est());
         return d;
+    }
+
+    /** Temp files of an interrupted earlier process (never trusted); safe to delete once we hold the lock. */
+    private void removeStaleTemporaries() throws IOException {
+        for (Path dir : new Path[] {root, acts(), est(), root.resolve("charts")}) {
+            if (!Files.isDirectory(dir)) continue;
+            try (var list = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) list::iterator) {
+                    if (p.getFileName().toString().contains(".tmp-")) Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     Path acts() {

@@ -40,6 +40,8 @@ class ResumeTest {
         assertTrue(before >= 20 && before < 96, "killed mid-run with " + before + " estimates persisted");
         JsonNode partial = RunTest.summary(killed);
         assertEquals("partial", partial.get("status").asText());
+        // a half-written file left by the killed process is never trusted, and is cleaned up on resume
+        Files.writeString(killed.resolve("acts").resolve("h099.npy.tmp-1"), "garbage");
 
         // resume with the same command, then run the whole thing uninterrupted elsewhere
         List<String> resume = new ArrayList<>(List.of(args));
@@ -49,6 +51,9 @@ class ResumeTest {
         fresh.addAll(List.of("--out", whole.toString()));
         Cli.run(fresh.toArray(String[]::new)).assertOk();
 
+        try (var files = Files.walk(killed)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".tmp-")), "no temp files remain");
+        }
         JsonNode a = RunTest.summary(killed), b = RunTest.summary(whole);
         assertEquals("complete", a.get("status").asText());
         for (String key : new String[] {"macro", "micro", "E"}) {
