@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CaptureCommand.class,
             InitCommand.class,
+            MiCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

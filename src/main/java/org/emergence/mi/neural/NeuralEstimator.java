@@ -31,11 +31,13 @@ public final class NeuralEstimator extends AbstractEstimator {
     private final int[] hidden;
     private final int embed, batch, steps, evalEvery, patience, negatives, evalNegatives;
     private final double lr, valFraction, testFraction, ema, clip;
+    private final int gemmThreads;
 
     private NeuralEstimator(String name, Kind kind, boolean separable, int[] hidden, int embed, int batch, double lr,
                             int steps, int evalEvery, int patience, double valFraction, double testFraction, double ema,
-                            double clip, int negatives, int evalNegatives) {
+                            double clip, int negatives, int evalNegatives, int gemmThreads) {
         super(name);
+        this.gemmThreads = gemmThreads;
         this.kind = kind;
         this.separable = separable;
         this.hidden = hidden;
@@ -66,7 +68,8 @@ public final class NeuralEstimator extends AbstractEstimator {
                 o.integer("embed", 64, 1), o.integer("batch", defBatch, 2), o.real("lr", 5e-4, 1e-12, 1),
                 o.integer("steps", 3000, 1), o.integer("evalevery", 100, 1), o.integer("patience", 8, 1),
                 o.real("val", 0.1, 0.01, 0.5), o.real("test", 0.2, 0.01, 0.5), o.real("ema", 0.01, 1e-6, 1),
-                o.real("clip", 5, 0, 1e6), o.integer("negatives", 1, 1), o.integer("evalnegatives", 8, 1));
+                o.real("clip", 5, 0, 1e6), o.integer("negatives", 1, 1), o.integer("evalnegatives", 8, 1),
+                o.integer("gemmthreads", 1, 1));
     }
 
     @Override
@@ -79,6 +82,11 @@ public final class NeuralEstimator extends AbstractEstimator {
 
     @Override
     protected Result compute(Matrix x, Matrix y, long seed, Context ctx) {
+        int t = Math.max(1, Math.min(gemmThreads, org.emergence.tensor.Blas.threads()));
+        return org.emergence.tensor.BlasThreads.with(t, () -> train(x, y, seed, ctx));
+    }
+
+    private Result train(Matrix x, Matrix y, long seed, Context ctx) {
         int n = x.rows(), dx = x.cols(), dy = y.cols();
         Rng rng = new Rng(seed);
         int[] perm = rng.permutation(n);
