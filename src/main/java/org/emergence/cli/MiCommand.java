@@ -111,6 +111,8 @@ final class MiCommand implements Callable<Integer> {
     /** A float .npy as [n, d]: 1-D arrays are one column; anything else is refused naming the file. */
     static Matrix load(Path file, String option) {
         if (Files.isDirectory(file)) throw new UserError(option + " " + file + ": is a directory, expected a .npy file");
+        if (!Files.exists(file)) throw new UserError(option + " " + file + ": no such file");
+        if (!Npy.looksLikeNpy(file)) throw new UserError(option + " " + file + ": not a .npy file (missing the \\x93NUMPY magic)");
         NpyHeader h = Npy.header(file);
         if (!h.dtype().isFloat()) {
             throw new UserError(file + ": unsupported dtype " + h.dtype().numpyName + " (" + option

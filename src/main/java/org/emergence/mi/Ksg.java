@@ -50,6 +50,7 @@ public final class Ksg extends AbstractEstimator {
         }
         Diagnostics diag = ctx.diagnostics();
         boolean ties = diag.distinctX() < n || diag.distinctY() < n;
+        for (String w : diag.continuousWarnings()) ctx.warn(w);
         if (ties) ctx.warn("duplicated rows: ties were broken with a seeded jitter of 1e-9 standard deviations; KSG "
                 + "assumes continuous data (consider discrete-exact or --noise)");
         // joint row-major [n, d], standardised, x columns first
@@ -75,7 +76,9 @@ public final class Ksg extends AbstractEstimator {
         for (double t : terms) m2 += (t - mean) * (t - mean);
         double mi = Special.digamma(k) + Special.digamma(n) - mean;
         ctx.put("k", k);
-        return Result.of(mi, Math.sqrt(m2 / (n - 1) / n), "per-sample standard error 95% (ignores neighbour dependence)");
+        // with every neighbour count at its minimum (k − 1) the estimate is ψ(n) − ψ(k): KSG's ceiling
+        return Result.of(mi, Math.sqrt(m2 / (n - 1) / n), "per-sample standard error 95% (ignores neighbour dependence)")
+                .withCeiling(Special.digamma(n) - Special.digamma(k));
     }
 
     private static void standardise(Matrix m, double[] z, int d, int off) {
