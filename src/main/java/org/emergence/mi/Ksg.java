@@ -51,7 +51,7 @@ public final class Ksg extends AbstractEstimator {
         Diagnostics diag = ctx.diagnostics();
         boolean ties = diag.distinctX() < n || diag.distinctY() < n;
         for (String w : diag.continuousWarnings()) ctx.warn(w);
-        if (ties) ctx.warn("duplicated rows: ties were broken with a seeded jitter of 1e-9 standard deviations; KSG "
+        if (diag.distinctX() < 0.99 * n || diag.distinctY() < 0.99 * n) ctx.warn("duplicated rows: ties were broken with a seeded jitter of 1e-9 standard deviations; KSG "
                 + "assumes continuous data (consider discrete-exact or --noise)");
         // joint row-major [n, d], standardised, x columns first
         double[] z = new double[n * d];
