@@ -12,8 +12,8 @@ import org.emergence.tensor.Parallel;
  * Columns are standardised first (the max-norm is not scale-free). Exact search, O(n²·(dx+dy)) with
  * early exit on the coordinate loop; parallel over samples.
  *
- * <p>KSG is strongly biased downward in high dimension: it warns above {@code warndim} total
- * dimensions (default 10) and refuses above {@code maxdim} (default 64). Duplicated rows (ties) break
+ * <p>KSG is strongly biased downward in high dimension and under strong dependence: it warns above {@code warndim} total
+ * dimensions (default 6) and refuses above {@code maxdim} (default 64). Duplicated rows (ties) break
  * its continuity assumption: they are separated by a seeded jitter of 1e-9 standard deviations, with
  * a warning.
  */
@@ -28,7 +28,7 @@ public final class Ksg extends AbstractEstimator {
     }
 
     static Ksg fromOptions(Options o) {
-        return new Ksg(o.integer("k", 3, 1), o.integer("warndim", 10, 1), o.integer("maxdim", 64, 1));
+        return new Ksg(o.integer("k", 3, 1), o.integer("warndim", 6, 1), o.integer("maxdim", 64, 1));
     }
 
     @Override
