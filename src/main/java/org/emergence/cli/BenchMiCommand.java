@@ -38,7 +38,7 @@ final class BenchMiCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples and estimators (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", defaultValue = "bench-mi", paramLabel = "DIR", description = "Output folder (default ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/bench-mi", paramLabel = "DIR", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--list", description = "List the tasks and estimators and exit.")

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             CaptureCommand.class,
             InitCommand.class,
+            MiCommand.class,
             BenchCommand.class,
             ReportCommand.class,
             CommandLine.HelpCommand.class

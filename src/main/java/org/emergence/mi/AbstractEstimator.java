@@ -112,8 +112,8 @@ public abstract class AbstractEstimator implements Estimator {
             ctx.put("ceiling_nats", r.ceilingNats());
             if (r.nats() >= 0.9 * r.ceilingNats()) {
                 ctx.warn(String.format(Locale.ROOT,
-                        "saturated: the estimate %.3f nats is within 10%% of the ceiling ln(n_eval) = %.3f nats "
-                                + "(%.3f bits) of this bound; the true MI may be much larger",
+                        "saturated: the estimate %.3f nats is within 10%% of this estimator's ceiling %.3f nats "
+                                + "(%.3f bits; ln(n_eval) for variational bounds); the true MI may be much larger",
                         r.nats(), r.ceilingNats(), r.ceilingNats() * Estimate.LOG2E));
             }
         }

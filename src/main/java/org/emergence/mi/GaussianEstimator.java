@@ -74,7 +74,16 @@ public final class GaussianEstimator extends AbstractEstimator {
         double[] cov = DoubleLinalg.covariance(n, DoubleLinalg.means(n, bx, by), bx, by);
         int[] ix = range(0, px), iy = range(px, p);
         if (!copula) ctx.diagnostics(DoubleLinalg.sub(cov, p, ix), DoubleLinalg.sub(cov, p, iy));
-        for (String w : ctx.diagnostics().continuousWarnings()) ctx.warn(w);
+        Diagnostics diag = ctx.diagnostics();
+        if (noiseVarX > 0 || noiseVarY > 0) {
+            if (diag.distinctX() < 0.99 * n || diag.distinctY() < 0.99 * n) {
+                ctx.warn("noise-regularised Gaussian MI of a point cloud (" + diag.distinctX() + " distinct rows in X, "
+                        + diag.distinctY() + " in Y): exact only for Gaussian X and Y; for clustered data it is the MI of "
+                        + "the Gaussians with the same covariances and is not bounded by H(X) or H(Y)");
+            }
+        } else {
+            for (String w : diag.continuousWarnings()) ctx.warn(w);
+        }
         if (n < 10 * (x.cols() + y.cols())) {
             ctx.warn("few samples for a Gaussian estimate: n = " + n + " < 10·(dx + dy) = " + 10 * (x.cols() + y.cols())
                     + "; the covariance and its bias correction are unreliable");

@@ -12,8 +12,8 @@ import org.emergence.tensor.Parallel;
  * Columns are standardised first (the max-norm is not scale-free). Exact search, O(n²·(dx+dy)) with
  * early exit on the coordinate loop; parallel over samples.
  *
- * <p>KSG is strongly biased downward in high dimension: it warns above {@code warndim} total
- * dimensions (default 10) and refuses above {@code maxdim} (default 64). Duplicated rows (ties) break
+ * <p>KSG is strongly biased downward in high dimension and under strong dependence: it warns above {@code warndim} total
+ * dimensions (default 6) and refuses above {@code maxdim} (default 64). Duplicated rows (ties) break
  * its continuity assumption: they are separated by a seeded jitter of 1e-9 standard deviations, with
  * a warning.
  */
@@ -28,7 +28,7 @@ public final class Ksg extends AbstractEstimator {
     }
 
     static Ksg fromOptions(Options o) {
-        return new Ksg(o.integer("k", 3, 1), o.integer("warndim", 10, 1), o.integer("maxdim", 64, 1));
+        return new Ksg(o.integer("k", 3, 1), o.integer("warndim", 6, 1), o.integer("maxdim", 64, 1));
     }
 
     @Override
@@ -50,7 +50,8 @@ public final class Ksg extends AbstractEstimator {
         }
         Diagnostics diag = ctx.diagnostics();
         boolean ties = diag.distinctX() < n || diag.distinctY() < n;
-        if (ties) ctx.warn("duplicated rows: ties were broken with a seeded jitter of 1e-9 standard deviations; KSG "
+        for (String w : diag.continuousWarnings()) ctx.warn(w);
+        if (diag.distinctX() < 0.99 * n || diag.distinctY() < 0.99 * n) ctx.warn("duplicated rows: ties were broken with a seeded jitter of 1e-9 standard deviations; KSG "
                 + "assumes continuous data (consider discrete-exact or --noise)");
         // joint row-major [n, d], standardised, x columns first
         double[] z = new double[n * d];
@@ -75,7 +76,9 @@ public final class Ksg extends AbstractEstimator {
         for (double t : terms) m2 += (t - mean) * (t - mean);
         double mi = Special.digamma(k) + Special.digamma(n) - mean;
         ctx.put("k", k);
-        return Result.of(mi, Math.sqrt(m2 / (n - 1) / n), "per-sample standard error 95% (ignores neighbour dependence)");
+        // with every neighbour count at its minimum (k − 1) the estimate is ψ(n) − ψ(k): KSG's ceiling
+        return Result.of(mi, Math.sqrt(m2 / (n - 1) / n), "per-sample standard error 95% (ignores neighbour dependence)")
+                .withCeiling(Special.digamma(n) - Special.digamma(k));
     }
 
     private static void standardise(Matrix m, double[] z, int d, int off) {

@@ -31,7 +31,11 @@ public final class RowIds {
             }
             hash[i] = h;
         }
-        return group(n, hash, (i, j) -> java.util.Arrays.equals(a, i * d, i * d + d, a, j * d, j * d + d));
+        return group(n, hash, (i, j) -> {
+            // == (not bit equality): −0.0 and 0.0 are the same value
+            for (int c = 0; c < d; c++) if (a[i * d + c] != a[j * d + c]) return false;
+            return true;
+        });
     }
 
     /** Distinct pairs of two id sequences (e.g. the rows of X and of Y). */

@@ -77,6 +77,11 @@ public final class Tasks {
         return out;
     }
 
+    /** Y = X + σ·Z in d dimensions (the residual-768 task for other sizes). */
+    public static Task residual(int d, double sigma) {
+        return new Residual("residual-" + d, d, sigma);
+    }
+
     static Gaussian gaussian(String name, int dx, int dy, double[] rho, boolean mixed, String desc) {
         return new Gaussian(name, dx, dy, rho, mixed, desc);
     }
