@@ -122,16 +122,35 @@ public final class Npy {
         return readFloats(file, h, 0, checkedCount(file, h));
     }
 
-    /** Elements [from, from+count) as float, converting float64. */
+    /**
+     * Elements [from, from+count) as float, converting float64. Read through a small reused buffer, so
+     * the only large allocation is the result (activation slices can be ~1 GB).
+     */
     public static float[] readFloats(Path file, NpyHeader h, long from, int count) {
         requireFloat(file, h);
-        ByteBuffer bb = readBytes(file, h, from, count);
+        if (from < 0 || count < 0 || from + count > h.count()) {
+            throw new IllegalArgumentException("slice [" + from + ", " + (from + count) + ") outside " + h);
+        }
         float[] out = new float[count];
-        if (h.dtype() == DType.F4) {
-            bb.asFloatBuffer().get(out);
-        } else {
-            DoubleBuffer db = bb.asDoubleBuffer();
-            for (int i = 0; i < count; i++) out[i] = (float) db.get(i);
+        int size = h.dtype().size;
+        ByteBuffer bb = ByteBuffer.allocate(1 << 22).order(h.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            int done = 0;
+            while (done < count) {
+                int k = Math.min(count - done, bb.capacity() / size);
+                bb.clear().limit(k * size);
+                readFully(ch, bb, h.dataOffset() + (from + done) * size, file);
+                bb.flip();
+                if (h.dtype() == DType.F4) {
+                    bb.asFloatBuffer().get(out, done, k);
+                } else {
+                    DoubleBuffer db = bb.asDoubleBuffer();
+                    for (int i = 0; i < k; i++) out[done + i] = (float) db.get(i);
+                }
+                done += k;
+            }
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
         }
         return out;
     }

@@ -56,6 +56,9 @@ public final class EmergenceRun {
     private FloatBuffer microH; // residual of the micro items before block microLayer, [U, H]
     private int microLayer;
 
+    // reused batch buffers: [batch·T, H] activations and one position's [batch, H] column
+    private FloatBuffer batchBuf, colBuf;
+
     /** Results so far, by file name, loaded from est/ on resume. */
     private final Map<String, JsonNode> done = new HashMap<>();
 
@@ -230,7 +233,7 @@ public final class EmergenceRun {
         try (NpyWriter w = NpyWriter.create(dir.hidden(0), DType.F4, new long[] {t, n, h})) {
             for (int s0 = 0; s0 < n; s0 += batch) {
                 int s1 = Math.min(n, s0 + batch);
-                writePositionMajor(w, model.embed(batchOf(s0, s1)), s0, s1);
+                writePositionMajor(w, model.embed(batchOf(s0, s1), batchBuffer()), s0, s1);
                 p.step(s1 - s0);
             }
             w.commit();
@@ -254,10 +257,16 @@ public final class EmergenceRun {
         p.finish();
     }
 
+    private FloatBuffer batchBuffer() {
+        if (batchBuf == null) batchBuf = Gemm.allocate((long) batch * t * h);
+        return batchBuf;
+    }
+
     /** Writes a batch [B, T, H] (row b·T + i) into the [T, N, H] file. */
     private void writePositionMajor(NpyWriter w, FloatBuffer x, int s0, int s1) throws IOException {
         int b = s1 - s0;
-        FloatBuffer col = Gemm.allocate((long) b * h);
+        if (colBuf == null) colBuf = Gemm.allocate((long) batch * h);
+        FloatBuffer col = colBuf;
         for (int i = 0; i < t; i++) {
             for (int j = 0; j < b; j++) col.put(j * h, x, (j * t + i) * h, h);
             w.writeAt(((long) i * n + s0) * h, col.duplicate().position(0).limit(b * h));
@@ -266,7 +275,7 @@ public final class EmergenceRun {
 
     private FloatBuffer readPositionMajor(Path f, NpyHeader hd, int s0, int s1) {
         int b = s1 - s0;
-        FloatBuffer x = Gemm.allocate((long) b * t * h);
+        FloatBuffer x = batchBuffer();
         for (int i = 0; i < t; i++) {
             float[] col = Npy.readFloats(f, hd, ((long) i * n + s0) * h, b * h);
             for (int j = 0; j < b; j++) x.put((j * t + i) * h, col, j * h, h);
@@ -294,7 +303,7 @@ public final class EmergenceRun {
             float[] row = new float[h];
             for (int s0 = 0; s0 < n; s0 += batch) {
                 int s1 = Math.min(n, s0 + batch);
-                FloatBuffer x = Gemm.allocate((long) (s1 - s0) * t * h);
+                FloatBuffer x = batchBuffer();
                 for (int j = 0; j < s1 - s0; j++) {
                     for (int i = 0; i < t; i++) {
                         randomInput(l, false, s0 + j, i, row, 0);
@@ -319,19 +328,19 @@ public final class EmergenceRun {
     /** Micro level of the random baseline: each position's random vector fed alone through block l. */
     private Matrix[] randomMicro(int l, int i) {
         Matrix x = randomPosition(l, true, i);
-        FloatBuffer buf = Gemm.allocate((long) n * h);
-        buf.put(0, x.data());
+        float[] y = new float[n * h];
         int pos = s.microPosition().equals("original") ? i : 0;
-        int chunk = Math.max(1, batch * t);
+        int chunk = batch * t; // rows of one batch buffer
+        FloatBuffer buf = batchBuffer();
         for (int s0 = 0; s0 < n; s0 += chunk) {
             int s1 = Math.min(n, s0 + chunk);
             int[] positions = new int[s1 - s0];
             Arrays.fill(positions, pos);
             TokenBatch tb = new TokenBatch(s1 - s0, 1, new int[s1 - s0], positions, null, null);
-            model.block(l, tb, buf.slice(s0 * h, (s1 - s0) * h));
+            buf.put(0, x.data(), s0 * h, (s1 - s0) * h);
+            model.block(l, tb, buf);
+            buf.get(0, y, s0 * h, (s1 - s0) * h);
         }
-        float[] y = new float[n * h];
-        buf.get(0, y);
         return new Matrix[] {x, new Matrix(y, n, h)};
     }
 

@@ -52,6 +52,7 @@ public final class Transformer {
     private FloatBuffer arena;
     private int arenaLayer = -1;
     private Workspace ws;
+    private FloatBuffer resid, selected, finalBuf, logitsBuf;
 
     /** A norm's parameters as small heap vectors (bias null for RMS norms). */
     record NormP(float[] w, float[] b) {}
@@ -271,7 +272,10 @@ public final class Transformer {
     public synchronized void run(TokenBatch b, CaptureRequest req, CaptureSink sink) {
         check(b, req);
         int needed = req.blocksNeeded(cfg.layers());
-        FloatBuffer h = embed(b);
+        // one residual buffer serves every batch: sinks may only read it during their call
+        long size = (long) b.rows() * cfg.hidden();
+        if (resid == null || resid.capacity() < size) resid = Gemm.allocate(size);
+        FloatBuffer h = embed(b, resid);
         for (int l = 0; l < needed; l++) {
             emit(req, Hooks.residPre(l), b, h, cfg.hidden(), sink);
             block(l, b, h);
@@ -279,9 +283,14 @@ public final class Transformer {
         }
         boolean wantFinal = req.wants(Hooks.FINAL_NORM), wantLogits = req.wants(Hooks.LOGITS);
         if (wantFinal || wantLogits) {
-            FloatBuffer f = finalHidden(b, h);
+            if (finalBuf == null || finalBuf.capacity() < size) finalBuf = Gemm.allocate(size);
+            FloatBuffer f = finalHidden(b, h, finalBuf);
             emit(req, Hooks.FINAL_NORM, b, f, cfg.hidden(), sink);
-            if (wantLogits) emit(req, Hooks.LOGITS, b, logits(f, b.rows()), cfg.vocab(), sink);
+            if (wantLogits) {
+                long lsize = (long) b.rows() * cfg.vocab();
+                if (logitsBuf == null || logitsBuf.capacity() < lsize) logitsBuf = Gemm.allocate(lsize);
+                emit(req, Hooks.LOGITS, b, logits(f, b.rows(), logitsBuf), cfg.vocab(), sink);
+            }
         }
         if (req.wants(Hooks.POOLER)) {
             sink.accept(Hooks.POOLER, b, pool(b, h), 1, cfg.hidden());
@@ -345,14 +354,16 @@ public final class Transformer {
         }
     }
 
-    private static void emit(CaptureRequest req, String hook, TokenBatch b, FloatBuffer x, int width, CaptureSink sink) {
+    private void emit(CaptureRequest req, String hook, TokenBatch b, FloatBuffer x, int width, CaptureSink sink) {
         if (!req.wants(hook)) return;
         int[] pos = req.positions();
         if (pos == null) {
             sink.accept(hook, b, x, b.length(), width);
             return;
         }
-        FloatBuffer sel = Gemm.allocate((long) b.batch() * pos.length * width);
+        long size = (long) b.batch() * pos.length * width;
+        if (selected == null || selected.capacity() < size) selected = Gemm.allocate(size);
+        FloatBuffer sel = selected;
         for (int s = 0; s < b.batch(); s++) {
             for (int i = 0; i < pos.length; i++) {
                 sel.put((s * pos.length + i) * width, x, (s * b.length() + pos[i]) * width, width);
@@ -363,8 +374,12 @@ public final class Transformer {
 
     /** Block-0 input [B·T, H]: token embedding (× scale) + learned positions + token types, then the embedding norm. */
     public FloatBuffer embed(TokenBatch b) {
+        return embed(b, Gemm.allocate((long) b.rows() * cfg.hidden()));
+    }
+
+    /** Same, into {@code h} (at least B·T·H floats, from index 0); returns h. */
+    public FloatBuffer embed(TokenBatch b, FloatBuffer h) {
         int m = b.rows(), hd = cfg.hidden();
-        FloatBuffer h = Gemm.allocate((long) m * hd);
         int[] ids = b.ids(), pos = b.positions(), types = b.tokenTypes();
         Parallel.range(m, 64, (r0, r1) -> {
             for (int r = r0; r < r1; r++) tokens.readF32((long) ids[r] * hd, hd, h, r * hd);
@@ -444,8 +459,11 @@ public final class Transformer {
 
     /** Final norm (if the architecture has one) into a new buffer [B·T, H]. */
     public FloatBuffer finalHidden(TokenBatch b, FloatBuffer h) {
+        return finalHidden(b, h, Gemm.allocate((long) b.rows() * cfg.hidden()));
+    }
+
+    private FloatBuffer finalHidden(TokenBatch b, FloatBuffer h, FloatBuffer f) {
         int m = b.rows();
-        FloatBuffer f = Gemm.allocate((long) m * cfg.hidden());
         if (finalNorm != null) norm(finalNorm, h, f, m);
         else Kernels.copyRows(h, 0, cfg.hidden(), f, 0, cfg.hidden(), m, cfg.hidden());
         return f;
@@ -453,8 +471,11 @@ public final class Transformer {
 
     /** Logits [rows, V] from final hidden states; vocabulary chunks keep any widened head slice ≤ 256 MB. */
     public FloatBuffer logits(FloatBuffer f, int rows) {
+        return logits(f, rows, Gemm.allocate((long) rows * cfg.vocab()));
+    }
+
+    private FloatBuffer logits(FloatBuffer f, int rows, FloatBuffer out) {
         int v = cfg.vocab(), hd = cfg.hidden();
-        FloatBuffer out = Gemm.allocate((long) rows * v);
         Weight w = head.w();
         if (w.type() == StorageType.F32 && w.byteSize() <= Integer.MAX_VALUE) {
             FloatBuffer wf = widened.computeIfAbsent(w, Weight::f32);
@@ -640,8 +661,9 @@ public final class Transformer {
         }
     }
 
+    /** Buffers for at least m rows (reused by smaller batches: every kernel is told its row count). */
     private Workspace workspace(int m) {
-        if (ws == null || ws.rows != m) ws = new Workspace(cfg, m);
+        if (ws == null || ws.rows < m) ws = new Workspace(cfg, m);
         return ws;
     }
 }
