@@ -11,6 +11,7 @@ import org.emergence.common.UserError;
 import org.emergence.data.Npy;
 import org.emergence.data.NpyHeader;
 import org.emergence.mi.Estimate;
+import org.emergence.mi.Estimates;
 import org.emergence.mi.Estimator;
 import org.emergence.mi.Estimators;
 import org.emergence.mi.Inputs;
@@ -75,26 +76,12 @@ final class MiCommand implements Callable<Integer> {
         Estimate e = est.estimate(mx, my, seed);
         var out = spec.commandLine().getOut();
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("estimator", e.estimator());
-            m.put("n", e.n());
-            m.put("dx", e.dx());
-            m.put("dy", e.dy());
-            m.put("mi_nats", e.nats());
-            m.put("mi_bits", e.bits());
-            m.put("ci_low_nats", e.ciLowNats());
-            m.put("ci_high_nats", e.ciHighNats());
-            m.put("ci_low_bits", e.ciLowBits());
-            m.put("ci_high_bits", e.ciHighBits());
-            m.put("interval_method", e.intervalMethod());
-            m.put("seconds", e.seconds());
-            m.put("warnings", e.warnings());
+            Map<String, Object> m = new LinkedHashMap<>(Estimates.toMap(e));
             m.put("seed", seed);
             m.put("noise", noise);
             m.put("noise_absolute", noiseAbsolute);
             m.put("x", x.toString());
             m.put("y", y.toString());
-            m.put("diagnostics", e.diagnostics());
             out.println(new ObjectMapper().writeValueAsString(m));
         } else {
             out.printf(Locale.ROOT, "estimator  %s%n", e.estimator());

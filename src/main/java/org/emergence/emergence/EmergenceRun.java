@@ -1,7 +1,6 @@
 package org.emergence.emergence;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -22,6 +21,7 @@ import org.emergence.data.Npy;
 import org.emergence.data.NpyHeader;
 import org.emergence.data.NpyWriter;
 import org.emergence.mi.Estimate;
+import org.emergence.mi.Estimates;
 import org.emergence.mi.Matrix;
 import org.emergence.model.ModelConfig;
 import org.emergence.model.TokenBatch;
@@ -440,24 +440,17 @@ public final class EmergenceRun {
         summary.write(dir.root, false);
     }
 
-    /** The persisted form of one estimate (est/*.json), also what {@link Summary} reads. */
+    /** The persisted form of one estimate (est/*.json): where and how, then {@link Estimates#toMap}. */
     static ObjectNode estimateJson(Level level, int l, int i, String mode, Estimate e) {
+        finite(e.nats());
+        finite(e.ciLowNats());
+        finite(e.ciHighNats());
         ObjectNode j = RunDir.JSON.createObjectNode();
         j.put("level", level.key());
         j.put("layer", l);
         j.put("position", i);
         j.put("mode", mode);
-        j.put("estimator", e.estimator());
-        j.put("n", e.n());
-        j.put("nats", finite(e.nats()));
-        j.put("bits", finite(e.bits()));
-        j.put("ci_low_bits", finite(e.ciLowBits()));
-        j.put("ci_high_bits", finite(e.ciHighBits()));
-        j.put("interval_method", e.intervalMethod());
-        j.put("seconds", e.seconds());
-        ArrayNode w = j.putArray("warnings");
-        for (String s1 : e.warnings()) w.add(s1);
-        j.set("diagnostics", RunDir.JSON.valueToTree(e.diagnostics()));
+        j.setAll((ObjectNode) RunDir.JSON.valueToTree(Estimates.toMap(e)));
         return j;
     }
 

@@ -88,7 +88,7 @@ final class Summary {
                 missing = true;
                 return this;
             }
-            double v = e.get("bits").asDouble(), lo = v - e.get("ci_low_bits").asDouble(), hi = e.get("ci_high_bits").asDouble() - v;
+            double v = e.get("mi_bits").asDouble(), lo = v - e.get("ci_low_bits").asDouble(), hi = e.get("ci_high_bits").asDouble() - v;
             value += a * v;
             double down = a >= 0 ? a * lo : -a * hi, up = a >= 0 ? a * hi : -a * lo;
             lowSq += down * down;
@@ -272,7 +272,7 @@ final class Summary {
                     continue;
                 }
                 ObjectNode c = row.addObject();
-                c.put("bits", e.get("bits").asDouble());
+                c.put("bits", e.get("mi_bits").asDouble());
                 c.put("ci_low", e.get("ci_low_bits").asDouble());
                 c.put("ci_high", e.get("ci_high_bits").asDouble());
                 c.put("estimator", e.get("estimator").asText());
@@ -332,7 +332,7 @@ final class Summary {
                     row.add(Integer.toString(l));
                     row.add(Integer.toString(p));
                     row.add(level.key());
-                    row.add(num(e.get("bits").asDouble()));
+                    row.add(num(e.get("mi_bits").asDouble()));
                     row.add(num(e.get("ci_low_bits").asDouble()));
                     row.add(num(e.get("ci_high_bits").asDouble()));
                     row.add(e.get("estimator").asText());
