@@ -191,16 +191,14 @@ public final class Tasks {
         }
     }
 
-    /** A strictly monotone map of every coordinate (scaled to unit variance first) of a Gaussian task. */
-    static final class Transformed implements Task {
+    /** A task derived from a Gaussian task: same dimensions, its own name, description and samples. */
+    abstract static class Derived implements Task {
         final String name, desc;
         final Gaussian base;
-        final DoubleUnaryOperator f;
 
-        Transformed(String name, Gaussian base, DoubleUnaryOperator f, String desc) {
+        Derived(String name, Gaussian base, String desc) {
             this.name = name;
             this.base = base;
-            this.f = f;
             this.desc = desc;
         }
 
@@ -220,13 +218,23 @@ public final class Tasks {
         }
 
         @Override
-        public double trueMiNats() {
-            return base.trueMiNats();
+        public String description() {
+            return desc;
+        }
+    }
+
+    /** A strictly monotone map of every coordinate (scaled to unit variance first) of a Gaussian task. */
+    static final class Transformed extends Derived {
+        final DoubleUnaryOperator f;
+
+        Transformed(String name, Gaussian base, DoubleUnaryOperator f, String desc) {
+            super(name, base, desc);
+            this.f = f;
         }
 
         @Override
-        public String description() {
-            return desc;
+        public double trueMiNats() {
+            return base.trueMiNats();
         }
 
         @Override
@@ -245,31 +253,12 @@ public final class Tasks {
     }
 
     /** Multivariate Student-t with the scale matrix of a Gaussian task and ν degrees of freedom (integer). */
-    static final class Student implements Task {
-        final String name, desc;
-        final Gaussian base;
+    static final class Student extends Derived {
         final int nu;
 
         Student(String name, Gaussian base, int nu, String desc) {
-            this.name = name;
-            this.base = base;
+            super(name, base, desc);
             this.nu = nu;
-            this.desc = desc;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public int dx() {
-            return base.dx;
-        }
-
-        @Override
-        public int dy() {
-            return base.dy;
         }
 
         @Override
@@ -285,11 +274,6 @@ public final class Tasks {
 
         private static double g(double nu, int d) {
             return (nu + d) / 2 * (Special.digamma((nu + d) / 2) - Special.digamma(nu / 2));
-        }
-
-        @Override
-        public String description() {
-            return desc;
         }
 
         @Override
