@@ -117,6 +117,18 @@ class OnnxBertTest {
     }
 
     @Test
+    void knownHeadCountFillsInWhenTheGraphDoesNotShowIt() throws IOException {
+        Path f = variant("noheads-hint", o -> o.noHeadShapes = true);
+        Transformer m = OnnxBert.load(f, 4); // what BuiltinModels passes from its table
+        assertEquals(4, m.config().heads());
+        BertGoldenTest.assertGolden(BertGoldenTest.run(m, BertGoldenTest.batch("batch_3x8"), true), "batch_3x8", "onnx, heads from hint");
+        // a hint that contradicts the graph is refused
+        Path g = variant("heads-conflict", o -> { });
+        UserError e = assertThrows(UserError.class, () -> OnnxBert.load(g, 8));
+        assertTrue(e.getMessage().contains("the graph has 4 attention heads, expected 8"), e.getMessage());
+    }
+
+    @Test
     void refusesAnotherAttentionScale() throws IOException {
         refused(variant("scale", o -> o.scoreDivisor = 8f), "attention scores are scaled by 1/8.0");
     }
