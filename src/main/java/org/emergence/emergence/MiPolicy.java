@@ -72,7 +72,10 @@ final class MiPolicy {
      * tight clusters) and says so.
      */
     static Estimate checkEntropyBound(Estimate e, Matrix x, Matrix y) {
-        double hx = entropyNats(RowIds.of(x)), hy = entropyNats(RowIds.of(y));
+        // every estimate carries the samples' diagnostics; hash the rows again only if one did not
+        Object ex = e.diagnostics().get("entropy_x_nats"), ey = e.diagnostics().get("entropy_y_nats");
+        double hx = ex instanceof Number v ? v.doubleValue() : RowIds.of(x).entropyNats();
+        double hy = ey instanceof Number v ? v.doubleValue() : RowIds.of(y).entropyNats();
         double bound = Math.min(hx, hy);
         java.util.Map<String, Object> extra = java.util.Map.of("entropy_bound_bits", bound * Estimate.LOG2E);
         java.util.List<String> warn = java.util.List.of();
@@ -82,16 +85,6 @@ final class MiPolicy {
                     + "of the data (e.g. a Gaussian fit to a few tight clusters) overstates it", e.bits(), bound * Estimate.LOG2E));
         }
         return Estimates.with(e, extra, warn, e.seconds());
-    }
-
-    private static double entropyNats(RowIds ids) {
-        int n = ids.ids.length;
-        double h = 0;
-        for (int c = 0; c < ids.distinct; c++) {
-            double p = (double) ids.counts[c] / n;
-            h -= p * Math.log(p);
-        }
-        return h;
     }
 
     /** True when E(l, t) combines values of different modes (raw mode on token inputs). */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.emergence.common.AtomicFiles;
 import org.emergence.data.Dataset;
+import org.emergence.mi.Diagnostics;
 import org.emergence.model.ModelConfig;
 
 /**
@@ -27,10 +28,6 @@ import org.emergence.model.ModelConfig;
  * different samples, different positions of one layer share sequences); summary.json says so.
  */
 final class Summary {
-    static final List<String> DIAGNOSTIC_COLUMNS = List.of("distinct_x", "distinct_y", "distinct_xy", "rank_x", "rank_y",
-            "constant_columns_x", "constant_columns_y", "duplicate_fraction_x", "duplicate_fraction_y",
-            "max_duplicate_fraction");
-
     private final RunSettings s;
     private final ModelConfig cfg;
     private final Dataset data;
@@ -317,7 +314,7 @@ final class Summary {
         StringBuilder sb = new StringBuilder();
         List<String> header = new ArrayList<>(List.of("model", "dataset", "n", "layer", "position", "level", "mi_bits",
                 "ci_low", "ci_high", "estimator", "mode", "seconds", "interval_method"));
-        header.addAll(DIAGNOSTIC_COLUMNS);
+        header.addAll(Diagnostics.csvHeader());
         header.add("warnings");
         sb.append(String.join(",", header)).append('\n');
         for (int l : layers) {
@@ -340,7 +337,7 @@ final class Summary {
                     row.add(num(e.get("seconds").asDouble()));
                     row.add(e.path("interval_method").asText(""));
                     JsonNode diag = e.get("diagnostics");
-                    for (String c : DIAGNOSTIC_COLUMNS) {
+                    for (String c : Diagnostics.csvHeader()) {
                         JsonNode v = diag == null ? null : diag.get(c);
                         row.add(v == null || v.isNull() ? "" : v.asText());
                     }

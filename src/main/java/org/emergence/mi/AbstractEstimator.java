@@ -90,9 +90,7 @@ public abstract class AbstractEstimator implements Estimator {
     /** Same, reusing diagnostics already computed for exactly these x and y (null: compute them). */
     public Estimate estimate(Matrix x, Matrix y, long seed, Diagnostics known) {
         long t0 = System.nanoTime();
-        Inputs.requireShapes(x, y, minSamples());
-        Inputs.requireFinite(x, "X");
-        Inputs.requireFinite(y, "Y");
+        Inputs.requirePair(x, y, minSamples());
         Context ctx = new Context(x, y, known);
         boolean constX = isConstant(x), constY = isConstant(y);
         Result r;

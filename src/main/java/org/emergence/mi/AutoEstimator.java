@@ -38,9 +38,7 @@ public final class AutoEstimator implements Estimator {
     @Override
     public Estimate estimate(Matrix x, Matrix y, long seed) {
         long t0 = System.nanoTime();
-        Inputs.requireShapes(x, y, 1);
-        Inputs.requireFinite(x, "X");
-        Inputs.requireFinite(y, "Y");
+        Inputs.requirePair(x, y, 1);
         Diagnostics d = Diagnostics.of(x, y);
         Estimator e = choose(d);
         Estimate r = e instanceof AbstractEstimator a ? a.estimate(x, y, seed, d) : e.estimate(x, y, seed);

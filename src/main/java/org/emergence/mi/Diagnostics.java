@@ -17,10 +17,12 @@ import org.emergence.tensor.DoubleLinalg;
  * @param constantColumnsX   columns of X with a single value (zero variance)
  * @param duplicateFractionX share of rows equal to the most frequent row of X (1/n when all distinct)
  * @param maxDuplicateFraction the larger of duplicateFractionX and duplicateFractionY
+ * @param entropyXNats       entropy of the empirical distribution of X's rows (bounds the MI of the samples)
  */
 public record Diagnostics(int n, int dx, int dy, int distinctX, int distinctY, int distinctXY, int rankX, int rankY,
                           int constantColumnsX, int constantColumnsY, double duplicateFractionX,
-                          double duplicateFractionY, double maxDuplicateFraction) {
+                          double duplicateFractionY, double maxDuplicateFraction, double entropyXNats,
+                          double entropyYNats) {
 
     /** Relative pivot tolerance of the rank (on a unit-diagonal correlation matrix). */
     public static final double RANK_TOL = 1e-10;
@@ -40,7 +42,7 @@ public record Diagnostics(int n, int dx, int dy, int distinctX, int distinctY, i
         int cx = constantColumns(x), cy = constantColumns(y);
         double fx = ix.maxFraction(), fy = iy.maxFraction();
         return new Diagnostics(x.rows(), x.cols(), y.cols(), ix.distinct, iy.distinct, ixy.distinct,
-                rank(covX), rank(covY), cx, cy, fx, fy, Math.max(fx, fy));
+                rank(covX), rank(covY), cx, cy, fx, fy, Math.max(fx, fy), ix.entropyNats(), iy.entropyNats());
     }
 
     public static double[] covariance(Matrix m) {
@@ -104,6 +106,8 @@ public record Diagnostics(int n, int dx, int dy, int distinctX, int distinctY, i
         m.put("duplicate_fraction_x", duplicateFractionX);
         m.put("duplicate_fraction_y", duplicateFractionY);
         m.put("max_duplicate_fraction", maxDuplicateFraction);
+        m.put("entropy_x_nats", entropyXNats);
+        m.put("entropy_y_nats", entropyYNats);
         return m;
     }
 
@@ -114,7 +118,8 @@ public record Diagnostics(int n, int dx, int dy, int distinctX, int distinctY, i
     }
 
     public List<String> csvValues() {
-        return toMap().values().stream().map(String::valueOf).toList();
+        Map<String, Object> m = toMap();
+        return csvHeader().stream().map(k -> String.valueOf(m.get(k))).toList();
     }
 
     /** Warnings a continuous estimator should carry for these samples (empty when none apply). */

@@ -7,6 +7,13 @@ public final class Inputs {
     private Inputs() {}
 
     /** Same number of rows, at least one row and one column each, and at least {@code minRows} rows. */
+    /** Every estimator's input check: paired rows, at least minRows of them, finite values in both. */
+    public static void requirePair(Matrix x, Matrix y, int minRows) {
+        requireShapes(x, y, minRows);
+        requireFinite(x, "X");
+        requireFinite(y, "Y");
+    }
+
     public static void requireShapes(Matrix x, Matrix y, int minRows) {
         if (x.rows() != y.rows()) {
             throw new UserError("X has " + x.rows() + " samples (rows) but Y has " + y.rows() + "; they must be paired row by row");

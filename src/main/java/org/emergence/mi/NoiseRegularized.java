@@ -52,9 +52,7 @@ public final class NoiseRegularized implements Estimator {
     @Override
     public Estimate estimate(Matrix x, Matrix y, long seed) {
         long t0 = System.nanoTime();
-        Inputs.requireShapes(x, y, 1);
-        Inputs.requireFinite(x, "X");
-        Inputs.requireFinite(y, "Y");
+        Inputs.requirePair(x, y, 1);
         double sx = absolute ? sigma : sigma * rms(x), sy = absolute ? sigma : sigma * rms(y);
         Diagnostics original = Diagnostics.of(x, y);
         Map<String, Object> extra = new LinkedHashMap<>(original.toMap());

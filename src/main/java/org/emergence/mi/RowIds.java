@@ -47,6 +47,17 @@ public final class RowIds {
     }
 
     /** Largest count / n: the share of the most duplicated row. */
+    /** Entropy (nats) of the empirical distribution of the rows: −Σ p·ln p over the distinct rows. */
+    public double entropyNats() {
+        int n = ids.length;
+        double h = 0;
+        for (int i = 0; i < distinct; i++) {
+            double p = (double) counts[i] / n;
+            h -= p * Math.log(p);
+        }
+        return h;
+    }
+
     public double maxFraction() {
         int max = 0;
         for (int i = 0; i < distinct; i++) max = Math.max(max, counts[i]);
