@@ -18,8 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.emergence.report.Summary.LayerE;
-import org.emergence.report.Summary.Val;
+import org.emergence.report.SummaryFile.LayerE;
+import org.emergence.report.SummaryFile.Val;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.AxisLocation;
@@ -70,7 +70,7 @@ public final class Charts {
     private Charts() {}
 
     /** E(l) per layer with interval error bars and a zero line. */
-    public static byte[] eLayer(Summary s) {
+    public static byte[] eLayer(SummaryFile s) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         int[] layers = s.layers();
         LayerE[] el = s.eLayer();
@@ -107,7 +107,7 @@ public final class Charts {
     }
 
     /** E(l, t) as a layers × positions heat map, diverging colours centred at 0, missing cells hatched grey. */
-    public static byte[] eHeatmap(Summary s) {
+    public static byte[] eHeatmap(SummaryFile s) {
         int[] layers = s.layers();
         int[] positions = s.positions();
         IndexAxis xs = IndexAxis.of("position t", positions);
@@ -183,7 +183,7 @@ public final class Charts {
     }
 
     /** MI_macro and mean MI_micro per layer (the two terms of E(l)), from E_layer. */
-    public static byte[] macroMicro(Summary s) {
+    public static byte[] macroMicro(SummaryFile s) {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         int[] layers = s.layers();
@@ -207,7 +207,7 @@ public final class Charts {
     }
 
     /** IE(t) over positions with its interval as a shaded band. */
-    public static byte[] iePosition(Summary s) {
+    public static byte[] iePosition(SummaryFile s) {
         int[] positions = s.positions();
         Val[] ie = s.ieT();
         YIntervalSeriesCollection bands = new YIntervalSeriesCollection();

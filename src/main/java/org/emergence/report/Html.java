@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.emergence.report.Summary.LayerE;
-import org.emergence.report.Summary.Val;
+import org.emergence.report.SummaryFile.LayerE;
+import org.emergence.report.SummaryFile.Val;
 
 /**
  * The self-contained report page: inline CSS, charts as base64 data URIs, no scripts and no
@@ -21,7 +21,7 @@ final class Html {
     /** A chart as the page shows it: the PNG bytes, or the reason it could not be drawn. */
     record Chart(String file, String title, String alt, String caption, byte[] png, int width, int height, String error) {}
 
-    static String render(Summary s, List<Chart> charts, Map<String, Boolean> siblingFiles) {
+    static String render(SummaryFile s, List<Chart> charts, Map<String, Boolean> siblingFiles) {
         StringBuilder h = new StringBuilder(256 * 1024);
         String modelName = or(s.model().name(), "unknown model");
         String spec = or(s.dataset().spec(), "unknown dataset");
@@ -51,9 +51,9 @@ final class Html {
 
     // ---------------------------------------------------------------------------------------- sections
 
-    private static void header(StringBuilder h, Summary s, String modelName, String spec) {
-        Summary.Model m = s.model();
-        Summary.Dataset d = s.dataset();
+    private static void header(StringBuilder h, SummaryFile s, String modelName, String spec) {
+        SummaryFile.Model m = s.model();
+        SummaryFile.Dataset d = s.dataset();
         h.append("<header>\n<h1>Information emergence: ").append(esc(modelName)).append(" on <code>").append(esc(spec))
                 .append("</code></h1>\n<p class=\"sub\">");
         List<String> model = new ArrayList<>();
@@ -70,7 +70,7 @@ final class Html {
                 .append("</p>\n</header>\n");
     }
 
-    private static void status(StringBuilder h, Summary s) {
+    private static void status(StringBuilder h, SummaryFile s) {
         List<String> missing = missing(s);
         if (s.partial()) {
             h.append("<div class=\"box partial\" id=\"status\"><p><b>Partial run.</b> This report was built from a run that is "
@@ -110,14 +110,14 @@ final class Html {
     }
 
     /** True when the macro and micro cells name different sets of estimator and mode. */
-    private static boolean mixedCells(Summary s) {
+    private static boolean mixedCells(SummaryFile s) {
         java.util.Set<String> macro = new java.util.TreeSet<>(), micro = new java.util.TreeSet<>();
         for (Val[] r : s.macro()) for (Val v : r) if (v.present()) macro.add(v.estimator() + "\u0000" + v.mode());
         for (Val[] r : s.micro()) for (Val v : r) if (v.present()) micro.add(v.estimator() + "\u0000" + v.mode());
         return !macro.isEmpty() && !micro.isEmpty() && !macro.equals(micro);
     }
 
-    private static void headline(StringBuilder h, Summary s) {
+    private static void headline(StringBuilder h, SummaryFile s) {
         Val ie = s.ie();
         h.append("<section id=\"headline\" class=\"headline\">\n");
         if (!ie.present()) {
@@ -153,7 +153,7 @@ final class Html {
         return "Zero: macro and micro mutual information balance on average.";
     }
 
-    private static void measured(StringBuilder h, Summary s) {
+    private static void measured(StringBuilder h, SummaryFile s) {
         h.append("<section id=\"measured\">\n<h2>What was measured</h2>\n<table class=\"kv\">\n");
         String estimator = s.settings() == null ? null : textOf(s.settings().get("estimator"));
         row(h, "Estimator", estimator == null ? "&mdash;" : "<code>" + esc(estimator) + "</code>");
@@ -206,7 +206,7 @@ final class Html {
                 .append(" <span class=\"small\">(charts/").append(esc(c.file())).append(")</span></figcaption>\n</figure>\n");
     }
 
-    private static void layerTable(StringBuilder h, Summary s) {
+    private static void layerTable(StringBuilder h, SummaryFile s) {
         h.append("<section id=\"layers\">\n<h2>Per layer</h2>\n");
         if (s.layers().length == 0) {
             h.append("<p class=\"missing\">No layers measured yet.</p>\n</section>\n");
@@ -226,7 +226,7 @@ final class Html {
         h.append("</tbody>\n</table>\n</section>\n");
     }
 
-    private static void positionTable(StringBuilder h, Summary s) {
+    private static void positionTable(StringBuilder h, SummaryFile s) {
         if (s.positions().length == 0) return;
         h.append("<section id=\"positions\">\n<details>\n<summary>Per position: IE(t) (").append(s.positions().length)
                 .append(" positions)</summary>\n<table>\n<thead><tr><th class=\"num\">position</th><th class=\"num\">IE(t)</th>"
@@ -239,7 +239,7 @@ final class Html {
         h.append("</tbody>\n</table>\n</details>\n</section>\n");
     }
 
-    private static void howToRead(StringBuilder h, Summary s) {
+    private static void howToRead(StringBuilder h, SummaryFile s) {
         h.append("<section id=\"how-to-read\">\n<h2>How to read this report</h2>\n<dl>\n")
                 .append("<dt>MI_macro(l, t)</dt><dd>The mutual information between the input and the output of transformer block l "
                         + "at position t while the model reads the whole sequence: the token in its context. It measures how much "
@@ -267,7 +267,7 @@ final class Html {
                 .append("; the shaded band is the interval.</p>\n</section>\n");
     }
 
-    private static void settings(StringBuilder h, Summary s) {
+    private static void settings(StringBuilder h, SummaryFile s) {
         h.append("<section id=\"settings\">\n<h2>Settings</h2>\n");
         if (s.settings() == null || s.settings().isEmpty()) {
             h.append("<p class=\"missing\">No settings recorded.</p>\n");
@@ -283,7 +283,7 @@ final class Html {
         h.append("</section>\n");
     }
 
-    private static void warnings(StringBuilder h, Summary s) {
+    private static void warnings(StringBuilder h, SummaryFile s) {
         h.append("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
         if (s.warnings().isEmpty()) {
             h.append("<p>None recorded.</p>\n");
@@ -295,7 +295,7 @@ final class Html {
         h.append("</section>\n");
     }
 
-    private static void timing(StringBuilder h, Summary s) {
+    private static void timing(StringBuilder h, SummaryFile s) {
         if (s.timing() == null || s.timing().isEmpty()) return;
         h.append("<section id=\"timing\">\n<h2>Timing</h2>\n<table class=\"kv\">\n");
         for (Map.Entry<String, JsonNode> e : s.timing().properties()) {
@@ -313,7 +313,7 @@ final class Html {
         h.append("</table>\n</section>\n");
     }
 
-    private static void footer(StringBuilder h, Summary s, Map<String, Boolean> siblingFiles) {
+    private static void footer(StringBuilder h, SummaryFile s, Map<String, Boolean> siblingFiles) {
         h.append("<footer>\n<p>Run status: <b>").append(esc(s.status())).append("</b>");
         if (s.created() != null) h.append(" &middot; started ").append(esc(s.created()));
         if (s.updated() != null) h.append(" &middot; summary updated ").append(esc(s.updated()));
@@ -329,7 +329,7 @@ final class Html {
     // ---------------------------------------------------------------------------------------- helpers
 
     /** Human-readable list of what is missing (HTML, already escaped). */
-    static List<String> missing(Summary s) {
+    static List<String> missing(SummaryFile s) {
         List<String> out = new ArrayList<>();
         int nl = s.layers().length, np = s.positions().length;
         if (nl == 0) out.add("no layers measured yet");
@@ -354,7 +354,7 @@ final class Html {
         if (bad > 0) out.add(name + ": " + bad + " of " + total + " values");
     }
 
-    private static Map<String, int[]> estimatorsUsed(Summary s) {
+    private static Map<String, int[]> estimatorsUsed(SummaryFile s) {
         Map<String, int[]> out = new LinkedHashMap<>();
         String[] names = {"macro", "micro", "context"};
         Val[][][] ms = {s.macro(), s.micro(), s.context()};

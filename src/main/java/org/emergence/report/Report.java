@@ -47,14 +47,14 @@ public final class Report {
      *                   output file cannot be written; the message is one line naming the file
      */
     public static Path build(Path runDir) {
-        Summary summary = readSummary(runDir);
+        SummaryFile summary = readSummary(runDir);
         synchronized (LOCK) {
             return write(runDir, summary);
         }
     }
 
     /** Reads and validates {@code runDir/summary.json} (the same checks {@link #build} makes). */
-    public static Summary readSummary(Path runDir) {
+    public static SummaryFile readSummary(Path runDir) {
         if (!Files.exists(runDir)) throw new UserError("run directory not found: " + runDir);
         if (!Files.isDirectory(runDir)) throw new UserError("not a directory: " + runDir + " (expected a run directory)");
         Path file = runDir.resolve(SUMMARY);
@@ -62,10 +62,10 @@ public final class Report {
             throw new UserError("no " + SUMMARY + " in " + runDir + " (not a run directory, or the run has not started)");
         }
         if (Files.isDirectory(file)) throw new UserError(file + " is a directory, expected a file");
-        return Summary.read(file);
+        return SummaryFile.read(file);
     }
 
-    private static Path write(Path runDir, Summary s) {
+    private static Path write(Path runDir, SummaryFile s) {
         Path chartsDir = runDir.resolve(CHARTS_DIR);
         List<Html.Chart> charts = new ArrayList<>();
         charts.add(render(chartsDir, CHART_FILES.get(0), "Emergence per layer E(l)",
@@ -98,7 +98,7 @@ public final class Report {
         try {
             AtomicFiles.writeString(out, html);
         } catch (IOException e) {
-            throw new UserError("cannot write " + out + ": " + Summary.oneLine(String.valueOf(e.getMessage())), e);
+            throw new UserError("cannot write " + out + ": " + SummaryFile.oneLine(String.valueOf(e.getMessage())), e);
         }
         return out;
     }
@@ -108,13 +108,13 @@ public final class Report {
      * the report: the chart's old PNG is removed and the page explains what went wrong.
      */
     private static Html.Chart render(Path dir, String file, String title, String alt, String caption, int w, int h,
-                                     Function<Summary, byte[]> draw, Summary s) {
+                                     Function<SummaryFile, byte[]> draw, SummaryFile s) {
         Path target = dir.resolve(file);
         byte[] png;
         try {
             png = draw.apply(s);
         } catch (RuntimeException | LinkageError | AWTError | InternalError e) {
-            String why = Summary.oneLine(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            String why = SummaryFile.oneLine(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             try {
                 Files.deleteIfExists(target);
             } catch (IOException ignored) {
@@ -125,7 +125,7 @@ public final class Report {
         try {
             AtomicFiles.write(target, o -> o.write(png));
         } catch (IOException e) {
-            throw new UserError("cannot write " + target + ": " + Summary.oneLine(String.valueOf(e.getMessage())), e);
+            throw new UserError("cannot write " + target + ": " + SummaryFile.oneLine(String.valueOf(e.getMessage())), e);
         }
         return new Html.Chart(file, title, alt, caption, png, w, h, null);
     }

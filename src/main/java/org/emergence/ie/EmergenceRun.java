@@ -1,4 +1,4 @@
-package org.emergence.emergence;
+package org.emergence.ie;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -115,7 +115,7 @@ public final class EmergenceRun {
         long start = System.nanoTime();
         checkTokens(dir);
         loadFinished(dir);
-        Summary summary = new Summary(s, cfg, data, model.dir() == null ? s.model() : s.model(), policy, random);
+        SummaryBuilder summary = new SummaryBuilder(s, cfg, data, model.dir() == null ? s.model() : s.model(), policy, random);
         summary.load(done);
         summary.write(dir.root, false);
         int[] layers = s.layers();
@@ -389,7 +389,7 @@ public final class EmergenceRun {
 
     // ------------------------------------------------------------------ estimation
 
-    private void estimateLayer(RunDir dir, int l, Summary summary, Progress p) throws IOException {
+    private void estimateLayer(RunDir dir, int l, SummaryBuilder summary, Progress p) throws IOException {
         // micro states before and after block l for all items; the micro residual then moves on to l + 1
         float[] microBefore = null, microAfter = null;
         if (!random) {
@@ -429,7 +429,7 @@ public final class EmergenceRun {
         }
     }
 
-    private void record(RunDir dir, Summary summary, Path file, Level level, int l, int i, Matrix x, Matrix y)
+    private void record(RunDir dir, SummaryBuilder summary, Path file, Level level, int l, int i, Matrix x, Matrix y)
             throws IOException {
         long seed = mix(mix(mix(s.seed(), level.ordinal() + 1), l), i);
         Estimate e = policy.estimate(level, l, random, x, y, seed);

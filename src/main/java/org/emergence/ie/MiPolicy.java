@@ -1,4 +1,4 @@
-package org.emergence.emergence;
+package org.emergence.ie;
 
 import java.util.Locale;
 import org.emergence.mi.DiscreteExact;

@@ -1,4 +1,4 @@
-package org.emergence.emergence;
+package org.emergence.ie;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,7 +27,7 @@ import org.emergence.model.ModelConfig;
  * the estimates' errors are independent (an approximation — macro and micro estimates come from
  * different samples, different positions of one layer share sequences); summary.json says so.
  */
-final class Summary {
+final class SummaryBuilder {
     private final RunSettings s;
     private final ModelConfig cfg;
     private final Dataset data;
@@ -41,7 +41,7 @@ final class Summary {
     private final Map<Level, Map<Integer, Map<Integer, JsonNode>>> est = new LinkedHashMap<>();
     private double captureSecs = Double.NaN, estimateSecs = Double.NaN, totalSecs = Double.NaN;
 
-    Summary(RunSettings s, ModelConfig cfg, Dataset data, String modelName, MiPolicy policy, boolean random) {
+    SummaryBuilder(RunSettings s, ModelConfig cfg, Dataset data, String modelName, MiPolicy policy, boolean random) {
         this.s = s;
         this.cfg = cfg;
         this.data = data;

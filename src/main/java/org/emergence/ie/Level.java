@@ -1,4 +1,4 @@
-package org.emergence.emergence;
+package org.emergence.ie;
 
 /** The three kinds of per-(layer, position) mutual information a run estimates. */
 public enum Level {

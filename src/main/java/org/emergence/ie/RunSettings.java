@@ -1,4 +1,4 @@
-package org.emergence.emergence;
+package org.emergence.ie;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

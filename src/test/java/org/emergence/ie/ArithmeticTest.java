@@ -1,4 +1,4 @@
-package org.emergence.emergence;
+package org.emergence.ie;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -54,7 +54,7 @@ class ArithmeticTest {
         RunSettings s = new RunSettings("synthetic", "synthetic", "random", false, N, T, layers, "gaussian", 0, 0, false, "zero", 0.05, "test");
         Dataset data = new Dataset("random", "random", "synthetic Gaussian pairs", N, T, null, 1, Map.of());
         MiPolicy policy = new MiPolicy(s);
-        Summary sum = new Summary(s, cfg, data, "synthetic", policy, true);
+        SummaryBuilder sum = new SummaryBuilder(s, cfg, data, "synthetic", policy, true);
         Map<String, Double> truth = new LinkedHashMap<>();
         long seed = 1;
         for (int l = 0; l < LAYERS; l++) {

@@ -1,4 +1,4 @@
-package org.emergence.emergence;
+package org.emergence.ie;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 

@@ -32,7 +32,7 @@ import org.emergence.common.UserError;
  * {@code layers} and one entry per entry of {@code positions}; fewer is allowed (the rest is
  * missing), more is an error.
  */
-public record Summary(
+public record SummaryFile(
         Path file,
         String status,
         String tool,
@@ -125,7 +125,7 @@ public record Summary(
             .build();
 
     /** Reads and validates {@code file}; any problem is a {@link UserError} naming the file. */
-    public static Summary read(Path file) {
+    public static SummaryFile read(Path file) {
         JsonNode root;
         try {
             byte[] bytes = Files.readAllBytes(file);
@@ -168,7 +168,7 @@ public record Summary(
             return new UserError(file + ": " + what);
         }
 
-        Summary parse(JsonNode root) {
+        SummaryFile parse(JsonNode root) {
             if (!root.isObject()) throw bad("expected a JSON object at the top level, found " + kind(root));
             JsonNode statusNode = required(root, "status");
             if (!statusNode.isTextual()) throw bad("\"status\" must be a string, found " + kind(statusNode));
@@ -212,7 +212,7 @@ public record Summary(
                     warnings.add(x.isValueNode() ? x.asText() : x.toString());
                 }
             }
-            return new Summary(file, status, text(root, "tool", "tool"), text(root, "version", "version"),
+            return new SummaryFile(file, status, text(root, "tool", "tool"), text(root, "version", "version"),
                     text(root, "created", "created"), text(root, "updated", "updated"), model, dataset,
                     object(root, "settings", "settings"), modes, text(root, "interval_method", "interval_method"),
                     layers, positions, macro, micro, context, e, eLayer, ieT, ie, List.copyOf(warnings),
