@@ -1,5 +1,6 @@
 package org.emergence.cli;
 
+import org.emergence.model.ModelSources;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ final class BenchCaptureCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelArgs.DESCRIPTION)
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelSources.DESCRIPTION)
     String model;
 
     @Option(names = "--n", defaultValue = "2048", description = "Sequences (default ${DEFAULT-VALUE}).")
@@ -57,7 +58,7 @@ final class BenchCaptureCommand implements Callable<Integer> {
         if (n < 1 || t < 1 || batch < 1 || repeats < 1 || warmup < 0) throw new UserError("--n, --t, --batch, --repeats must be >= 1");
         var out = spec.commandLine().getOut();
         long loadStart = System.nanoTime();
-        Transformer m = ModelArgs.load(model);
+        Transformer m = ModelSources.load(model);
         var c = m.config();
         SplittableRandom r = new SplittableRandom(seed);
         int[] ids = new int[n * t];

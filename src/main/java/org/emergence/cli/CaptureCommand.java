@@ -1,5 +1,6 @@
 package org.emergence.cli;
 
+import org.emergence.model.ModelSources;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,7 +25,7 @@ final class CaptureCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelArgs.DESCRIPTION)
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelSources.DESCRIPTION)
     String model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -75,12 +76,12 @@ final class CaptureCommand implements Callable<Integer> {
         TokenBatch b;
         Transformer m;
         if (input.ids != null) {
-            m = ModelArgs.load(model);
+            m = ModelSources.load(model);
             b = TokenInput.fromNpy(input.ids);
         } else {
             // the tokenizer first: a missing one is reported before a large model is mapped
-            try (Tokenizer tok = ModelArgs.tokenizer(model)) {
-                m = ModelArgs.load(model);
+            try (Tokenizer tok = ModelSources.tokenizer(model)) {
+                m = ModelSources.load(model);
                 b = TokenInput.fromText(input.text, tok, specialTokens, m.config().maxPositions(), pad);
             }
         }

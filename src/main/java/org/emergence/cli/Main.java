@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 + "estimate mutual information, report IE per layer and position.",
         subcommands = {
             RunCommand.class,
+            ValidateCommand.class,
             CaptureCommand.class,
             InitCommand.class,
             MiCommand.class,
@@ -51,18 +52,26 @@ public final class Main implements Runnable {
         PrintWriter outW = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errW = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         CommandLine cl = new CommandLine(new Main());
+        cl.setOverwrittenOptionsAllowed(true); // a repeated option: the last one wins, as in most tools
         cl.setOut(outW);
         cl.setErr(errW);
+        // every command answers --version (mixinStandardHelpOptions gives the option, the provider its text)
+        for (CommandLine sub : cl.getSubcommands().values()) versionEverywhere(sub);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            errW.println("emergence: " + ex.getMessage());
+            String hint = "";
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                hint = " (did you mean " + String.join(" or ", u.getSuggestions().subList(0, Math.min(3, u.getSuggestions().size()))) + "?)";
+            }
+            errW.println("emergence: " + ex.getMessage() + hint);
             errW.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             return EXIT_USER;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             boolean debug = CommonOptions.debug();
-            if (ex instanceof UserError) {
-                errW.println("emergence: error: " + ex.getMessage());
+            UserError user = ex instanceof UserError u ? u : UserError.fromEnvironment(ex);
+            if (user != null) {
+                errW.println("emergence: error: " + user.getMessage());
                 if (debug) ex.printStackTrace(errW);
                 return EXIT_USER;
             }
@@ -82,6 +91,11 @@ public final class Main implements Runnable {
         outW.flush();
         errW.flush();
         return code;
+    }
+
+    private static void versionEverywhere(CommandLine c) {
+        c.getCommandSpec().versionProvider(new Version());
+        for (CommandLine sub : c.getSubcommands().values()) versionEverywhere(sub);
     }
 
     /** Version from the jar manifest, or "dev" when run from classes. */

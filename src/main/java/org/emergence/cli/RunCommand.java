@@ -1,22 +1,13 @@
 package org.emergence.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.emergence.common.IntRanges;
-import org.emergence.common.UserError;
-import org.emergence.data.Dataset;
 import org.emergence.data.Datasets;
 import org.emergence.ie.EmergenceRun;
-import org.emergence.ie.RunSettings;
+import org.emergence.ie.RunRequest;
 import org.emergence.mi.Estimators;
-import org.emergence.model.Transformer;
-import org.emergence.tokenize.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,13 +20,12 @@ import picocli.CommandLine.Option;
 public final class RunCommand implements Callable<Integer> {
     public static final String DEFAULT_MODEL = "minilm";
     public static final int DEFAULT_N = 2000;
-    /** σ relative to each variable's RMS; see README "Modes and defaults" for the sweep behind it. */
-    public static final double DEFAULT_NOISE = 4.0;
-    /** The IE estimator with noise: the exact plug-in noisy MI, bounded by the samples' entropy. */
-    public static final String DEFAULT_NOISY_ESTIMATOR = "mixture";
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    MeasurementOptions measure;
 
     @Option(names = "--model", defaultValue = DEFAULT_MODEL, paramLabel = "DIR|NAME",
             description = "Hugging Face model directory or built-in model (default ${DEFAULT-VALUE}).")
@@ -49,43 +39,19 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--n", defaultValue = "" + DEFAULT_N, description = "Sequences (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--t", defaultValue = "0", description = "Tokens per sequence (default: the dataset's own length; 8 for random).")
-    int t;
+    @Option(names = "--t", description = "Tokens per sequence (default: the dataset's own length; 8 for random).")
+    Integer t;
 
     @Option(names = "--layers", paramLabel = "LIST", description = "Blocks to measure, e.g. 0,3,5-7 (default: all).")
     String layers;
 
-    @Option(names = "--estimator", paramLabel = "NAME",
-            description = "MI estimator (default: " + DEFAULT_NOISY_ESTIMATOR + " with noise, " + Estimators.DEFAULT
-                    + " with --noise 0); see 'emergence mi --help'.")
-    String estimator;
-
-    @Option(names = "--noise", defaultValue = "" + DEFAULT_NOISE, paramLabel = "SIGMA",
-            description = "Noise σ added to block inputs and outputs, relative to each variable's RMS "
-                    + "(default ${DEFAULT-VALUE}); 0 = raw activations (micro MIs exact and discrete).")
-    double noise;
-
-    @Option(names = "--noise-absolute", description = "σ is absolute rather than relative to the RMS.")
-    boolean noiseAbsolute;
-
-    @Option(names = "--micro-position", defaultValue = "zero", paramLabel = "zero|original",
-            description = "Position id of a token fed alone: 0 (default) or its original position.")
-    String microPosition;
-
-    @Option(names = "--discrete-threshold", defaultValue = "0.05", paramLabel = "F",
-            description = "Raw mode: pairs with at most F·n distinct values use discrete-exact MI (default ${DEFAULT-VALUE}).")
-    double discreteThreshold;
-
-    @Option(names = "--special-tokens", defaultValue = "auto", paramLabel = "auto|yes|no",
-            description = "Wrap icl/text sequences in the tokenizer's special tokens ([CLS] … [SEP]); auto = yes for "
-                    + "encoders, which were trained with them, no for decoders (default ${DEFAULT-VALUE}).")
-    String specialTokens;
+    @Option(names = "--ablate", defaultValue = "none", paramLabel = "SPEC",
+            description = "Model transform: none, untrained[:SEED] (same shape, Hugging Face initialisation), "
+                    + "attn-reinit[:SEED] (Q/K/V Xavier-normal, zero bias), ln-zero (norm weights and biases 0).")
+    String ablate;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed for the dataset, noise and estimators (default ${DEFAULT-VALUE}).")
     long seed;
-
-    @Option(names = "--batch", defaultValue = "256", description = "Sequences per forward pass (default ${DEFAULT-VALUE}).")
-    int batch;
 
     @Option(names = "--out", paramLabel = "RUN_DIR",
             description = "Run directory (default runs/<model>-<dataset>-<hash of the settings>).")
@@ -94,71 +60,36 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep-activations", description = "Keep the spilled activations (RUN_DIR/acts) after the run.")
     boolean keepActivations;
 
+    @Option(names = "--force", description = "Run even when the pre-flight check finds too little disk or memory.")
+    boolean force;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The request these options make (also used by tests and other commands). */
+    RunRequest request() {
+        if (t != null && t < 1) throw new org.emergence.common.UserError("--t must be >= 1, got " + t);
+        return measure.request(model, dataset, n, t == null ? 0 : t, layers, seed, ablate, out, keepActivations, force);
+    }
 
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
-        if (!microPosition.equals("zero") && !microPosition.equals("original")) {
-            throw new UserError("--micro-position must be zero or original, got '" + microPosition + "'");
-        }
-        if (!(noise >= 0) || Double.isInfinite(noise)) throw new UserError("--noise must be >= 0, got " + noise);
-        if (!(discreteThreshold > 0 && discreteThreshold <= 1)) throw new UserError("--discrete-threshold must be in (0, 1]");
-        if (estimator == null) estimator = noise > 0 ? DEFAULT_NOISY_ESTIMATOR : Estimators.DEFAULT;
-        if (noise == 0 && estimator.startsWith("mixture")) {
-            throw new UserError("--estimator mixture computes noise-regularised MI: it needs --noise > 0");
-        }
-        Estimators.get(estimator); // refuse unknown names before any work
-        Transformer m = ModelArgs.load(model);
-        boolean special = switch (specialTokens) {
-            case "auto" -> !m.config().causal();
-            case "yes" -> true;
-            case "no" -> false;
-            default -> throw new UserError("--special-tokens must be auto, yes or no, got '" + specialTokens + "'");
-        };
-        Dataset d;
-        if (Datasets.needsTokenizer(dataset)) {
-            try (Tokenizer tok = ModelArgs.tokenizer(model)) {
-                d = Datasets.build(dataset, tok, n, t, seed, special);
-            }
-        } else {
-            d = Datasets.build(dataset, null, n, t, seed);
-        }
-        int[] ls = layers == null ? java.util.stream.IntStream.range(0, m.config().layers()).toArray()
-                : IntRanges.parse(layers, m.config().layers(), "--layers", "layer");
-        RunSettings s = new RunSettings(model, m.config().modelType(), dataset, d.details().containsKey("special_tokens"),
-                d.n(), d.t(), ls, estimator, seed, noise,
-                noiseAbsolute, microPosition, discreteThreshold, Main.version());
-        Path dir = out != null ? out : defaultDir(s);
+        RunRequest.Prepared p = request().prepare(Main.version());
         var err = spec.commandLine().getErr();
         if (!CommonOptions.quiet()) {
-            err.printf(Locale.ROOT, "model %s (%s, %d layers), dataset %s: %s%n", model, m.config().modelType(),
-                    m.config().layers(), dataset, d.description());
-            err.printf(Locale.ROOT, "N = %d sequences of T = %d tokens, estimator %s, noise %s -> %s%n", d.n(), d.t(),
-                    estimator, noise > 0 ? noise + (noiseAbsolute ? " (absolute)" : " (relative)") : "none (raw)", dir);
+            err.printf(Locale.ROOT, "model %s (%s, %d layers%s), dataset %s: %s%n", model, p.model().config().modelType(),
+                    p.model().config().layers(), p.settings().ablation().equals("none") ? "" : ", " + p.settings().ablation(),
+                    dataset, p.data().description());
+            err.printf(Locale.ROOT, "N = %d sequences of T = %d tokens, %s -> %s%n", p.data().n(), p.data().t(),
+                    p.settings().measurement().describe(), p.dir());
         }
-        EmergenceRun.Outcome o = EmergenceRun.run(s, m, d, dir, batch, keepActivations, CommonOptions.quiet());
-        Path report = org.emergence.report.Report.build(dir);
+        EmergenceRun.Outcome o = p.execute();
+        Path report = org.emergence.report.Report.build(p.dir());
         printTable(o.summary());
-        spec.commandLine().getOut().println("results: " + dir.resolve("results.csv"));
+        spec.commandLine().getOut().println("results: " + p.dir().resolve("results.csv"));
         if (report != null) spec.commandLine().getOut().println("report:  " + report);
         return 0;
-    }
-
-    /** runs/&lt;model&gt;-&lt;dataset&gt;-&lt;8 hex of the settings&gt;: the same command always resumes the same directory. */
-    static Path defaultDir(RunSettings s) {
-        String key = s.toJson().without("version").toString();
-        String hash;
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            hash = HexFormat.of().formatHex(d).substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        String name = (Path.of(s.model()).getFileName() + "-" + s.dataset()).replaceAll("[^A-Za-z0-9_.=-]+", "_");
-        if (name.length() > 60) name = name.substring(0, 60);
-        return Path.of("runs", name + "-" + hash);
     }
 
     private void printTable(JsonNode sum) {

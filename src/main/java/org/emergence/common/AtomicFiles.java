@@ -38,9 +38,24 @@ public final class AtomicFiles {
                 body.write(out);
             }
             commit(tmp, target);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw named(target, e);
         } finally {
-            Files.deleteIfExists(tmp);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a temp file that cannot be removed is never read (the suffix marks it) and is removed next time
+            }
         }
+    }
+
+    /** An I/O error while writing {@code file} (e.g. the disk is full), as an exception that names the file. */
+    public static java.nio.file.FileSystemException named(Path file, IOException e) {
+        java.nio.file.FileSystemException f = new java.nio.file.FileSystemException(file.toString(), null, e.getMessage());
+        f.initCause(e);
+        return f;
     }
 
     public static void writeString(Path target, String text) throws IOException {

@@ -27,7 +27,9 @@ public final class IntRanges {
             if (a < 0 || b >= limit) {
                 throw new UserError(option + ": " + what + " " + (a < 0 ? a : b) + " is out of range (0-" + (limit - 1) + ")");
             }
-            for (int i = a; i <= b; i++) out.add(i);
+            for (int i = a; i <= b; i++) {
+                if (!out.add(i)) throw new UserError(option + ": " + what + " " + i + " is listed twice");
+            }
         }
         if (out.isEmpty()) throw new UserError(option + ": empty list");
         return out.stream().mapToInt(Integer::intValue).toArray();

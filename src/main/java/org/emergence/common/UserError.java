@@ -15,4 +15,34 @@ public class UserError extends RuntimeException {
     public UserError(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * A problem of the machine the user can fix — a full disk, a read-only or missing directory, a
+     * permission, a path under a file — found anywhere in the cause chain of {@code t}, as a user error
+     * naming the file; null when {@code t} is not one (a bug).
+     */
+    public static UserError fromEnvironment(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage() == null ? "" : c.getMessage();
+            String what = m.contains("No space left on device") ? "no space left on the device"
+                    : m.contains("Disk quota exceeded") ? "disk quota exceeded"
+                    : m.contains("Read-only file system") ? "read-only file system"
+                    : null;
+            if (c instanceof java.nio.file.FileSystemException fse) {
+                String file = fse.getFile() != null ? fse.getFile() : "?";
+                String reason = what != null ? what
+                        : c instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                        : c instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                        : c instanceof java.nio.file.NotDirectoryException ? "a path component is not a directory"
+                        : c instanceof java.nio.file.FileAlreadyExistsException ? "already exists (and is not a directory?)"
+                        : fse.getReason() != null ? fse.getReason() : m;
+                return new UserError(file + (fse.getOtherFile() != null ? " -> " + fse.getOtherFile() : "") + ": " + reason, t);
+            }
+            if (what != null) return new UserError(what + " (" + m + ")", t);
+            if (c instanceof java.io.IOException && (m.contains("Not a directory") || m.contains("Permission denied"))) {
+                return new UserError(m, t);
+            }
+        }
+        return null;
+    }
 }

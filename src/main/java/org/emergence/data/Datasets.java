@@ -11,7 +11,8 @@ public final class Datasets {
     private Datasets() {}
 
     public static final String DEFAULT = "icl:animal";
-    public static final String KINDS = "icl:<category>[:shots=K][:sep=\", \"], text:<file>[:field=NAME], random[:var=0.81], ids:<file.npy>";
+    public static final String KINDS = "icl:<category>[:shots=K][:sep=\", \"], text:<file>|builtin[:field=NAME][:pick=random|first]"
+            + "[:shift=K|:lookahead=K], random[:var=0.81], ids:<file.npy>; any token dataset also [:scramble=within|position]";
 
     /** Whether this spec needs a tokenizer (random and ids do not). */
     public static boolean needsTokenizer(String spec) {
@@ -42,13 +43,59 @@ public final class Datasets {
                 return wrap(inner, sp);
             }
         }
-        return switch (spec.kind()) {
+        String scramble = spec.options().get("scramble");
+        if (scramble != null) {
+            if (spec.kind().equals("random")) throw new UserError("--dataset " + specText + ": random inputs have no tokens to scramble");
+            Map<String, String> rest = new LinkedHashMap<>(spec.options());
+            rest.remove("scramble");
+            spec = new DatasetSpec(spec.spec(), spec.kind(), spec.argument(), rest);
+        }
+        Dataset d = switch (spec.kind()) {
             case "icl" -> IclDataset.build(spec, require(tok, spec), n, t, seed);
-            case "text" -> TextWindows.build(spec, require(tok, spec), n, t);
+            case "text" -> TextWindows.build(spec, require(tok, spec), n, t, seed);
             case "random" -> random(spec, n, t);
             case "ids" -> ids(spec, n, t);
             default -> throw new UserError("--dataset " + specText + ": unknown kind '" + spec.kind() + "' (use " + KINDS + ")");
         };
+        return scramble == null ? d : scramble(d, scramble, seed);
+    }
+
+    /**
+     * Word-salad controls with the dataset's own tokens: {@code within} shuffles the tokens of each
+     * sequence (same bag of tokens per sequence, order destroyed); {@code position} shuffles each
+     * position across sequences (every position keeps its token distribution, the co-occurrence
+     * within a sequence is destroyed). Applied before special tokens are added, so they stay in place.
+     */
+    static Dataset scramble(Dataset d, String how, long seed) {
+        if (!how.equals("within") && !how.equals("position")) {
+            throw new UserError("--dataset " + d.spec() + ": scramble must be within or position, found '" + how + "'");
+        }
+        int n = d.n(), t = d.t();
+        int[] ids = d.ids().clone();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(org.emergence.common.Seeds.mix(seed, 0x5C4A));
+        if (how.equals("within")) {
+            for (int s = 0; s < n; s++) {
+                for (int i = t - 1; i > 0; i--) {
+                    int k = r.nextInt(i + 1), a = s * t + i, b = s * t + k;
+                    int tmp = ids[a];
+                    ids[a] = ids[b];
+                    ids[b] = tmp;
+                }
+            }
+        } else {
+            for (int i = 0; i < t; i++) {
+                for (int s = n - 1; s > 0; s--) {
+                    int k = r.nextInt(s + 1), a = s * t + i, b = k * t + i;
+                    int tmp = ids[a];
+                    ids[a] = ids[b];
+                    ids[b] = tmp;
+                }
+            }
+        }
+        Map<String, Object> details = new LinkedHashMap<>(d.details());
+        details.put("scramble", how);
+        String what = how.equals("within") ? "tokens shuffled within each sequence" : "each position shuffled across sequences";
+        return new Dataset(d.spec(), d.kind(), d.description() + ", " + what, n, t, ids, d.randomVar(), details);
     }
 
     /** Puts prefix and suffix special tokens around every sequence. */

@@ -72,6 +72,17 @@ public final class IclDataset {
                 kept.add(all.get(i));
             }
         }
+        // entities the tokenizer cannot tell apart (e.g. all mapped to [UNK]) would give identical lists
+        Map<String, List<String>> byIds = new LinkedHashMap<>();
+        for (String e : kept) byIds.computeIfAbsent(Arrays.toString(tok.encode(filler + sep + e + sepEnd, false)), k -> new ArrayList<>()).add(e);
+        List<String> indistinct = new ArrayList<>();
+        for (List<String> same : byIds.values()) if (same.size() > 1) indistinct.addAll(same);
+        kept.removeAll(indistinct);
+        if (!indistinct.isEmpty() && kept.size() < 2) {
+            throw new UserError("--dataset " + spec.spec() + ": the tokenizer gives the same tokens to " + indistinct.size()
+                    + " entities (" + String.join(", ", indistinct.subList(0, Math.min(5, indistinct.size())))
+                    + (indistinct.size() > 5 ? ", …" : "") + "; unknown words?), so its lists would all be identical");
+        }
 
         int shots;
         if (spec.options().containsKey("shots")) {
@@ -93,9 +104,13 @@ public final class IclDataset {
         }
         if (kept.size() < shots + 1) {
             throw new UserError("--dataset " + spec.spec() + ": only " + kept.size() + " of " + all.size()
-                    + " entities are single tokens for this tokenizer; need at least " + (shots + 1) + " for " + shots + " shots");
+                    + " entities are single, distinct tokens for this tokenizer; need at least " + (shots + 1) + " for " + shots + " shots"
+                    + (indistinct.isEmpty() ? "" : " (" + indistinct.size() + " share their tokens with another, e.g. [UNK])"));
         }
         int tokens = unitStart + (shots - 1) * unit;
+        if ((long) n * tokens > Integer.MAX_VALUE - 8) {
+            throw new UserError("--n " + n + " × T " + tokens + " token ids exceed 2^31; lower --n");
+        }
         double orderings = 1;
         for (int i = 0; i < shots; i++) orderings *= kept.size() - i;
         if (orderings < n) {
@@ -139,6 +154,7 @@ public final class IclDataset {
         details.put("entities_total", all.size());
         details.put("entities_kept", kept.size());
         details.put("entities", kept);
+        if (!indistinct.isEmpty()) details.put("entities_indistinct", indistinct);
         details.put("shots", shots);
         details.put("separator", sep);
         details.put("tokens_per_item", unit);

@@ -138,7 +138,13 @@ public final class NpyWriter implements AutoCloseable {
             v.put(part);
             s.position(s.position() + k);
             staging.position(0).limit(k * 4);
-            while (staging.hasRemaining()) pos += ch.write(staging, pos);
+            try {
+                while (staging.hasRemaining()) pos += ch.write(staging, pos);
+            } catch (java.nio.file.FileSystemException e) {
+                throw e;
+            } catch (IOException e) {
+                throw AtomicFiles.named(target, e);
+            }
         }
     }
 
@@ -152,7 +158,13 @@ public final class NpyWriter implements AutoCloseable {
 
     private void flush(int bytes) throws IOException {
         staging.position(0).limit(bytes);
-        while (staging.hasRemaining()) ch.write(staging);
+        try {
+            while (staging.hasRemaining()) ch.write(staging);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw AtomicFiles.named(target, e);
+        }
     }
 
     /** Verifies completeness and atomically publishes the file. */

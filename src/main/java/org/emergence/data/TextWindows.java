@@ -17,61 +17,115 @@ import org.emergence.tokenize.Tokenizer;
 
 /**
  * Natural-sentence windows, as the paper sampled them: windows of T tokens that start right after a
- * sentence-ending period and whose text contains no ':', '?', ';', '-' or newline. Windows do not
- * overlap. Documents are paragraphs (separated by blank lines) of a plain-text file, or one field of
- * each line of a JSONL file ({@code :field=NAME}, default "text").
+ * sentence-ending period and whose text contains no ':', '?', ';', '-' or newline. Documents are
+ * paragraphs (separated by blank lines) of a plain-text file, or one field of each line of a JSONL
+ * file ({@code :field=NAME}, default "text"); {@code text:builtin} is the project's own held-out text
+ * (public-domain King James Bible and Devil's Dictionary passages and BSD fortune-mod quotations that
+ * the built-in tinylm models never saw in training).
+ *
+ * <p>Candidate windows do not overlap within a document (after a kept window the search resumes at its
+ * end). N of them are drawn at random with the seed ({@code :pick=random}, the default, so that a new
+ * seed is a fresh draw of the dataset), or the first N in file order ({@code :pick=first}); at most
+ * {@value #MAX_CANDIDATES} candidates (or 20·N if more) are collected, in file order.
+ *
+ * <p>{@code :shift=K} moves every window K tokens later (its span of T + K tokens after the period must
+ * be clean); {@code :lookahead=K} selects exactly the windows that {@code shift=K} would, without moving
+ * them — so {@code lookahead=1} and {@code shift=1} with one seed are the same windows, one token apart.
  */
 public final class TextWindows {
     private TextWindows() {}
 
     private static final String FORBIDDEN = ":?;-\n\r";
+    static final int MAX_CANDIDATES = 200_000;
+    /** The held-out text shipped with the tool (see tools/train-tiny-lm/README.md). */
+    public static final String BUILTIN = "builtin";
+    static final String BUILTIN_RESOURCE = "builtin-text.jsonl";
 
-    static Dataset build(DatasetSpec spec, Tokenizer tok, int n, int t) {
-        spec.allow("field");
+    static Dataset build(DatasetSpec spec, Tokenizer tok, int n, int t, long seed) {
+        spec.allow("field", "pick", "shift", "lookahead");
         if (t < 1) throw new UserError("--dataset " + spec.spec() + ": needs --t (tokens per window)");
+        if ((long) n * t > Integer.MAX_VALUE - 8) throw new UserError("--n " + n + " × --t " + t + " token ids exceed 2^31; lower --n");
+        boolean builtin = spec.argument().equals(BUILTIN);
         Path file = Path.of(spec.argument());
-        boolean jsonl = spec.argument().endsWith(".jsonl") || spec.argument().endsWith(".json") || spec.options().containsKey("field");
+        boolean jsonl = builtin || spec.argument().endsWith(".jsonl") || spec.argument().endsWith(".json")
+                || spec.options().containsKey("field");
         String field = spec.option("field", "text");
-        List<String> docs = jsonl ? jsonl(file, field) : paragraphs(file);
+        String pick = spec.option("pick", "random");
+        if (!pick.equals("random") && !pick.equals("first")) {
+            throw new UserError("--dataset " + spec.spec() + ": pick must be random or first, found '" + pick + "'");
+        }
+        int shift = spec.intOption("shift", 0), look = spec.intOption("lookahead", 0);
+        if (shift < 0 || look < 0) throw new UserError("--dataset " + spec.spec() + ": shift and lookahead must be >= 0");
+        if (shift > 0 && look > 0) throw new UserError("--dataset " + spec.spec() + ": give shift or lookahead, not both");
+        int extra = Math.max(shift, look);
+        List<String> docs = builtin ? builtinDocs(field) : jsonl ? jsonl(file, field) : paragraphs(file);
         if (docs.isEmpty()) throw new UserError(file + ": no text (empty file)");
-        int[] ids = new int[n * t];
-        int kept = 0, read = 0;
-        long candidates = 0;
+        long cap = Math.max(MAX_CANDIDATES, 20L * n);
+        List<int[]> windows = new ArrayList<>();
+        int read = 0;
+        long starts = 0;
         for (String doc : docs) {
-            if (kept == n) break;
+            if (windows.size() >= cap || (pick.equals("first") && windows.size() >= n)) break;
             read++;
             Tokenizer.Spanned s = tok.encodeWithSpans(doc);
             int len = s.ids().length;
             int j = 1;
-            while (j + t <= len && kept < n) {
+            while (j + t + extra <= len && windows.size() < cap) {
                 if (!afterPeriod(doc, s, j)) {
                     j++;
                     continue;
                 }
-                candidates++;
-                if (clean(doc, s, j, j + t)) {
-                    System.arraycopy(s.ids(), j, ids, kept * t, t);
-                    kept++;
-                    j += t;
+                starts++;
+                if (clean(doc, s, j, j + t + extra)) {
+                    windows.add(java.util.Arrays.copyOfRange(s.ids(), j + shift, j + shift + t));
+                    j += t + extra;
                 } else {
                     j++;
                 }
             }
         }
-        if (kept < n) {
-            throw new UserError("--dataset " + spec.spec() + ": only " + kept + " windows of " + t + " tokens in " + read
-                    + " documents (need --n " + n + "); lower --n or --t, or add text");
+        String source = builtin ? "the built-in held-out text" : file.getFileName().toString();
+        if (windows.size() < n) {
+            throw new UserError("--dataset " + spec.spec() + ": only " + windows.size() + " windows of " + t + " tokens in "
+                    + read + " documents of " + source + " (need --n " + n + "); lower --n or --t, or add text");
         }
+        int[] order = new int[windows.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        if (pick.equals("random")) {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(org.emergence.common.Seeds.mix(seed, 0x7E47));
+            for (int i = 0; i < n; i++) {
+                int k = i + r.nextInt(order.length - i);
+                int tmp = order[i];
+                order[i] = order[k];
+                order[k] = tmp;
+            }
+        }
+        int[] ids = new int[n * t];
+        for (int i = 0; i < n; i++) System.arraycopy(windows.get(order[i]), 0, ids, i * t, t);
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("file", file.toString());
+        details.put("file", builtin ? BUILTIN : file.toString());
         details.put("format", jsonl ? "jsonl field " + field : "plain text paragraphs");
         details.put("documents_total", docs.size());
         details.put("documents_read", read);
-        details.put("windows_kept", kept);
-        details.put("window_starts_after_period", candidates);
-        String desc = "natural-text windows of " + t + " tokens starting after a period, without : ? ; - or newlines ("
-                + kept + " windows from " + read + " documents of " + file.getFileName() + ")";
+        details.put("window_starts_after_period", starts);
+        details.put("windows_found", windows.size());
+        details.put("windows_kept", n);
+        details.put("pick", pick);
+        if (shift > 0) details.put("shift", shift);
+        if (look > 0) details.put("lookahead", look);
+        String desc = "natural-text windows of " + t + " tokens starting " + (shift > 0 ? shift + " token(s) after" : "after")
+                + " a period, without : ? ; - or newlines (" + n + " drawn " + (pick.equals("random") ? "at random " : "")
+                + "from " + windows.size() + " windows in " + read + " documents of " + source + ")";
         return new Dataset(spec.spec(), "text", desc, n, t, ids, 0, details);
+    }
+
+    private static List<String> builtinDocs(String field) {
+        try (java.io.InputStream in = TextWindows.class.getResourceAsStream(BUILTIN_RESOURCE)) {
+            if (in == null) throw new UserError("text:builtin: the built-in text is missing from this build");
+            return jsonl(new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8)), "text:builtin", field);
+        } catch (IOException e) {
+            throw new UserError("text:builtin: cannot read the built-in text (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The token before j ends a sentence. */
@@ -99,39 +153,39 @@ public final class TextWindows {
     }
 
     private static List<String> jsonl(Path file, String field) {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return jsonl(r, file.toString(), field);
+        } catch (IOException e) {
+            throw org.emergence.common.JsonFiles.textReadError(file, e);
+        }
+    }
+
+    private static List<String> jsonl(BufferedReader r, String file, String field) throws IOException {
         List<String> out = new ArrayList<>();
         ObjectMapper om = new ObjectMapper();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
+        String line;
+        int no = 0;
             while ((line = r.readLine()) != null) {
                 no++;
                 if (line.isBlank()) continue;
                 JsonNode node;
                 try {
                     node = om.readTree(line);
-                } catch (IOException e) {
-                    throw new UserError(file + ": line " + no + " is not valid JSON");
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    throw new UserError(file + ": line " + no + " is not valid JSON: " + org.emergence.common.JsonFiles.describe(e));
                 }
                 JsonNode v = node == null ? null : node.get(field);
                 if (v == null || !v.isTextual()) throw new UserError(file + ": line " + no + " has no text field '" + field + "'");
                 out.add(v.asText());
             }
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": no such file");
-        } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
-        }
         return out;
     }
 
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": no such file");
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
+            throw org.emergence.common.JsonFiles.textReadError(file, e);
         }
     }
 }

@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.emergence.common.AtomicFiles;
 import org.emergence.common.Progress;
 import org.emergence.common.Seeds;
@@ -23,6 +21,7 @@ import org.emergence.data.NpyWriter;
 import org.emergence.mi.Estimate;
 import org.emergence.mi.Estimates;
 import org.emergence.mi.Matrix;
+import org.emergence.mi.RowGroups;
 import org.emergence.model.ModelConfig;
 import org.emergence.model.TokenBatch;
 import org.emergence.model.Transformer;
@@ -49,32 +48,47 @@ public final class EmergenceRun {
     private final MiPolicy policy;
     private final int n, t, h;
     private final boolean random;
+    /** the sequences' partition for the jackknife, the same for every estimate of the run (null: none) */
+    private final RowGroups groups;
+    private final int[] microPrefix, microSuffix;
 
-    // micro: distinct items (token, or token × position) and each sample's item per position
-    private int[] itemToken, itemPosition;
-    private int[] itemOf; // [N·T]
-    private FloatBuffer microH; // residual of the micro items before block microLayer, [U, H]
-    private int microLayer;
+    private MicroStates micro;
+    private RandomBaseline baseline;
 
     // reused batch buffers: [batch·T, H] activations and one position's [batch, H] column
     private FloatBuffer batchBuf, colBuf;
 
     /** Results so far, by file name, loaded from est/ on resume. */
     private final Map<String, JsonNode> done = new HashMap<>();
+    private final java.util.List<String> recoveries = new java.util.ArrayList<>();
 
-    private EmergenceRun(RunSettings s, Transformer model, Dataset data, int batch, boolean keepActivations, boolean quiet) {
+    private EmergenceRun(RunSettings s, Transformer model, Dataset data, int batch, boolean keepActivations, boolean quiet,
+                         int[] microPrefix, int[] microSuffix) {
         this.s = s;
         this.model = model;
         this.data = data;
         this.cfg = model.config();
-        this.batch = batch;
+        this.batch = Math.max(1, Math.min(batch, data.n())); // a batch larger than the dataset only wastes memory
         this.keepActivations = keepActivations;
         this.quiet = quiet;
-        this.policy = new MiPolicy(s);
+        this.policy = new MiPolicy(s.measurement());
         this.n = data.n();
         this.t = data.t();
         this.h = cfg.hidden();
         this.random = data.isRandom();
+        this.groups = groupsFor(s.measurement().groups(), n, s.seed());
+        this.microPrefix = microPrefix;
+        this.microSuffix = microSuffix;
+    }
+
+    /**
+     * The run's partition of its N sequences: G groups, fewer when N is small (every group keeps at least
+     * two sequences and G stays a multiple of 4, so that halves and quarters are whole groups); none when
+     * N < 8 or G = 0.
+     */
+    static RowGroups groupsFor(int groups, int n, long seed) {
+        int g = Math.min(groups, n / 2 / 4 * 4);
+        return g >= 4 ? RowGroups.random(n, g, Seeds.mix(seed, 0x9A0B)) : null;
     }
 
     /** What a finished (or interrupted) run produced. */
@@ -86,15 +100,31 @@ public final class EmergenceRun {
      */
     public static Outcome run(RunSettings s, Transformer model, Dataset data, Path runDir, int batch,
                               boolean keepActivations, boolean quiet) throws IOException {
-        EmergenceRun r = new EmergenceRun(s, model, data, batch, keepActivations, quiet);
+        return run(s, model, data, runDir, batch, keepActivations, quiet, new int[0], new int[0], false);
+    }
+
+    /**
+     * @param microPrefix special tokens a lone token is fed after (the micro level; empty = alone)
+     * @param microSuffix special tokens it is fed before
+     * @param force       skip the pre-flight check of disk and memory
+     */
+    public static Outcome run(RunSettings s, Transformer model, Dataset data, Path runDir, int batch,
+                              boolean keepActivations, boolean quiet, int[] microPrefix, int[] microSuffix, boolean force)
+            throws IOException {
+        EmergenceRun r = new EmergenceRun(s, model, data, batch, keepActivations, quiet, microPrefix, microSuffix);
         r.validate();
+        int last = s.layers()[s.layers().length - 1];
+        Preflight.check(s, r.n, r.t, r.h, last + 1, keepActivations, runDir, force);
         try (RunDir dir = RunDir.open(runDir, s)) {
             return r.execute(dir);
         }
     }
 
     private void validate() {
-        if (batch < 1) throw new UserError("--batch must be >= 1");
+        if ((long) batch * t * h > Integer.MAX_VALUE - 8) {
+            throw new UserError("--batch " + batch + " × T " + t + " × hidden " + h + " exceeds the 2^31 floats of one batch buffer; "
+                    + "lower --batch");
+        }
         if (t > cfg.maxPositions()) {
             throw new UserError("--t " + t + " exceeds the model's " + cfg.maxPositions() + " positions");
         }
@@ -105,17 +135,13 @@ public final class EmergenceRun {
             throw new UserError("--n " + n + " × hidden " + h + " exceeds the 2^31 floats one position's samples may hold; lower --n");
         }
         if (!random) model.validate(TokenBatch.of(n, t, data.ids()), "--dataset " + data.spec());
-        if (!random && s.microPosition().equals("original")) {
-            // every token must also be valid alone at its original position id: positions < T were checked above
-            return;
-        }
     }
 
     private Outcome execute(RunDir dir) throws IOException {
         long start = System.nanoTime();
         checkTokens(dir);
         loadFinished(dir);
-        SummaryBuilder summary = new SummaryBuilder(s, cfg, data, model.dir() == null ? s.model() : s.model(), policy, random);
+        SummaryBuilder summary = new SummaryBuilder(s, cfg, data, s.model(), policy, random);
         summary.load(done);
         summary.write(dir.root, false);
         int[] layers = s.layers();
@@ -126,7 +152,12 @@ public final class EmergenceRun {
         for (int l : layers) pending += countPending(dir, l);
         Progress est = Progress.start("estimate", pending, "MI", quiet);
         double captureSecs = 0, estimateSecs = 0;
-        if (!random) initMicro();
+        if (random) {
+            baseline = new RandomBaseline(model, s.seed(), data.randomVar(), n, t, batch,
+                    s.measurement().microPosition().equals("original"));
+        } else {
+            micro = new MicroStates(model, data, s.measurement().microPosition().equals("original"), microPrefix, microSuffix, batch);
+        }
         for (int l = 0; l <= last; l++) {
             boolean estimatesDone = !measured[l] || countPending(dir, l) == 0;
             if (random) {
@@ -148,13 +179,19 @@ public final class EmergenceRun {
             }
             long c0 = System.nanoTime();
             if (!complete(dir.hidden(l))) {
-                if (l != 0) throw new IllegalStateException("activations of block " + l + " are missing; cannot resume");
+                if (l != 0) {
+                    // the input of block l is gone (deleted, damaged, or a run killed between files): recompute it
+                    recovered(dir.hidden(l) + " is missing: recomputed from the embeddings through blocks 0-" + (l - 1));
+                }
                 embedAll(dir);
+                for (int k = 0; k < l; k++) {
+                    forwardBlock(dir, k);
+                    if (!keepActivations) Files.deleteIfExists(dir.hidden(k));
+                }
             }
             if (!nextReady) forwardBlock(dir, l);
             captureSecs += (System.nanoTime() - c0) / 1e9;
             if (!estimatesDone) {
-                while (microLayer < l) advanceMicro(microLayer++);
                 long e0 = System.nanoTime();
                 estimateLayer(dir, l, summary, est);
                 estimateSecs += (System.nanoTime() - e0) / 1e9;
@@ -169,6 +206,7 @@ public final class EmergenceRun {
         }
         est.finish();
         summary.timing(captureSecs, estimateSecs, (System.nanoTime() - start) / 1e9);
+        summary.recovered(recoveries);
         summary.write(dir.root, true);
         summary.writeResults(dir.root, done);
         return new Outcome(dir.root, summary.json(true));
@@ -181,14 +219,27 @@ public final class EmergenceRun {
         if (random) return;
         Path f = dir.root.resolve("tokens.npy");
         if (Files.isRegularFile(f)) {
-            NpyHeader hd = Npy.header(f);
-            long[] stored = Npy.readLongs(f, hd);
-            boolean same = hd.rank() == 2 && hd.dim(0) == n && hd.dim(1) == t;
-            for (int i = 0; same && i < stored.length; i++) same = stored[i] == data.ids()[i];
-            if (!same) throw new UserError(f + ": the dataset differs from the one this run started with; use another --out");
-        } else {
-            Npy.writeInts(f, new long[] {n, t}, data.ids());
+            long[] stored = null;
+            NpyHeader hd = null;
+            try {
+                hd = Npy.header(f);
+                if (hd.dtype().isFloat() || Files.size(f) != hd.dataOffset() + hd.count() * hd.dtype().size) {
+                    throw new UserError("truncated or not integer");
+                }
+                stored = Npy.readLongs(f, hd);
+            } catch (UserError e) {
+                // the token ids are recomputed from the same settings; only a readable, different dataset is refused
+                recovered(f + " is damaged (" + e.getMessage() + "): rewritten from the dataset");
+                Files.delete(f);
+            }
+            if (stored != null) {
+                boolean same = hd.rank() == 2 && hd.dim(0) == n && hd.dim(1) == t;
+                for (int i = 0; same && i < stored.length; i++) same = stored[i] == data.ids()[i];
+                if (!same) throw new UserError(f + ": the dataset differs from the one this run started with; use another --out");
+                return;
+            }
         }
+        Npy.writeInts(f, new long[] {n, t}, data.ids());
     }
 
     private void loadFinished(RunDir dir) throws IOException {
@@ -199,13 +250,42 @@ public final class EmergenceRun {
                     Files.deleteIfExists(p); // a temp file from an interrupted write: never trusted
                     continue;
                 }
+                String why;
                 try {
-                    done.put(name, RunDir.JSON.readTree(p.toFile()));
+                    JsonNode j = RunDir.JSON.readTree(p.toFile());
+                    why = wellFormed(j, name);
+                    if (why == null) {
+                        done.put(name, j);
+                        continue;
+                    }
                 } catch (IOException e) {
-                    Files.deleteIfExists(p); // cannot happen with atomic writes; recompute if it does
+                    why = "not valid JSON";
                 }
+                // atomic writes make this rare (a disk fault, a file copied in by hand): never trusted, recomputed
+                recovered(p + ": " + why + "; recomputed");
+                Files.deleteIfExists(p);
             }
         }
+    }
+
+    /** Null when an est file holds the estimate its name says (level, layer, position) with finite numbers. */
+    private String wellFormed(JsonNode j, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(macro|micro)_l(\\d+)_t(\\d+)\\.json").matcher(name);
+        if (!m.matches()) return "not an estimate file of this tool";
+        if (j == null || !j.isObject()) return "not a JSON object";
+        if (!m.group(1).equals(j.path("level").asText()) || j.path("layer").asInt(-1) != Integer.parseInt(m.group(2))
+                || j.path("position").asInt(-1) != Integer.parseInt(m.group(3))) {
+            return "holds the estimate of " + j.path("level").asText("?") + " layer " + j.path("layer").asText("?") + " position "
+                    + j.path("position").asText("?") + ", not of its own cell";
+        }
+        for (String k : new String[] {"mi_bits", "ci_low_bits", "ci_high_bits", "mi_nats"}) {
+            if (!j.path(k).isNumber() || !Double.isFinite(j.path(k).asDouble())) return "has no finite " + k;
+        }
+        if (!j.path("estimator").isTextual() || !j.path("warnings").isArray()) return "lacks the estimator or warnings";
+        if (groups != null && org.emergence.mi.Estimates.replicatesOf(j) == null) {
+            return "has no replicates (the run asks for --groups " + s.measurement().groups() + ")";
+        }
+        return null;
     }
 
     private int countPending(RunDir dir, int l) {
@@ -217,8 +297,35 @@ public final class EmergenceRun {
         return c;
     }
 
-    private static boolean complete(Path f) {
-        return Files.isRegularFile(f); // written under a temp name and renamed only when complete
+    /**
+     * Whether an activation file is there and whole: written under a temp name and renamed only when
+     * complete, but a crash of the machine (or a user's copy) can still leave a short or damaged file.
+     * Such a file is never trusted: it is deleted, noted, and recomputed.
+     */
+    private boolean complete(Path f) throws IOException {
+        if (!Files.isRegularFile(f)) return false;
+        String why = null;
+        try {
+            NpyHeader hd = Npy.header(f);
+            long want = hd.dataOffset() + (long) t * n * h * 4;
+            if (hd.dtype() != DType.F4 || hd.rank() != 3 || hd.dim(0) != t || hd.dim(1) != n || hd.dim(2) != h) {
+                why = "has shape " + hd.shapeString() + " " + hd.dtype().numpyName + ", expected [" + t + ", " + n + ", " + h + "] float32";
+            } else if (Files.size(f) != want) {
+                why = "has " + Files.size(f) + " bytes, expected " + want;
+            }
+        } catch (UserError e) {
+            why = "is unreadable (" + e.getMessage() + ")";
+        }
+        if (why == null) return true;
+        recovered(f + " " + why + ": recomputed");
+        Files.delete(f);
+        return false;
+    }
+
+    /** Damage found and repaired on resume, reported in the summary's warnings and on stderr. */
+    private void recovered(String what) {
+        recoveries.add(what);
+        if (!quiet) System.err.println("emergence: " + what);
     }
 
     // ------------------------------------------------------------------ macro forward (spilled)
@@ -233,7 +340,10 @@ public final class EmergenceRun {
         try (NpyWriter w = NpyWriter.create(dir.hidden(0), DType.F4, new long[] {t, n, h})) {
             for (int s0 = 0; s0 < n; s0 += batch) {
                 int s1 = Math.min(n, s0 + batch);
-                writePositionMajor(w, model.embed(batchOf(s0, s1), batchBuffer()), s0, s1);
+                TokenBatch tb = batchOf(s0, s1);
+                FloatBuffer x = model.embed(tb, batchBuffer());
+                org.emergence.model.Finite.require(model, x, tb.rows(), -1, tb, "sequences " + s0 + "-" + (s1 - 1));
+                writePositionMajor(w, x, s0, s1);
                 p.step(s1 - s0);
             }
             w.commit();
@@ -248,7 +358,9 @@ public final class EmergenceRun {
             for (int s0 = 0; s0 < n; s0 += batch) {
                 int s1 = Math.min(n, s0 + batch);
                 FloatBuffer x = readPositionMajor(dir.hidden(l), in, s0, s1);
-                model.block(l, batchOf(s0, s1), x);
+                TokenBatch tb = batchOf(s0, s1);
+                model.block(l, tb, x);
+                org.emergence.model.Finite.require(model, x, tb.rows(), l, tb, "sequences " + s0 + "-" + (s1 - 1));
                 writePositionMajor(w, x, s0, s1);
                 p.step(s1 - s0);
             }
@@ -289,101 +401,10 @@ public final class EmergenceRun {
         return new Matrix(Npy.readFloats(f, hd, (long) i * n * h, n * h), n, h);
     }
 
-    // ------------------------------------------------------------------ random baseline
-
-    /** i.i.d. N(0, var) input of block l for sequence seq at position pos (micro inputs use a separate stream). */
-    private void randomInput(int l, boolean micro, int seq, int pos, float[] dst, int off) {
-        SplittableRandom r = new SplittableRandom(mix(mix(mix(s.seed(), 0x5EED + l), micro ? 1 : 0), (long) seq * 65536 + pos));
-        Seeds.gaussians(r, Math.sqrt(data.randomVar()), dst, off, h);
-    }
-
     private void forwardRandom(RunDir dir, int l) throws IOException {
-        Progress p = Progress.start("block " + l + " on random inputs", n, "seq", quiet);
         try (NpyWriter w = NpyWriter.create(dir.randomOutput(l), DType.F4, new long[] {t, n, h})) {
-            float[] row = new float[h];
-            for (int s0 = 0; s0 < n; s0 += batch) {
-                int s1 = Math.min(n, s0 + batch);
-                FloatBuffer x = batchBuffer();
-                for (int j = 0; j < s1 - s0; j++) {
-                    for (int i = 0; i < t; i++) {
-                        randomInput(l, false, s0 + j, i, row, 0);
-                        x.put((j * t + i) * h, row, 0, h);
-                    }
-                }
-                model.block(l, TokenBatch.of(s1 - s0, t, new int[(s1 - s0) * t]), x);
-                writePositionMajor(w, x, s0, s1);
-                p.step(s1 - s0);
-            }
+            baseline.forward(l, w, batchBuffer(), this::writePositionMajor, quiet);
             w.commit();
-        }
-        p.finish();
-    }
-
-    private Matrix randomPosition(int l, boolean micro, int i) {
-        float[] v = new float[n * h];
-        for (int seq = 0; seq < n; seq++) randomInput(l, micro, seq, i, v, seq * h);
-        return new Matrix(v, n, h);
-    }
-
-    /** Micro level of the random baseline: each position's random vector fed alone through block l. */
-    private Matrix[] randomMicro(int l, int i) {
-        Matrix x = randomPosition(l, true, i);
-        float[] y = new float[n * h];
-        int pos = s.microPosition().equals("original") ? i : 0;
-        int chunk = batch * t; // rows of one batch buffer
-        FloatBuffer buf = batchBuffer();
-        for (int s0 = 0; s0 < n; s0 += chunk) {
-            int s1 = Math.min(n, s0 + chunk);
-            int[] positions = new int[s1 - s0];
-            Arrays.fill(positions, pos);
-            TokenBatch tb = new TokenBatch(s1 - s0, 1, new int[s1 - s0], positions, null, null);
-            buf.put(0, x.data(), s0 * h, (s1 - s0) * h);
-            model.block(l, tb, buf);
-            buf.get(0, y, s0 * h, (s1 - s0) * h);
-        }
-        return new Matrix[] {x, new Matrix(y, n, h)};
-    }
-
-    // ------------------------------------------------------------------ micro (tokens alone)
-
-    private void initMicro() {
-        boolean original = s.microPosition().equals("original");
-        Map<Long, Integer> index = new LinkedHashMap<>();
-        itemOf = new int[n * t];
-        for (int seq = 0; seq < n; seq++) {
-            for (int i = 0; i < t; i++) {
-                int tok = data.token(seq, i);
-                long key = original ? (long) tok * t + i : tok;
-                Integer id = index.get(key);
-                if (id == null) {
-                    id = index.size();
-                    index.put(key, id);
-                }
-                itemOf[seq * t + i] = id;
-            }
-        }
-        int u = index.size();
-        itemToken = new int[u];
-        itemPosition = new int[u];
-        for (Map.Entry<Long, Integer> e : index.entrySet()) {
-            long key = e.getKey();
-            itemToken[e.getValue()] = (int) (original ? key / t : key);
-            itemPosition[e.getValue()] = (int) (original ? key % t : 0);
-        }
-        microH = model.embed(new TokenBatch(u, 1, itemToken, itemPosition, null, null));
-    }
-
-    private TokenBatch microBatch(int from, int to) {
-        return new TokenBatch(to - from, 1, Arrays.copyOfRange(itemToken, from, to), Arrays.copyOfRange(itemPosition, from, to),
-                null, null);
-    }
-
-    /** Runs block l on every micro item, in chunks (each item is its own one-token sequence). */
-    private void advanceMicro(int l) {
-        int u = itemToken.length, chunk = Math.max(1, batch * t);
-        for (int a = 0; a < u; a += chunk) {
-            int b = Math.min(u, a + chunk);
-            model.block(l, microBatch(a, b), microH.slice(a * h, (b - a) * h));
         }
     }
 
@@ -391,48 +412,49 @@ public final class EmergenceRun {
 
     private void estimateLayer(RunDir dir, int l, SummaryBuilder summary, Progress p) throws IOException {
         // micro states before and after block l for all items; the micro residual then moves on to l + 1
-        float[] microBefore = null, microAfter = null;
-        if (!random) {
-            int u = itemToken.length;
-            microBefore = new float[u * h];
-            microH.get(0, microBefore);
-            advanceMicro(l);
-            microLayer = l + 1;
-            microAfter = new float[u * h];
-            microH.get(0, microAfter);
+        float[][] microBA = random ? null : micro.beforeAfter(l);
+        double[] layerRms = null;
+        if (policy.needsLayerScale()) {
+            layerRms = random ? new double[] {Math.sqrt(data.randomVar()), pooledRms(dir.randomOutput(l))}
+                    : new double[] {pooledRms(dir.hidden(l)), pooledRms(dir.hidden(l + 1))};
         }
         for (int i = 0; i < t; i++) {
             Path macroFile = dir.estimate(Level.MACRO, l, i);
             if (!done.containsKey(macroFile.getFileName().toString())) {
-                Matrix x = random ? randomPosition(l, false, i) : position(dir.hidden(l), i);
+                Matrix x = random ? baseline.inputs(l, false, i) : position(dir.hidden(l), i);
                 Matrix y = position(random ? dir.randomOutput(l) : dir.hidden(l + 1), i);
-                record(dir, summary, macroFile, Level.MACRO, l, i, x, y);
+                record(dir, summary, macroFile, Level.MACRO, l, i, x, y, layerRms);
                 p.step(1);
             }
             Path microFile = dir.estimate(Level.MICRO, l, i);
             if (!done.containsKey(microFile.getFileName().toString())) {
-                Matrix[] xy;
-                if (random) {
-                    xy = randomMicro(l, i);
-                } else {
-                    float[] x = new float[n * h], y = new float[n * h];
-                    for (int seq = 0; seq < n; seq++) {
-                        int it = itemOf[seq * t + i];
-                        System.arraycopy(microBefore, it * h, x, seq * h, h);
-                        System.arraycopy(microAfter, it * h, y, seq * h, h);
-                    }
-                    xy = new Matrix[] {new Matrix(x, n, h), new Matrix(y, n, h)};
-                }
-                record(dir, summary, microFile, Level.MICRO, l, i, xy[0], xy[1]);
+                Matrix[] xy = random ? baseline.micro(l, i, batchBuffer()) : micro.pairs(microBA, i);
+                record(dir, summary, microFile, Level.MICRO, l, i, xy[0], xy[1], layerRms);
                 p.step(1);
             }
         }
     }
 
-    private void record(RunDir dir, SummaryBuilder summary, Path file, Level level, int l, int i, Matrix x, Matrix y)
-            throws IOException {
+    /**
+     * sqrt of the mean squared deviation of a [T, N, H] file's states from their position's column
+     * means, pooled over all positions: the spread of a state across sequences, whatever its position.
+     */
+    private double pooledRms(Path f) {
+        double s = 0;
+        for (int i = 0; i < t; i++) {
+            double r = org.emergence.mi.NoiseRegularized.rms(position(f, i));
+            s += r * r;
+        }
+        double v = Math.sqrt(s / t);
+        if (!(v > 0)) throw new UserError(f + ": every state is the same at every position (zero spread); "
+                + "a noise scale relative to it is undefined: use --noise-scale absolute");
+        return v;
+    }
+
+    private void record(RunDir dir, SummaryBuilder summary, Path file, Level level, int l, int i, Matrix x, Matrix y,
+                        double[] layerRms) throws IOException {
         long seed = mix(mix(mix(s.seed(), level.ordinal() + 1), l), i);
-        Estimate e = policy.estimate(level, l, random, x, y, seed);
+        Estimate e = policy.estimate(level, l, random, x, y, seed, groups, layerRms);
         ObjectNode j = estimateJson(level, l, i, policy.mode(level, l, random), e);
         AtomicFiles.writeString(file, RunDir.JSON.writeValueAsString(j) + "\n");
         done.put(file.getFileName().toString(), j);

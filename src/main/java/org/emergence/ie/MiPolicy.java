@@ -8,6 +8,8 @@ import org.emergence.mi.RowIds;
 import org.emergence.mi.Estimator;
 import org.emergence.mi.Estimators;
 import org.emergence.mi.Matrix;
+import org.emergence.mi.NoiseRegularized;
+import org.emergence.mi.RowGroups;
 
 /**
  * Which estimator computes each MI of a run, and what that means (the "mode" recorded next to every
@@ -26,42 +28,66 @@ import org.emergence.mi.Matrix;
  * </ul>
  */
 final class MiPolicy {
-    private final RunSettings s;
+    private final Measurement m;
+    private final Estimator base;
     private final Estimator continuous;
     private final Estimator exact;
     private final Estimator auto;
 
-    MiPolicy(RunSettings s) {
-        this.s = s;
-        Estimator base = Estimators.get(s.estimator());
-        if (s.noisy()) {
-            this.continuous = Estimators.withNoise(base, s.noise(), s.noiseAbsolute());
+    MiPolicy(Measurement m) {
+        this.m = m;
+        this.base = Estimators.get(m.estimator());
+        if (m.noisy()) {
+            this.continuous = m.noiseScale() == Measurement.NoiseScale.LAYER ? null
+                    : Estimators.withNoise(base, m.noise(), m.noiseScale() == Measurement.NoiseScale.ABSOLUTE);
             this.exact = null;
             this.auto = null;
         } else {
             this.continuous = base;
-            this.exact = new DiscreteExact(s.discreteThreshold());
-            this.auto = Estimators.auto(base, s.discreteThreshold());
+            this.exact = new DiscreteExact(m.discreteThreshold());
+            this.auto = Estimators.auto(base, m.discreteThreshold());
         }
     }
 
     /** How values of this level and layer are computed, in words (recorded with each value). */
     String mode(Level level, int layer, boolean randomInputs) {
-        if (s.noisy()) return noiseMode();
+        if (m.noisy()) return noiseMode();
         if (!randomInputs && (level == Level.MICRO || layer == 0)) return "discrete-exact";
         return "continuous";
     }
 
     String noiseMode() {
-        return String.format(Locale.ROOT, "noise σ=%s (%s)", trim(s.noise()), s.noiseAbsolute() ? "absolute" : "relative to RMS");
+        return String.format(Locale.ROOT, "noise σ=%s (%s)", trim(m.noise()), switch (m.noiseScale()) {
+            case LAYER -> "× the layer's RMS, shared by positions and levels";
+            case VARIABLE -> "relative to each variable's RMS";
+            case ABSOLUTE -> "absolute";
+        });
     }
 
-    /** Estimates one pair, then checks it against the entropy bound. Deterministic for the seed. */
-    Estimate estimate(Level level, int layer, boolean randomInputs, Matrix x, Matrix y, long seed) {
-        Estimate e;
-        if (s.noisy()) e = continuous.estimate(x, y, seed);
-        else if (!randomInputs && (level == Level.MICRO || layer == 0)) e = exact.estimate(x, y, seed);
-        else e = auto.estimate(x, y, seed);
+    /** True when σ is a multiple of the layer's pooled RMS, which the run computes per block. */
+    boolean needsLayerScale() {
+        return m.noisy() && m.noiseScale() == Measurement.NoiseScale.LAYER;
+    }
+
+    /**
+     * Estimates one pair (with replicates over {@code groups} when not null), then checks it against
+     * the entropy bound. Deterministic for the seed.
+     *
+     * @param layerRms RMS of the block's input and output states ({@link #needsLayerScale()}), else null
+     */
+    Estimate estimate(Level level, int layer, boolean randomInputs, Matrix x, Matrix y, long seed, RowGroups groups,
+                      double[] layerRms) {
+        Estimator est;
+        if (needsLayerScale()) {
+            est = NoiseRegularized.fixed(base, m.noise(), m.noise() * layerRms[0], m.noise() * layerRms[1]);
+        } else if (m.noisy()) {
+            est = continuous;
+        } else if (!randomInputs && (level == Level.MICRO || layer == 0)) {
+            est = exact;
+        } else {
+            est = auto;
+        }
+        Estimate e = groups == null ? est.estimate(x, y, seed) : est.estimateWithReplicates(x, y, seed, groups);
         return checkEntropyBound(e, x, y);
     }
 
@@ -89,7 +115,7 @@ final class MiPolicy {
 
     /** True when E(l, t) combines values of different modes (raw mode on token inputs). */
     boolean mixed(boolean randomInputs) {
-        return !s.noisy() && !randomInputs;
+        return !m.noisy() && !randomInputs;
     }
 
     static String trim(double v) {

@@ -41,9 +41,9 @@ final class RunDir implements AutoCloseable {
         if (Files.isRegularFile(settings)) {
             JsonNode stored;
             try {
-                stored = JSON.readTree(settings.toFile());
-            } catch (IOException e) {
-                throw new UserError(settings + ": unreadable (" + e.getMessage() + "); use another --out");
+                stored = org.emergence.common.JsonFiles.readObject(settings);
+            } catch (UserError e) {
+                throw new UserError(e.getMessage() + "; use another --out", e);
             }
             String diff = s.firstDifference(stored);
             if (diff != null) {

@@ -14,17 +14,14 @@ import java.util.Map;
  *
  * @param specialTokens icl/text sequences wrapped in the tokenizer's special tokens
  * @param layers        blocks to measure, ascending
- * @param noise         σ of the noise added to both variables (0 = raw activations)
- * @param microPosition "zero" (a token alone at position id 0) or "original" (at its position id)
- * @param discreteThreshold in raw mode, samples with at most this share of distinct (x, y) pairs use discrete-exact
+ * @param ablation      model transform applied before the run ("none", "untrained:SEED", …)
+ * @param measurement   estimator, noise, micro level, pairing, positions and resampling
  */
 public record RunSettings(String model, String modelType, String dataset, boolean specialTokens, int n, int t, int[] layers,
-                          String estimator,
-                          long seed, double noise, boolean noiseAbsolute, String microPosition, double discreteThreshold,
-                          String version) {
+                          long seed, String ablation, Measurement measurement, String version) {
 
     public boolean noisy() {
-        return noise > 0;
+        return measurement.noisy();
     }
 
     public ObjectNode toJson() {
@@ -37,12 +34,9 @@ public record RunSettings(String model, String modelType, String dataset, boolea
         o.put("t", t);
         ArrayNode ls = o.putArray("layers");
         for (int l : layers) ls.add(l);
-        o.put("estimator", estimator);
         o.put("seed", seed);
-        o.put("noise", noise);
-        o.put("noise_absolute", noiseAbsolute);
-        o.put("micro_position", microPosition);
-        o.put("discrete_threshold", discreteThreshold);
+        o.put("ablation", ablation);
+        measurement.put(o);
         o.put("version", version);
         return o;
     }

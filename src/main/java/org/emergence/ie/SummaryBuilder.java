@@ -21,14 +21,16 @@ import org.emergence.model.ModelConfig;
  * Assembles E(l, t), E(l), IE(t) and IE with intervals from the per-(layer, position) estimates and
  * writes summary.json and results.csv.
  *
- * <p>Every reported quantity is a linear combination Σ a_k·MI_k of estimates, so its interval
- * combines the estimates' own intervals in quadrature: the lower half-width is
- * √(Σ (a_k·low_k)²), taking for each term the side of its interval that lowers the sum. This assumes
- * the estimates' errors are independent (an approximation — macro and micro estimates come from
- * different samples, different positions of one layer share sequences); summary.json says so.
+ * <p>E(l, t) = MI_macro(l, t) − the micro MIs it is paired with ({@link Measurement.Pairing}); E(l) is
+ * the mean of E(l, t) over the positions of {@link Measurement.Positions}; IE(t) and IE average over the
+ * measured layers. Every reported quantity is a linear combination of estimates, and its interval is
+ * that of a {@link Combination}: the delete-a-group jackknife over the run's sequences when every
+ * estimate carries replicates, else the estimates' own intervals in quadrature (said so in
+ * summary.json).
  */
 final class SummaryBuilder {
     private final RunSettings s;
+    private final Measurement m;
     private final ModelConfig cfg;
     private final Dataset data;
     private final String modelName;
@@ -36,6 +38,8 @@ final class SummaryBuilder {
     private final boolean random;
     private final int t;
     private final int[] layers;
+    /** positions whose token is the same in every sequence (separators, [CLS], [SEP] …) */
+    private final boolean[] constant;
     private final String created = Instant.now().toString();
     /** level → layer → position → estimate JSON. */
     private final Map<Level, Map<Integer, Map<Integer, JsonNode>>> est = new LinkedHashMap<>();
@@ -43,6 +47,7 @@ final class SummaryBuilder {
 
     SummaryBuilder(RunSettings s, ModelConfig cfg, Dataset data, String modelName, MiPolicy policy, boolean random) {
         this.s = s;
+        this.m = s.measurement();
         this.cfg = cfg;
         this.data = data;
         this.modelName = modelName;
@@ -50,7 +55,19 @@ final class SummaryBuilder {
         this.random = random;
         this.t = data.t();
         this.layers = s.layers();
+        this.constant = constantPositions(data);
         for (Level l : Level.values()) est.put(l, new TreeMap<>());
+    }
+
+    /** Positions whose token never varies across the dataset (none for the random baseline). */
+    static boolean[] constantPositions(Dataset d) {
+        boolean[] c = new boolean[d.t()];
+        if (d.isRandom()) return c;
+        for (int i = 0; i < d.t(); i++) {
+            c[i] = true;
+            for (int seq = 1; seq < d.n() && c[i]; seq++) c[i] = d.token(seq, i) == d.token(0, i);
+        }
+        return c;
     }
 
     void load(Map<String, JsonNode> done) {
@@ -62,6 +79,13 @@ final class SummaryBuilder {
         est.get(level).computeIfAbsent(j.get("layer").asInt(), k -> new TreeMap<>()).put(j.get("position").asInt(), j);
     }
 
+    private final List<String> recovered = new ArrayList<>();
+
+    /** Damaged files found on resume and recomputed (reported among the warnings). */
+    void recovered(List<String> what) {
+        recovered.addAll(what);
+    }
+
     void timing(double capture, double estimate, double total) {
         captureSecs = capture;
         estimateSecs = estimate;
@@ -69,94 +93,77 @@ final class SummaryBuilder {
     }
 
     private JsonNode get(Level level, int layer, int pos) {
-        Map<Integer, JsonNode> m = est.get(level).get(layer);
-        return m == null ? null : m.get(pos);
+        Map<Integer, JsonNode> byPos = est.get(level).get(layer);
+        return byPos == null ? null : byPos.get(pos);
     }
 
     // ------------------------------------------------------------------ linear combinations
 
-    /** Σ a_k·MI_k over estimates, with the quadrature interval (null when a term is missing). */
-    private static final class Combo {
-        double value, lowSq, highSq;
-        boolean missing;
-
-        Combo add(JsonNode e, double a) {
-            if (e == null) {
-                missing = true;
-                return this;
-            }
-            double v = e.get("mi_bits").asDouble(), lo = v - e.get("ci_low_bits").asDouble(), hi = e.get("ci_high_bits").asDouble() - v;
-            value += a * v;
-            double down = a >= 0 ? a * lo : -a * hi, up = a >= 0 ? a * hi : -a * lo;
-            lowSq += down * down;
-            highSq += up * up;
-            return this;
-        }
-
-        Combo add(Combo c, double a) {
-            if (c.missing) {
-                missing = true;
-                return this;
-            }
-            value += a * c.value;
-            // a combination of combinations keeps the independence assumption: scale the variances
-            lowSq += a * a * (a >= 0 ? c.lowSq : c.highSq);
-            highSq += a * a * (a >= 0 ? c.highSq : c.lowSq);
-            return this;
-        }
-
-        ObjectNode json(ObjectNode o) {
-            if (missing) {
-                o.putNull("bits");
-                o.putNull("ci_low");
-                o.putNull("ci_high");
-            } else {
-                o.put("bits", value);
-                o.put("ci_low", value - Math.sqrt(lowSq));
-                o.put("ci_high", value + Math.sqrt(highSq));
-            }
-            return o;
-        }
+    private Combination term(Level level, int l, int pos, double a) {
+        return new Combination().add(get(level, l, pos), a, constant[pos]);
     }
 
-    /** Micro positions averaged into E(l, t): i ≤ t for causal models, all positions for encoders. */
-    private Combo microMean(Level microLevel, int l, int pos) {
+    /** The micro MIs E(l, t) subtracts, as a mean with weight 1 (the in-context MIs for the context variant). */
+    private Combination pairedMicro(Level microLevel, int l, int pos) {
+        Combination c = new Combination();
+        if (m.pairing() == Measurement.Pairing.MATCHED && microLevel == Level.MICRO) {
+            return c.add(get(Level.MICRO, l, pos), 1, constant[pos]);
+        }
         int upTo = cfg.causal() ? pos : t - 1;
-        Combo c = new Combo();
-        for (int i = 0; i <= upTo; i++) c.add(get(microLevel, l, i), 1.0 / (upTo + 1));
+        for (int i = 0; i <= upTo; i++) c.add(get(microLevel == Level.CONTEXT ? Level.MACRO : microLevel, l, i), 1.0 / (upTo + 1), constant[i]);
         return c;
     }
 
-    private Combo e(Level microLevel, int l, int pos) {
-        return new Combo().add(get(Level.MACRO, l, pos), 1).add(microMean(microLevel, l, pos), -1);
+    private Combination e(Level microLevel, int l, int pos) {
+        return term(Level.MACRO, l, pos, 1).add(pairedMicro(microLevel, l, pos), -1);
     }
 
-    /** E(l): E(l, T−1) for causal models, the mean over t for encoders. */
-    private Combo eLayer(Level microLevel, int l) {
-        if (cfg.causal()) return e(microLevel, l, t - 1);
-        Combo c = new Combo();
-        for (int p = 0; p < t; p++) c.add(get(Level.MACRO, l, p), 1.0 / t);
-        return c.add(microMean(microLevel, l, 0), -1);
+    /** The positions E(l) and IE average over. */
+    int[] aggregated() {
+        return switch (m.positions()) {
+            case LAST -> new int[] {t - 1};
+            case ALL -> java.util.stream.IntStream.range(0, t).toArray();
+            case VARYING -> {
+                int[] v = java.util.stream.IntStream.range(0, t).filter(i -> !constant[i]).toArray();
+                yield v.length > 0 ? v : java.util.stream.IntStream.range(0, t).toArray();
+            }
+        };
     }
 
-    private Combo macroLayer(int l) {
-        if (cfg.causal()) return new Combo().add(get(Level.MACRO, l, t - 1), 1);
-        Combo c = new Combo();
-        for (int p = 0; p < t; p++) c.add(get(Level.MACRO, l, p), 1.0 / t);
+    private Combination overPositions(java.util.function.IntFunction<Combination> f) {
+        int[] ps = aggregated();
+        Combination c = new Combination();
+        for (int p : ps) c.add(f.apply(p), 1.0 / ps.length);
         return c;
     }
 
-    private Combo ieT(Level microLevel, int pos) {
-        Combo c = new Combo();
+    private Combination eLayer(Level microLevel, int l) {
+        return overPositions(p -> e(microLevel, l, p));
+    }
+
+    private Combination macroLayer(int l) {
+        return overPositions(p -> term(Level.MACRO, l, p, 1));
+    }
+
+    private Combination microLayer(int l) {
+        return overPositions(p -> pairedMicro(Level.MICRO, l, p));
+    }
+
+    private Combination ieT(Level microLevel, int pos) {
+        Combination c = new Combination();
         for (int l : layers) c.add(e(microLevel, l, pos), 1.0 / layers.length);
         return c;
     }
 
-    private Combo ie(Level microLevel) {
-        if (cfg.causal()) return ieT(microLevel, t - 1);
-        Combo c = new Combo();
+    private Combination ie(Level microLevel) {
+        Combination c = new Combination();
         for (int l : layers) c.add(eLayer(microLevel, l), 1.0 / layers.length);
         return c;
+    }
+
+    /** IE's leave-one-group-out values, for differences between runs (null without replicates). */
+    double[] ieLeaveOut() {
+        return ie(Level.MICRO).leaveOut();
     }
 
     // ------------------------------------------------------------------ summary.json
@@ -170,6 +177,9 @@ final class SummaryBuilder {
         return true;
     }
 
+    /** A result is dominated by constant-token positions when they contribute more than half of it. */
+    static final double DOMINATED = 0.5;
+
     ObjectNode json(boolean finished) {
         ObjectNode o = RunDir.JSON.createObjectNode();
         o.put("tool", "emergence");
@@ -177,12 +187,13 @@ final class SummaryBuilder {
         o.put("status", finished && complete() ? "complete" : "partial");
         o.put("created", created);
         o.put("updated", Instant.now().toString());
-        ObjectNode m = o.putObject("model");
-        m.put("name", modelName);
-        m.put("model_type", cfg.modelType());
-        m.put("layers", cfg.layers());
-        m.put("hidden", cfg.hidden());
-        m.put("causal", cfg.causal());
+        ObjectNode mo = o.putObject("model");
+        mo.put("name", modelName);
+        mo.put("model_type", cfg.modelType());
+        mo.put("layers", cfg.layers());
+        mo.put("hidden", cfg.hidden());
+        mo.put("causal", cfg.causal());
+        mo.put("ablation", s.ablation());
         ObjectNode d = o.putObject("dataset");
         d.put("spec", data.spec());
         d.put("n", data.n());
@@ -194,10 +205,11 @@ final class SummaryBuilder {
         st.remove("model_type");
         st.remove("dataset");
         o.set("settings", st);
+        o.put("measurement", m.describe());
         ObjectNode modes = o.putObject("modes");
         String macroMode = policy.mode(Level.MACRO, 1, random);
         if (!policy.mode(Level.MACRO, 0, random).equals(macroMode)) {
-            macroMode = macroMode + " (" + s.estimator() + "); layer 0: " + policy.mode(Level.MACRO, 0, random);
+            macroMode = macroMode + " (" + m.estimator() + "); layer 0: " + policy.mode(Level.MACRO, 0, random);
         }
         modes.put("macro", macroMode);
         modes.put("micro", policy.mode(Level.MICRO, 1, random));
@@ -210,37 +222,56 @@ final class SummaryBuilder {
                     ? "Every MI is estimated between noise-regularised states X + σZ and Y + σZ' with the same estimator, "
                         + "so E(l, t) compares like with like."
                     : "Every MI is a continuous estimate on random inputs.");
-        o.put("interval_method", "each estimate's own interval (see results.csv interval_method), combined in quadrature "
-                + "for E, IE (independence assumed: an approximation)");
+        Combination ie = ie(Level.MICRO);
+        o.put("interval_method", ie.resampled()
+                ? "delete-a-group jackknife over " + m.groups() + " random groups of the " + data.n() + " sequences: every "
+                    + "estimate is recomputed without each group (macro and micro on the same sequences, each sequence "
+                    + "keeping its noise draws), every E, IE(t), IE is the same combination of those replicates, and "
+                    + "intervals are value ± t(" + (m.groups() - 1) + ")·SE, 95%. They cover a fresh draw of the sequences "
+                    + "and the Monte Carlo error; n_convergence gives the value at N/4 and N/2 (the same estimate on "
+                    + "quarters and halves of the sequences) as a finite-N diagnostic."
+                : "each estimate's own interval (see results.csv interval_method), combined in quadrature for E, IE "
+                    + "(independence assumed; sampling error of the dataset not included: run with --groups > 0)");
         ArrayNode ls = o.putArray("layers");
         for (int l : layers) ls.add(l);
         ArrayNode ps = o.putArray("positions");
         for (int p = 0; p < t; p++) ps.add(p);
+        ArrayNode cs = o.putArray("constant_positions");
+        for (int p = 0; p < t; p++) cs.add(constant[p]);
+        ArrayNode ag = o.putArray("aggregated_positions");
+        for (int p : aggregated()) ag.add(p);
         o.set("macro", grid(Level.MACRO));
         o.set("micro", grid(Level.MICRO));
         o.set("context", grid(Level.MACRO));
-        ArrayNode eg = o.putArray("E"), ec = o.putArray("E_context");
+        ArrayNode eg = o.putArray("E");
         for (int l : layers) {
-            ArrayNode row = eg.addArray(), rowc = ec.addArray();
-            for (int p = 0; p < t; p++) {
-                e(Level.MICRO, l, p).json(row.addObject());
-                e(Level.MACRO, l, p).json(rowc.addObject());
-            }
+            ArrayNode row = eg.addArray();
+            for (int p = 0; p < t; p++) e(Level.MICRO, l, p).json(row.addObject());
         }
         ArrayNode el = o.putArray("E_layer");
         for (int l : layers) {
-            ObjectNode x = eLayer(Level.MICRO, l).json(el.addObject());
+            Combination c = eLayer(Level.MICRO, l);
+            ObjectNode x = c.json(el.addObject());
             x.put("layer", l);
-            Combo mc = macroLayer(l), mi = microMean(Level.MICRO, l, t - 1);
-            putOrNull(x, "macro_bits", mc);
-            putOrNull(x, "micro_mean_bits", mi);
+            putOrNull(x, "macro_bits", macroLayer(l));
+            putOrNull(x, "micro_mean_bits", microLayer(l));
+            split(x, c);
         }
         ArrayNode it = o.putArray("IE_t");
         for (int p = 0; p < t; p++) ieT(Level.MICRO, p).json(it.addObject()).put("position", p);
-        ie(Level.MICRO).json(o.putObject("IE"));
-        ie(Level.MACRO).json(o.putObject("IE_context"));
+        split(ie.json(o.putObject("IE")), ie);
+        if (cfg.causal()) {
+            // the published code's variant: in-context MIs in place of micro ones. For an encoder every position
+            // sees the whole sequence, so it would subtract the macro MIs from themselves (0 by construction)
+            ArrayNode ec = o.putArray("E_context");
+            for (int l : layers) {
+                ArrayNode rowc = ec.addArray();
+                for (int p = 0; p < t; p++) e(Level.CONTEXT, l, p).json(rowc.addObject());
+            }
+            ie(Level.CONTEXT).json(o.putObject("IE_context"));
+        }
         ArrayNode w = o.putArray("warnings");
-        for (String x : warnings()) w.add(x);
+        for (String x : warnings(ie)) w.add(x);
         ObjectNode tm = o.putObject("timing");
         putFinite(tm, "capture_seconds", captureSecs);
         putFinite(tm, "estimate_seconds", estimateSecs);
@@ -248,8 +279,16 @@ final class SummaryBuilder {
         return o;
     }
 
-    private static void putOrNull(ObjectNode o, String key, Combo c) {
-        if (c.missing) o.putNull(key);
+    /** Where a value comes from: constant-token positions vs positions whose token varies. */
+    private static void split(ObjectNode x, Combination c) {
+        if (c.missing()) return;
+        x.put("constant_positions_bits", c.constantPart);
+        x.put("varying_positions_bits", c.value - c.constantPart);
+        x.put("dominated_by_constant_positions", Math.abs(c.constantPart) > DOMINATED * Math.abs(c.value) && c.value != 0);
+    }
+
+    private static void putOrNull(ObjectNode o, String key, Combination c) {
+        if (c.missing()) o.putNull(key);
         else o.put(key, c.value);
     }
 
@@ -279,8 +318,8 @@ final class SummaryBuilder {
         return g;
     }
 
-    /** Distinct warnings with where they occurred (capped), plus the mixed-mode note. */
-    List<String> warnings() {
+    /** Distinct warnings with where they occurred (capped), plus the mixed-mode and provenance notes. */
+    List<String> warnings(Combination ie) {
         Map<String, List<String>> where = new LinkedHashMap<>();
         for (Level level : new Level[] {Level.MACRO, Level.MICRO}) {
             for (Map.Entry<Integer, Map<Integer, JsonNode>> byLayer : est.get(level).entrySet()) {
@@ -294,7 +333,20 @@ final class SummaryBuilder {
                 }
             }
         }
-        List<String> out = new ArrayList<>();
+        List<String> out = new ArrayList<>(recovered);
+        if (!ie.missing() && ie.value != 0 && Math.abs(ie.constantPart) > DOMINATED * Math.abs(ie.value)) {
+            out.add(String.format(Locale.ROOT, "IE is dominated by constant-token positions: %.3f of %.3f bits come from "
+                    + "positions whose token is the same in every sequence (there the micro MI is 0 by construction)",
+                    ie.constantPart, ie.value));
+        }
+        if (ie.resampled()) {
+            JsonNode j = ie.json(RunDir.JSON.createObjectNode());
+            double shift = j.path("finite_n_shift").asDouble(), se = j.path("se").asDouble();
+            if (Math.abs(shift) > 2 * se) {
+                out.add(String.format(Locale.ROOT, "IE has not converged in N: it moved by %+.3f bits from N/2 to N (SE %.3f); "
+                        + "values at other N are not comparable, and the interval does not cover that drift", shift, se));
+            }
+        }
         if (policy.mixed(random)) {
             out.add("mixed modes: E(l, t) subtracts exact discrete micro MIs from continuous macro estimates (raw mode, --noise 0)");
         }

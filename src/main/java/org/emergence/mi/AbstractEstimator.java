@@ -43,15 +43,28 @@ public abstract class AbstractEstimator implements Estimator {
     /** Per-call state: diagnostics (computed once, on demand), warnings and extra diagnostics. */
     protected static final class Context {
         private final Matrix x, y;
+        private final RowGroups groups;
+        private Replicates replicates;
         private Diagnostics diagnostics;
         final List<String> warnings = new ArrayList<>();
         final Map<String, Object> extra = new LinkedHashMap<>();
         private String estimatorName;
 
-        Context(Matrix x, Matrix y, Diagnostics known) {
+        Context(Matrix x, Matrix y, Diagnostics known, RowGroups groups) {
             this.x = x;
             this.y = y;
             this.diagnostics = known;
+            this.groups = groups;
+        }
+
+        /** The row groups replicates were asked for, or null. */
+        public RowGroups groups() {
+            return groups;
+        }
+
+        /** Supplies replicates computed in the same pass (otherwise they are recomputed on subsets). */
+        public void replicates(Replicates r) {
+            replicates = r;
         }
 
         public Diagnostics diagnostics() {
@@ -87,11 +100,27 @@ public abstract class AbstractEstimator implements Estimator {
         return estimate(x, y, seed, null);
     }
 
+    @Override
+    public final Estimate estimateWithReplicates(Matrix x, Matrix y, long seed, RowGroups groups) {
+        return estimate(x, y, seed, null, groups);
+    }
+
     /** Same, reusing diagnostics already computed for exactly these x and y (null: compute them). */
     public Estimate estimate(Matrix x, Matrix y, long seed, Diagnostics known) {
+        return estimate(x, y, seed, known, null);
+    }
+
+    /**
+     * The estimate, with replicates over {@code groups} when it is not null (from the estimator's own
+     * pass if it has one, else by recomputation on the subsets).
+     */
+    public Estimate estimate(Matrix x, Matrix y, long seed, Diagnostics known, RowGroups groups) {
         long t0 = System.nanoTime();
         Inputs.requirePair(x, y, minSamples());
-        Context ctx = new Context(x, y, known);
+        if (groups != null && groups.rows() != x.rows()) {
+            throw new IllegalArgumentException("row groups cover " + groups.rows() + " rows, the samples have " + x.rows());
+        }
+        Context ctx = new Context(x, y, known, groups);
         boolean constX = isConstant(x), constY = isConstant(y);
         Result r;
         if (constX || constY) {
@@ -119,8 +148,18 @@ public abstract class AbstractEstimator implements Estimator {
         diag.putAll(ctx.extra);
         double secs = (System.nanoTime() - t0) / 1e9;
         String reported = ctx.estimatorName != null ? ctx.estimatorName : name;
-        return new Estimate(reported, x.rows(), x.cols(), y.cols(), r.nats(), lo, hi, r.intervalMethod(), secs,
-                List.copyOf(ctx.warnings), java.util.Collections.unmodifiableMap(diag));
+        Estimate e = new Estimate(reported, x.rows(), x.cols(), y.cols(), r.nats(), lo, hi, r.intervalMethod(), secs,
+                List.copyOf(ctx.warnings), java.util.Collections.unmodifiableMap(diag), null);
+        if (groups == null) return e;
+        Replicates rep = ctx.replicates;
+        if (rep == null && (constX || constY)) {
+            rep = new Replicates(new double[groups.groups()], new double[2], new double[4], 0);
+        } else if (rep == null) {
+            Replicates sub = Replicates.byRecomputation(this, x, y, seed, groups);
+            rep = new Replicates(sub.leaveOutNats(), sub.halfNats(), sub.quarterNats(), (hi - lo) / (2 * 1.959963984540054));
+        }
+        Estimate out = Estimates.withReplicates(e, rep);
+        return Estimates.with(out, Map.of(), List.of(), (System.nanoTime() - t0) / 1e9);
     }
 
     static boolean isConstant(Matrix m) {

@@ -10,9 +10,13 @@ import java.util.Map;
  * @param estimator    name of the estimator that produced the value (e.g. "gaussian", "discrete-exact")
  * @param warnings     human-readable warnings (saturation near the ceiling, too few samples …); never null
  * @param diagnostics  numbers worth keeping next to the value (distinct rows, ranks, steps, ceiling …)
+ * @param replicates   resampled values over row groups (jackknife, halves, quarters) when the estimate was
+ *                     asked for them ({@link Estimator#estimateWithReplicates}), else null;
+ *                     the interval then includes their sampling variance
  */
 public record Estimate(String estimator, int n, int dx, int dy, double nats, double ciLowNats, double ciHighNats,
-                       String intervalMethod, double seconds, List<String> warnings, Map<String, Object> diagnostics) {
+                       String intervalMethod, double seconds, List<String> warnings, Map<String, Object> diagnostics,
+                       Replicates replicates) {
 
     public static final double LOG2E = 1.4426950408889634;
 

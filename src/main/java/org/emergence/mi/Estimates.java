@@ -30,7 +30,48 @@ public final class Estimates {
         m.put("seconds", e.seconds());
         m.put("warnings", e.warnings());
         m.put("diagnostics", e.diagnostics());
+        if (e.replicates() != null) {
+            Replicates r = e.replicates();
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("groups", r.groups());
+            rm.put("leave_out_nats", r.leaveOutNats());
+            rm.put("half_nats", r.halfNats());
+            rm.put("quarter_nats", r.quarterNats());
+            rm.put("mc_se_nats", r.mcSeNats());
+            m.put("replicates", rm);
+        }
         return m;
+    }
+
+    /** The replicates as stored by {@link #toMap} (null when absent or malformed). */
+    public static Replicates replicatesOf(com.fasterxml.jackson.databind.JsonNode j) {
+        com.fasterxml.jackson.databind.JsonNode r = j.get("replicates");
+        if (r == null || !r.isObject()) return null;
+        double[] lo = doubles(r.get("leave_out_nats")), h = doubles(r.get("half_nats")), q = doubles(r.get("quarter_nats"));
+        if (lo == null || h == null || q == null || lo.length < 2 || h.length != 2 || q.length != 4) return null;
+        return new Replicates(lo, h, q, r.path("mc_se_nats").asDouble(0));
+    }
+
+    private static double[] doubles(com.fasterxml.jackson.databind.JsonNode a) {
+        if (a == null || !a.isArray()) return null;
+        double[] v = new double[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            if (!a.get(i).isNumber()) return null;
+            v[i] = a.get(i).asDouble();
+        }
+        return v;
+    }
+
+    /**
+     * A copy carrying replicates, with the interval widened to the total error: value ± t(G−1)·√(jackknife
+     * variance + Monte Carlo variance).
+     */
+    public static Estimate withReplicates(Estimate e, Replicates r) {
+        double half = Replicates.halfWidth(r.seNats(), r.groups());
+        String method = "delete-a-group jackknife over " + r.groups() + " groups of rows (a fresh dataset draw) "
+                + "combined with the estimator's own error (" + e.intervalMethod() + "), 95%, t(" + (r.groups() - 1) + ")";
+        return new Estimate(e.estimator(), e.n(), e.dx(), e.dy(), e.nats(), e.nats() - half, e.nats() + half, method,
+                e.seconds(), e.warnings(), e.diagnostics(), r);
     }
 
     /** A copy with extra diagnostics (later keys win), extra warnings and the given total seconds. */
@@ -40,6 +81,6 @@ public final class Estimates {
         List<String> w = new ArrayList<>(e.warnings());
         for (String s : warnings) if (!w.contains(s)) w.add(s);
         return new Estimate(e.estimator(), e.n(), e.dx(), e.dy(), e.nats(), e.ciLowNats(), e.ciHighNats(),
-                e.intervalMethod(), seconds, List.copyOf(w), java.util.Collections.unmodifiableMap(d));
+                e.intervalMethod(), seconds, List.copyOf(w), java.util.Collections.unmodifiableMap(d), e.replicates());
     }
 }

@@ -19,12 +19,31 @@ public final class NoiseRegularized implements Estimator {
     private final Estimator base;
     private final double sigma;
     private final boolean absolute;
+    /** Fixed standard deviations for X and Y (set by {@link #fixed}); NaN when σ is relative or shared. */
+    private final double fixedX, fixedY;
 
     public NoiseRegularized(Estimator base, double sigma, boolean absolute) {
+        this(base, sigma, absolute, Double.NaN, Double.NaN);
+    }
+
+    private NoiseRegularized(Estimator base, double sigma, boolean absolute, double fixedX, double fixedY) {
         if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new org.emergence.common.UserError("--noise must be a finite number >= 0, got " + sigma);
         this.base = base;
         this.sigma = sigma;
         this.absolute = absolute;
+        this.fixedX = fixedX;
+        this.fixedY = fixedY;
+    }
+
+    /**
+     * Noise with given absolute standard deviations for X and Y, e.g. scales computed once for a whole
+     * layer and shared by every position and level; {@code sigma} is recorded as the setting they came from.
+     */
+    public static NoiseRegularized fixed(Estimator base, double sigma, double sigmaX, double sigmaY) {
+        if (!(sigmaX > 0) || !(sigmaY > 0) || Double.isInfinite(sigmaX) || Double.isInfinite(sigmaY)) {
+            throw new IllegalArgumentException("noise standard deviations must be finite and > 0, got " + sigmaX + ", " + sigmaY);
+        }
+        return new NoiseRegularized(base, sigma, true, sigmaX, sigmaY);
     }
 
     @Override
@@ -51,26 +70,37 @@ public final class NoiseRegularized implements Estimator {
 
     @Override
     public Estimate estimate(Matrix x, Matrix y, long seed) {
+        return estimate(x, y, seed, null);
+    }
+
+    @Override
+    public Estimate estimateWithReplicates(Matrix x, Matrix y, long seed, RowGroups groups) {
+        return estimate(x, y, seed, groups);
+    }
+
+    private Estimate estimate(Matrix x, Matrix y, long seed, RowGroups groups) {
         long t0 = System.nanoTime();
         Inputs.requirePair(x, y, 1);
-        double sx = absolute ? sigma : sigma * rms(x), sy = absolute ? sigma : sigma * rms(y);
+        boolean fixed = !Double.isNaN(fixedX);
+        double sx = fixed ? fixedX : absolute ? sigma : sigma * rms(x), sy = fixed ? fixedY : absolute ? sigma : sigma * rms(y);
         Diagnostics original = Diagnostics.of(x, y);
         Map<String, Object> extra = new LinkedHashMap<>(original.toMap());
         extra.put("noise_sigma", sigma);
-        extra.put("noise_mode", absolute ? "absolute" : "relative to RMS");
+        extra.put("noise_mode", fixed ? "fixed" : absolute ? "absolute" : "relative to RMS");
         extra.put("noise_sigma_x", sx);
         extra.put("noise_sigma_y", sy);
         Estimate e;
-        if (sigma == 0) {
-            e = base.estimate(x, y, seed);
+        if (sigma == 0 && !fixed) {
+            e = groups == null ? base.estimate(x, y, seed) : base.estimateWithReplicates(x, y, seed, groups);
         } else if (base instanceof GaussianEstimator g && g.name().equals("gaussian")) {
-            e = g.withNoiseVariances(sx * sx, sy * sy).estimate(x, y, seed, original);
+            e = g.withNoiseVariances(sx * sx, sy * sy).estimate(x, y, seed, original, groups);
         } else if (base instanceof NoisyMixture mix) {
             // the mixture computes the noisy MI of the samples' distribution directly: no noise draw here
-            e = mix.withNoise(sx, sy).estimate(x, y, seed, original);
+            e = mix.withNoise(sx, sy).estimate(x, y, seed, original, groups);
         } else {
             Rng r = new Rng(seed ^ 0x5DEECE66DL);
-            e = base.estimate(noisy(x, sx, r), noisy(y, sy, r), seed);
+            Matrix nx = noisy(x, sx, r), ny = noisy(y, sy, r);
+            e = groups == null ? base.estimate(nx, ny, seed) : base.estimateWithReplicates(nx, ny, seed, groups);
             extra.put("noise", "sampled (seeded)");
         }
         return Estimates.with(e, extra, List.of(), (System.nanoTime() - t0) / 1e9);

@@ -74,28 +74,57 @@ public final class NoisyMixture extends AbstractEstimator {
             Matrix xs = x.select(rows), ys = y.select(rows);
             pairs = RowIds.pairs(RowIds.of(xs), RowIds.of(ys));
         }
+        RowGroups groups = ctx.groups();
+        int gs = groups == null ? 1 : groups.groups();
+        int[] rowGroup = new int[rows.length];
+        if (groups != null) for (int i = 0; i < rows.length; i++) rowGroup[i] = groups.groupOf()[rows[i]];
         int k = pairs.distinct;
         int[] first = new int[k];
         java.util.Arrays.fill(first, -1);
         for (int i = 0; i < rows.length; i++) if (first[pairs.ids[i]] < 0) first[pairs.ids[i]] = rows[i];
         double total = rows.length;
-        double[] logW = new double[k];
         double hComp = 0;
         for (int c = 0; c < k; c++) {
             double w = pairs.counts[c] / total;
-            logW[c] = Math.log(w);
-            hComp -= w * logW[c];
+            hComp -= w * Math.log(w);
         }
+        // cells: (component, group) with their counts, ordered by group, so that each group's share of a
+        // density is one log-sum-exp over a contiguous range
+        int[] cellCount = new int[k * gs];
+        for (int i = 0; i < rows.length; i++) cellCount[pairs.ids[i] * gs + rowGroup[i]]++;
+        int cells = 0;
+        for (int v : cellCount) if (v > 0) cells++;
+        int[] cellComp = new int[cells], groupStart = new int[gs + 1];
+        double[] cellLogW = new double[cells], groupRows = new double[gs];
+        int at = 0;
+        for (int g = 0; g < gs; g++) {
+            groupStart[g] = at;
+            for (int c = 0; c < k; c++) {
+                int cnt = cellCount[c * gs + g];
+                if (cnt == 0) continue;
+                cellComp[at] = c;
+                cellLogW[at] = Math.log(cnt / total);
+                groupRows[g] += cnt;
+                at++;
+            }
+        }
+        groupStart[gs] = at;
         // noise draws come from the mixture's own rows (all of them, or a seeded subset): a draw from a
         // row that is not a component would not be a sample of the mixture whose densities are evaluated
         // (each row in turn, several times with fresh noise when samples exceeds the rows)
         int m = maxSamples;
-        int[] draws = new int[m];
+        int[] draws = new int[m], drawGroup = new int[m];
         if (m >= rows.length) {
-            for (int j = 0; j < m; j++) draws[j] = rows[j % rows.length];
+            for (int j = 0; j < m; j++) {
+                draws[j] = rows[j % rows.length];
+                drawGroup[j] = rowGroup[j % rows.length];
+            }
         } else {
             int[] perm = rng.permutation(rows.length);
-            for (int j = 0; j < m; j++) draws[j] = rows[perm[j]];
+            for (int j = 0; j < m; j++) {
+                draws[j] = rows[perm[j]];
+                drawGroup[j] = rowGroup[perm[j]];
+            }
         }
         int dx = x.cols(), dy = y.cols();
         double[] mx = means(x), my = means(y);
@@ -106,10 +135,12 @@ public final class NoisyMixture extends AbstractEstimator {
             for (int a = 0; a < dx; a++) qx[j * dx + a] = x.data()[r * dx + a] - mx[a] + sx * rng.gaussian();
             for (int a = 0; a < dy; a++) qy[j * dy + a] = y.data()[r * dy + a] - my[a] + sy * rng.gaussian();
         }
-        double[] iota = new double[m];
+        // per draw: the log-density contributions of each group, [m, G] for x, y and (x, y)
+        double[] lsx = new double[m * gs], lsy = new double[m * gs], lsxy = new double[m * gs];
         double ax = 1 / (2 * sx * sx), ay = 1 / (2 * sy * sy);
         double[] nx = rowNorms(cx, k, dx), ny = rowNorms(cy, k, dy);
         int block = Math.max(1, Math.min(m, (1 << 22) / Math.max(1, k)));
+        final int ncells = cells;
         for (int j0 = 0; j0 < m; j0 += block) {
             int b = Math.min(block, m - j0);
             double[] gx = new double[b * k], gy = new double[b * k];
@@ -118,23 +149,33 @@ public final class NoisyMixture extends AbstractEstimator {
             Gemm.dgemm(false, true, b, k, dy, 1, java.util.Arrays.copyOfRange(qy, j0 * dy, (j0 + b) * dy), dy, cy, dy, 0, gy, k);
             final int base = j0;
             Parallel.range(b, 8, (r0, r1) -> {
-                double[] lx = new double[k], ly = new double[k], lxy = new double[k];
+                double[] ex = new double[k], ey = new double[k];
+                double[] vx = new double[ncells], vy = new double[ncells], vxy = new double[ncells];
                 for (int r = r0; r < r1; r++) {
                     int j = base + r;
                     double qnx = 0, qny = 0;
                     for (int a = 0; a < dx; a++) qnx += qx[j * dx + a] * qx[j * dx + a];
                     for (int a = 0; a < dy; a++) qny += qy[j * dy + a] * qy[j * dy + a];
                     for (int c = 0; c < k; c++) {
-                        double d2x = Math.max(0, qnx + nx[c] - 2 * gx[r * k + c]);
-                        double d2y = Math.max(0, qny + ny[c] - 2 * gy[r * k + c]);
-                        lx[c] = logW[c] - ax * d2x;
-                        ly[c] = logW[c] - ay * d2y;
-                        lxy[c] = logW[c] - ax * d2x - ay * d2y;
+                        ex[c] = -ax * Math.max(0, qnx + nx[c] - 2 * gx[r * k + c]);
+                        ey[c] = -ay * Math.max(0, qny + ny[c] - 2 * gy[r * k + c]);
                     }
-                    iota[j] = lse(lxy, k) - lse(lx, k) - lse(ly, k);
+                    for (int e = 0; e < ncells; e++) {
+                        int c = cellComp[e];
+                        vx[e] = cellLogW[e] + ex[c];
+                        vy[e] = cellLogW[e] + ey[c];
+                        vxy[e] = vx[e] + ey[c];
+                    }
+                    for (int g = 0; g < gs; g++) {
+                        lsx[j * gs + g] = lse(vx, groupStart[g], groupStart[g + 1]);
+                        lsy[j * gs + g] = lse(vy, groupStart[g], groupStart[g + 1]);
+                        lsxy[j * gs + g] = lse(vxy, groupStart[g], groupStart[g + 1]);
+                    }
                 }
             });
         }
+        double[] iota = new double[m];
+        for (int j = 0; j < m; j++) iota[j] = pointwise(lsx, lsy, lsxy, j, gs, -1, 0, 0);
         double sum = 0, sum2 = 0;
         for (double v : iota) {
             sum += v;
@@ -142,11 +183,13 @@ public final class NoisyMixture extends AbstractEstimator {
         }
         double mean = sum / m, var = Math.max(0, sum2 / m - mean * mean);
         double se = Math.sqrt(var / m);
+        if (groups != null) ctx.replicates(replicates(lsx, lsy, lsxy, drawGroup, gs, groupRows, total, se));
         ctx.put("mixture_components", k);
         ctx.put("mixture_noise_draws", m);
         ctx.put("component_entropy_nats", hComp);
         ctx.put("noise_sigma_x_abs", sx);
         ctx.put("noise_sigma_y_abs", sy);
+        ctx.put("mc_se_nats", se);
         if (mean >= 0.95 * hComp && hComp > 0) {
             ctx.warn(String.format(Locale.ROOT, "noise small next to the spacing of the samples: the estimate %.3f nats "
                     + "is within 5%% of the entropy of the %d distinct sample pairs (%.3f nats), a property of the "
@@ -157,12 +200,101 @@ public final class NoisyMixture extends AbstractEstimator {
                 "Monte Carlo standard error of the noise average (plug-in empirical distribution), 95%", Double.NaN);
     }
 
-    /** log Σ exp(v); terms more than 40 below the maximum (relative weight &lt; 4e-18) are skipped. */
-    private static double lse(double[] v, int k) {
+    /**
+     * ln p(x̃, ỹ) − ln p(x̃) − ln p(ỹ) at draw j for the mixture restricted to a set of groups: all
+     * groups ({@code skip} = −1, {@code parts} = 0), all but group {@code skip}, or the groups
+     * g ≡ {@code part} (mod {@code parts}), before renormalisation: each restricted density is
+     * renormalised by the rows it keeps, and the three renormalisations leave −ln(total / kept) in the
+     * difference, which the caller subtracts.
+     */
+    private static double pointwise(double[] lsx, double[] lsy, double[] lsxy, int j, int gs, int skip, int part, int parts) {
+        return lseGroups(lsxy, j, gs, skip, part, parts) - lseGroups(lsx, j, gs, skip, part, parts)
+                - lseGroups(lsy, j, gs, skip, part, parts);
+    }
+
+    private static double lseGroups(double[] ls, int j, int gs, int skip, int part, int parts) {
         double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < k; c++) if (v[c] > max) max = v[c];
+        for (int g = 0; g < gs; g++) {
+            if (g == skip || (parts > 0 && g % parts != part)) continue;
+            max = Math.max(max, ls[j * gs + g]);
+        }
+        if (max == Double.NEGATIVE_INFINITY) return max;
+        double s = 0;
+        for (int g = 0; g < gs; g++) {
+            if (g == skip || (parts > 0 && g % parts != part)) continue;
+            s += Math.exp(ls[j * gs + g] - max);
+        }
+        return max + Math.log(s);
+    }
+
+    /**
+     * Leave-one-group-out, half and quarter values from the per-group densities of the same draws: each
+     * averages the pointwise terms of the draws whose row it keeps, under the mixture of the rows it keeps.
+     */
+    private static Replicates replicates(double[] lsx, double[] lsy, double[] lsxy, int[] drawGroup, int gs,
+                                         double[] groupRows, double total, double mcSe) {
+        int m = drawGroup.length;
+        double[] leave = new double[gs], half = new double[2], quarter = new double[4];
+        double[] leaveSum = new double[gs];
+        int[] leaveCnt = new int[gs];
+        double[] lx = new double[gs], ly = new double[gs], lxy = new double[gs];
+        for (int j = 0; j < m; j++) {
+            // all leave-one-group-out log-densities of draw j in O(G): prefix and suffix sums of the groups' shares
+            leaveOneOut(lsx, j, gs, lx);
+            leaveOneOut(lsy, j, gs, ly);
+            leaveOneOut(lsxy, j, gs, lxy);
+            for (int g = 0; g < gs; g++) {
+                if (drawGroup[j] == g) continue;
+                leaveSum[g] += lxy[g] - lx[g] - ly[g];
+                leaveCnt[g]++;
+            }
+        }
+        for (int g = 0; g < gs; g++) {
+            leave[g] = leaveCnt[g] == 0 ? Double.NaN : leaveSum[g] / leaveCnt[g] - Math.log(total / (total - groupRows[g]));
+        }
+        for (int parts : new int[] {2, 4}) {
+            for (int p = 0; p < parts; p++) {
+                double kept = 0, s = 0;
+                for (int g = 0; g < gs; g++) if (g % parts == p) kept += groupRows[g];
+                int cnt = 0;
+                for (int j = 0; j < m; j++) {
+                    if (drawGroup[j] % parts != p) continue;
+                    s += pointwise(lsx, lsy, lsxy, j, gs, -1, p, parts);
+                    cnt++;
+                }
+                double v = cnt == 0 || kept == 0 ? Double.NaN : s / cnt - Math.log(total / kept);
+                if (parts == 2) half[p] = v;
+                else quarter[p] = v;
+            }
+        }
+        return new Replicates(leave, half, quarter, mcSe);
+    }
+
+    /**
+     * out[g] = log Σ_{g' ≠ g} exp(ls[j·G + g']). The shares are scaled by the largest and summed as
+     * prefix + suffix (no subtraction, so no cancellation); where every other share underflows at that
+     * scale the exact log-sum-exp without g is taken instead.
+     */
+    private static void leaveOneOut(double[] ls, int j, int gs, double[] out) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int g = 0; g < gs; g++) max = Math.max(max, ls[j * gs + g]);
+        double[] e = new double[gs], pre = new double[gs + 1], suf = new double[gs + 1];
+        for (int g = 0; g < gs; g++) e[g] = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(ls[j * gs + g] - max);
+        for (int g = 0; g < gs; g++) pre[g + 1] = pre[g] + e[g];
+        for (int g = gs - 1; g >= 0; g--) suf[g] = suf[g + 1] + e[g];
+        for (int g = 0; g < gs; g++) {
+            double rest = pre[g] + suf[g + 1];
+            out[g] = rest > 1e-250 ? max + Math.log(rest) : lseGroups(ls, j, gs, g, 0, 0);
+        }
+    }
+
+    /** log Σ exp(v[from..to)); terms more than 40 below the maximum (relative weight &lt; 4e-18) are skipped. */
+    private static double lse(double[] v, int from, int to) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = from; c < to; c++) if (v[c] > max) max = v[c];
+        if (max == Double.NEGATIVE_INFINITY) return max;
         double s = 0, cut = max - 40;
-        for (int c = 0; c < k; c++) if (v[c] > cut) s += Math.exp(v[c] - max);
+        for (int c = from; c < to; c++) if (v[c] > cut) s += Math.exp(v[c] - max);
         return max + Math.log(s);
     }
 

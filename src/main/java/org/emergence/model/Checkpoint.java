@@ -80,13 +80,7 @@ public final class Checkpoint {
         if (!Files.isRegularFile(cfg)) {
             throw new UserError(dir + ": no config.json (not a Hugging Face model directory)");
         }
-        try {
-            JsonNode n = JSON.readTree(cfg.toFile());
-            if (n == null || !n.isObject()) throw new UserError(cfg + ": not a JSON object");
-            return n;
-        } catch (IOException e) {
-            throw new UserError(cfg + ": invalid JSON (" + firstLine(e.getMessage()) + ")");
-        }
+        return org.emergence.common.JsonFiles.readObject(cfg);
     }
 
     public static Checkpoint open(Path dir) {

@@ -64,8 +64,16 @@ public final class CheckpointWriter {
         }
         Files.createDirectories(out);
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        AtomicFiles.writeString(out.resolve("config.json"), om.writeValueAsString(cfg) + "\n");
-        write(out.resolve("model.safetensors"), List.copyOf(tensors.values()), fillers, spec.dtype(), progress);
+        // weights first, config last: a directory with a config.json is a whole model; a failure (a full disk)
+        // removes what was written, so nothing half-made is left to be loaded later
+        try {
+            write(out.resolve("model.safetensors"), List.copyOf(tensors.values()), fillers, spec.dtype(), progress);
+            AtomicFiles.writeString(out.resolve("config.json"), om.writeValueAsString(cfg) + "\n");
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(out.resolve("config.json"));
+            Files.deleteIfExists(out.resolve("model.safetensors"));
+            throw e;
+        }
         return out;
     }
 
@@ -106,6 +114,20 @@ public final class CheckpointWriter {
         head.flip();
         Path tmp = AtomicFiles.tempFor(file);
         try {
+            writeTo(tmp, head, tensors, fillers, type, progress);
+            AtomicFiles.commit(tmp, file);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            throw AtomicFiles.named(file, e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeTo(Path tmp, ByteBuffer head, List<Layout.Tensor> tensors, Map<String, Filler> fillers, StorageType type,
+                                LongConsumer progress) throws IOException {
+        {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
                 while (head.hasRemaining()) ch.write(head);
@@ -139,9 +161,6 @@ public final class CheckpointWriter {
                     }
                 }
             }
-            AtomicFiles.commit(tmp, file);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

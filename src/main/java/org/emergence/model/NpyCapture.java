@@ -73,6 +73,9 @@ public final class NpyCapture {
                         lg.writeAt((long) start * npos * width, data);
                     } else {
                         Hooks.BlockHook bh = Hooks.parse(hook);
+                        // NaN/∞ here come from the stage that produced this state: blamed on its tensors, one line
+                        Finite.require(model, data, batch.batch() * npos, bh.post() ? bh.layer() : bh.layer() - 1, batch,
+                                "capture " + hook + ", batch from sequence " + start);
                         int li = layerIndex[bh.layer()];
                         long off = (((long) li * bTotal) + start) * npos * width;
                         (bh.post() ? outW : in).writeAt(off, data);

@@ -471,6 +471,7 @@ public final class Charts {
     }
 
     static byte[] png(JFreeChart chart, int width, int height) {
+        Fonts.init();
         chart.setAntiAlias(true);
         chart.setTextAntiAlias(RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         BufferedImage img = chart.createBufferedImage(width, height, BufferedImage.TYPE_INT_RGB, null);

@@ -471,6 +471,10 @@ final class Html {
         return b.toString();
     }
 
+    static String css() {
+        return CSS;
+    }
+
     private static final String CSS = String.join("\n",
             ":root { color-scheme: light; }",
             "body { margin: 0; background: #f4f5f7; color: #1d1f23; font: 15px/1.5 system-ui, -apple-system, \"Segoe UI\", sans-serif; }",
@@ -485,6 +489,9 @@ final class Html {
             ".box.partial { background: #fff6e0; border-color: #e0a800; }",
             ".box.warn { background: #fff8e6; border-color: #e3b341; }",
             ".box.mixed { background: #fdecea; border-color: #c62828; border-width: 2px; }",
+            ".box.fail { background: #fdecea; border-color: #c62828; }",
+            ".pass { color: #1b5e20; font-weight: 600; }",
+            ".fail { color: #b71c1c; font-weight: 600; }",
             ".bad { color: #b71c1c; }",
             ".headline { background: #eef3fb; border-radius: 6px; padding: 6px 18px; margin: 16px 0; }",
             ".headline .ie { font-size: 1.6em; margin: 0.3em 0; }",

@@ -48,6 +48,7 @@ public final class Report {
      */
     public static Path build(Path runDir) {
         SummaryFile summary = readSummary(runDir);
+        Fonts.init();
         synchronized (LOCK) {
             return write(runDir, summary);
         }

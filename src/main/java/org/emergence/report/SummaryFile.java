@@ -145,15 +145,11 @@ public record SummaryFile(
     }
 
     private static String describe(JacksonException e) {
-        String msg = oneLine(String.valueOf(e.getOriginalMessage()));
-        JsonLocation loc = e.getLocation();
-        if (loc != null && loc.getLineNr() > 0) msg += " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-        return msg;
+        return org.emergence.common.JsonFiles.describe(e);
     }
 
     static String oneLine(String s) {
-        String t = s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
-        return t.length() > 300 ? t.substring(0, 300) + "..." : t;
+        return org.emergence.common.JsonFiles.oneLine(s);
     }
 
     /** Parses the tree; keeps the file for error messages. */

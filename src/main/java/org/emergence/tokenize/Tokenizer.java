@@ -51,7 +51,8 @@ public final class Tokenizer implements AutoCloseable {
     public static Tokenizer fromModelDir(Path dir) {
         Path f = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(f)) {
-            throw new UserError(dir + ": no tokenizer.json (needed to tokenize text; or pass token ids with --ids)");
+            throw new UserError(dir + ": no tokenizer.json (needed to tokenize text; give token ids instead: capture --ids FILE.npy, "
+                    + "run --dataset ids:FILE.npy)");
         }
         return fromFile(f);
     }
@@ -60,7 +61,7 @@ public final class Tokenizer implements AutoCloseable {
         try {
             return new Tokenizer(HuggingFaceTokenizer.newInstance(file, options()), file.toString());
         } catch (IOException | RuntimeException e) {
-            throw new UserError(file + ": cannot load tokenizer (" + e.getMessage() + ")", e);
+            throw new UserError(file + ": cannot load tokenizer (" + org.emergence.common.JsonFiles.oneLine(String.valueOf(e.getMessage())) + ")", e);
         }
     }
 

@@ -12,7 +12,7 @@ import org.emergence.mi.Estimators;
 import org.emergence.mi.Matrix;
 import org.emergence.model.ModelConfig;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The IE arithmetic on synthetic activations whose MIs are known in closed form: for every (level,
@@ -46,14 +46,18 @@ class ArithmeticTest {
         return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }
 
-    @ParameterizedTest(name = "causal={0}")
-    @ValueSource(booleans = {true, false})
-    void assembledQuantitiesMatchTheClosedForm(boolean causal) {
+    @ParameterizedTest(name = "causal={0} pairing={1} positions={2}")
+    @CsvSource({"true,prefix,last", "false,prefix,all", "true,matched,last", "false,matched,all", "true,matched,all",
+        "false,prefix,last"})
+    void assembledQuantitiesMatchTheClosedForm(boolean causal, String pairing, String positions) {
         ModelConfig cfg = ModelConfig.builder("synthetic").sizes(LAYERS, D, 1, 1, D, D, 10, 16).causal(causal).build();
         int[] layers = {0, 1, 2};
-        RunSettings s = new RunSettings("synthetic", "synthetic", "random", false, N, T, layers, "gaussian", 0, 0, false, "zero", 0.05, "test");
+        Measurement m = new Measurement("gaussian", 0, Measurement.NoiseScale.LAYER, "zero", false,
+                Measurement.Pairing.parse(pairing), Measurement.Positions.parse(positions), 0, 0.05);
+        RunSettings s = new RunSettings("synthetic", "synthetic", "random", false, N, T, layers, 0, "none", m, "test");
         Dataset data = new Dataset("random", "random", "synthetic Gaussian pairs", N, T, null, 1, Map.of());
-        MiPolicy policy = new MiPolicy(s);
+        MiPolicy policy = new MiPolicy(m);
+        boolean matched = pairing.equals("matched"), last = positions.equals("last");
         SummaryBuilder sum = new SummaryBuilder(s, cfg, data, "synthetic", policy, true);
         Map<String, Double> truth = new LinkedHashMap<>();
         long seed = 1;
@@ -77,10 +81,11 @@ class ArithmeticTest {
                 int upTo = causal ? t : T - 1;
                 double micro = 0;
                 for (int i = 0; i <= upTo; i++) micro += truth.get(Level.MICRO + "/" + l + "/" + i) / (upTo + 1);
+                if (matched) micro = truth.get(Level.MICRO + "/" + l + "/" + t);
                 double e = truth.get(Level.MACRO + "/" + l + "/" + t) - micro;
                 assertWithin(e, j.get("E").get(l).get(t), "E(" + l + ", " + t + ")");
                 ieT[t] += e / LAYERS;
-                eLayer += causal ? (t == T - 1 ? e : 0) : e / T;
+                eLayer += last ? (t == T - 1 ? e : 0) : e / T;
             }
             assertWithin(eLayer, j.get("E_layer").get(l), "E(" + l + ")");
             ie += eLayer / LAYERS;

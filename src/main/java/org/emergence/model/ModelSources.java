@@ -1,11 +1,8 @@
-package org.emergence.cli;
+package org.emergence.model;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.emergence.common.UserError;
-import org.emergence.model.BuiltinModels;
-import org.emergence.model.OnnxBert;
-import org.emergence.model.Transformer;
 import org.emergence.tokenize.Tokenizer;
 
 /**
@@ -13,13 +10,13 @@ import org.emergence.tokenize.Tokenizer;
  * or the name of a built-in model ({@link BuiltinModels}: minilm …). An existing path wins over a
  * built-in name.
  */
-final class ModelArgs {
-    private ModelArgs() {}
+public final class ModelSources {
+    private ModelSources() {}
 
-    static final String DESCRIPTION = "Hugging Face model directory, BERT-family .onnx file, or built-in model name (minilm; "
-            + "bge-small, e5-small with -Pextra-models).";
+    public static final String DESCRIPTION = "Hugging Face model directory, BERT-family .onnx file, or built-in model name (minilm, "
+            + "tinylm, tinylm-*; bge-small, e5-small with -Pextra-models).";
 
-    static Transformer load(String spec) {
+    public static Transformer load(String spec) {
         Path p = Path.of(spec);
         if (Files.exists(p)) {
             if (Files.isRegularFile(p) && isOnnx(p)) return OnnxBert.load(p);
@@ -29,7 +26,7 @@ final class ModelArgs {
         throw notFound(spec);
     }
 
-    static Tokenizer tokenizer(String spec) {
+    public static Tokenizer tokenizer(String spec) {
         Path p = Path.of(spec);
         if (Files.exists(p)) {
             if (Files.isRegularFile(p) && isOnnx(p)) return onnxTokenizer(p);
@@ -52,11 +49,15 @@ final class ModelArgs {
             if (c != null && Files.isRegularFile(c)) return Tokenizer.fromFile(c);
         }
         throw new UserError(onnx + ": no tokenizer found (looked for " + stem + "-tokenizer.json and tokenizer.json next to it, "
-                + "and ../tokenizer.json); or pass token ids with --ids");
+                + "and ../tokenizer.json); give token ids instead: capture --ids FILE.npy, run --dataset ids:FILE.npy");
     }
 
     private static UserError notFound(String spec) {
+        java.util.List<String> avail = BuiltinModels.list(), missing = new java.util.ArrayList<>(BuiltinModels.known());
+        missing.removeAll(avail);
+        String near = org.emergence.common.Suggest.closest(spec, BuiltinModels.known());
         return new UserError(spec + ": no such model directory or .onnx file, and not a built-in model (built-in: "
-                + String.join(", ", BuiltinModels.known()) + ")");
+                + String.join(", ", avail) + (missing.isEmpty() ? "" : "; " + String.join(", ", missing) + " with -Pextra-models")
+                + ")" + (near != null ? "; did you mean " + near + "?" : ""));
     }
 }

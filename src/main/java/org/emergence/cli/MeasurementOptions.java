@@ -1,0 +1,83 @@
+package org.emergence.cli;
+
+import java.nio.file.Path;
+import org.emergence.ie.RunRequest;
+import org.emergence.mi.Estimators;
+import picocli.CommandLine.Option;
+
+/**
+ * How activations become E and IE — the options {@code run}, {@code validate} and {@code study} share,
+ * with the defaults README "Modes and defaults" justifies.
+ */
+public final class MeasurementOptions {
+    /** σ as a multiple of the layer's pooled RMS; see README "Modes and defaults" for the controls behind it. */
+    public static final double DEFAULT_NOISE = 1.0;
+    public static final String DEFAULT_NOISE_SCALE = "layer";
+    public static final String DEFAULT_PAIRING = "matched";
+    public static final String DEFAULT_MICRO_POSITION = "original";
+    /** The IE estimator with noise: the exact plug-in noisy MI, bounded by the samples' entropy. */
+    public static final String DEFAULT_NOISY_ESTIMATOR = "mixture";
+
+    @Option(names = "--estimator", paramLabel = "NAME",
+            description = "MI estimator (default: " + DEFAULT_NOISY_ESTIMATOR + " with noise, " + Estimators.DEFAULT
+                    + " with --noise 0); see 'emergence mi --help'.")
+    String estimator;
+
+    @Option(names = "--noise", defaultValue = "" + DEFAULT_NOISE, paramLabel = "SIGMA",
+            description = "Noise σ added to block inputs and outputs, a multiple of --noise-scale "
+                    + "(default ${DEFAULT-VALUE}); 0 = raw activations (micro MIs exact and discrete).")
+    double noise;
+
+    @Option(names = "--noise-scale", defaultValue = DEFAULT_NOISE_SCALE, paramLabel = "layer|variable|absolute",
+            description = "What σ multiplies: layer = the RMS of the block's in-context states pooled over positions, "
+                    + "shared by every position and both levels (default); variable = each variable's own RMS; "
+                    + "absolute = activation units.")
+    String noiseScale;
+
+    @Option(names = "--noise-absolute", description = "Same as --noise-scale absolute.")
+    boolean noiseAbsolute;
+
+    @Option(names = "--micro-position", defaultValue = DEFAULT_MICRO_POSITION, paramLabel = "zero|original",
+            description = "Position id of a token fed alone: its original position (default) or 0.")
+    String microPosition;
+
+    @Option(names = "--micro-specials", defaultValue = "auto", paramLabel = "auto|yes|no",
+            description = "Feed a lone token between the tokenizer's special tokens ([CLS] x [SEP]); auto = when the "
+                    + "dataset's sequences carry them (default ${DEFAULT-VALUE}).")
+    String microSpecials;
+
+    @Option(names = "--pairing", defaultValue = DEFAULT_PAIRING, paramLabel = "matched|prefix",
+            description = "Micro MIs subtracted from MI_macro(l, t): the token at t (matched, default) or the mean over "
+                    + "the positions t can see (prefix, the paper's).")
+    String pairing;
+
+    @Option(names = "--positions", defaultValue = "auto", paramLabel = "auto|last|all|varying",
+            description = "Positions averaged into E(l) and IE: auto = last for causal models, all for encoders; "
+                    + "varying = positions whose token varies (default ${DEFAULT-VALUE}).")
+    String positions;
+
+    @Option(names = "--groups", defaultValue = "" + org.emergence.mi.RowGroups.DEFAULT, paramLabel = "G",
+            description = "Groups of sequences for the jackknife behind every interval (a multiple of 4; 0 = intervals "
+                    + "without sampling error) (default ${DEFAULT-VALUE}).")
+    int groups;
+
+    @Option(names = "--discrete-threshold", defaultValue = "0.05", paramLabel = "F",
+            description = "Raw mode: pairs with at most F·n distinct values use discrete-exact MI (default ${DEFAULT-VALUE}).")
+    double discreteThreshold;
+
+    @Option(names = "--special-tokens", defaultValue = "auto", paramLabel = "auto|yes|no",
+            description = "Wrap icl/text sequences in the tokenizer's special tokens ([CLS] … [SEP]); auto = yes for "
+                    + "encoders, which were trained with them, no for decoders (default ${DEFAULT-VALUE}).")
+    String specialTokens;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Sequences per forward pass (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    /** The run request of these options for one model and dataset. */
+    public RunRequest request(String model, String dataset, int n, int t, String layers, long seed, String ablate, Path out,
+                              boolean keepActivations, boolean force) {
+        return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise,
+                noiseAbsolute ? "absolute" : noiseScale, microPosition, microSpecials, pairing, positions, groups,
+                discreteThreshold, specialTokens, batch, out, keepActivations, CommonOptions.quiet(), force);
+    }
+}

@@ -1,0 +1,119 @@
+package org.emergence.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.emergence.common.UserError;
+import org.emergence.ie.RunRequest;
+import org.emergence.validate.Validation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Validity controls for a model and a measurement: trained vs untrained, natural vs scrambled text, "
+                + "random inputs, a one-token shift, convergence in N, robustness to σ and interval calibration.",
+            "Prints a PASS/FAIL table with the rule of each control; writes validate.json and validate.html.",
+            "Every condition is an ordinary run under OUT/runs: re-running the same command resumes."})
+public final class ValidateCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    MeasurementOptions measure;
+
+    @Option(names = "--model", defaultValue = RunCommand.DEFAULT_MODEL, paramLabel = "DIR|NAME",
+            description = "Model to validate (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--dataset", defaultValue = "icl:animal", paramLabel = "SPEC",
+            description = "In-context dataset of the model controls (default ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--text", defaultValue = "text:builtin", paramLabel = "SPEC",
+            description = "Natural text of the text controls (default ${DEFAULT-VALUE}: the built-in held-out text).")
+    String text;
+
+    @Option(names = "--text-tokens", defaultValue = "8", description = "Tokens per text window, special tokens not counted "
+            + "(default ${DEFAULT-VALUE}, the paper's).")
+    int textTokens;
+
+    @Option(names = "--n", defaultValue = "1000", description = "Sequences per condition (default ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the main draw (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--init-seeds", defaultValue = "1,2", paramLabel = "LIST",
+            description = "Seeds of the untrained models (default ${DEFAULT-VALUE}).")
+    String initSeeds;
+
+    @Option(names = "--sigma-factors", defaultValue = "0.5,2", paramLabel = "LIST",
+            description = "Multiples of --noise for σ-robustness (default ${DEFAULT-VALUE}).")
+    String sigmaFactors;
+
+    @Option(names = "--replicates", defaultValue = "4",
+            description = "Fresh draws of the ICL condition for interval calibration (default ${DEFAULT-VALUE}).")
+    int replicates;
+
+    @Option(names = "--skip", paramLabel = "LIST", description = "Controls to leave out, e.g. sigma_robustness,interval_calibration.")
+    String skip;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default validate/<model>).")
+    Path out;
+
+    @Option(names = "--force", description = "Run even when the pre-flight check finds too little disk or memory.")
+    boolean force;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        common.applyThreads();
+        long[] seeds;
+        double[] factors;
+        try {
+            seeds = Arrays.stream(initSeeds.split(",")).map(String::strip).mapToLong(Long::parseLong).toArray();
+            factors = sigmaFactors.isBlank() ? new double[0]
+                    : Arrays.stream(sigmaFactors.split(",")).map(String::strip).mapToDouble(Double::parseDouble).toArray();
+        } catch (NumberFormatException e) {
+            throw new UserError("--init-seeds and --sigma-factors take comma-separated numbers (" + e.getMessage() + ")");
+        }
+        if (seeds.length == 0) throw new UserError("--init-seeds: at least one seed");
+        for (double f : factors) if (!(f > 0) || f == 1) throw new UserError("--sigma-factors: each factor must be > 0 and not 1, got " + f);
+        if (n < 8) throw new UserError("--n must be at least 8, got " + n);
+        if (textTokens < 2) throw new UserError("--text-tokens must be at least 2");
+        Set<String> skipped = new LinkedHashSet<>();
+        if (skip != null) for (String s : skip.split(",")) if (!s.isBlank()) skipped.add(s.strip());
+        Path dir = out != null ? out : Path.of("validate", Path.of(model).getFileName().toString().replaceAll("[^A-Za-z0-9_.=-]+", "_"));
+        RunRequest base = measure.request(model, dataset, n, 0, null, seed, "none", null, false, force);
+        var err = spec.commandLine().getErr();
+        Validation.Plan plan = new Validation.Plan(base, dataset, text, textTokens, seeds, factors, replicates, dir, skipped);
+        JsonNode v = Validation.run(plan, Main.version(), s -> {
+            if (!CommonOptions.quiet()) err.println(s);
+        });
+        print(v, dir);
+        return 0;
+    }
+
+    private void print(JsonNode v, Path dir) {
+        var o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "%nValidity controls, %s (%s)%n", v.path("model").asText(), v.path("measurement").asText());
+        o.printf(Locale.ROOT, "%-28s %-7s %s%n", "control", "verdict", "measured");
+        for (JsonNode c : v.path("controls")) {
+            o.printf(Locale.ROOT, "%-28s %-7s %s%n", c.path("name").asText(), c.path("verdict").asText(), c.path("measured").asText()
+                    + (c.path("ci_low").isNumber() ? String.format(Locale.ROOT, "; difference %+.3f [%+.3f, %+.3f]", c.path("value").asDouble(),
+                            c.path("ci_low").asDouble(), c.path("ci_high").asDouble()) : ""));
+            o.printf(Locale.ROOT, "%-28s         rule: %s%n", "", c.path("rule").asText());
+        }
+        JsonNode s = v.path("summary");
+        o.printf(Locale.ROOT, "%d of %d controls pass%n", s.path("passed").asInt(), s.path("total").asInt());
+        o.println("validate: " + dir.resolve("validate.json"));
+        o.println("report:   " + dir.resolve("validate.html"));
+    }
+}

@@ -1,0 +1,67 @@
+package org.emergence.common;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reading JSON files the user gives or the tool wrote, with one-line errors that name the file and
+ * the place: "config.json: not valid JSON: Unexpected character ('}') (line 3, column 1)" rather than
+ * Jackson's multi-line messages with their source descriptions.
+ */
+public final class JsonFiles {
+    private JsonFiles() {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The file's JSON tree (must be an object). */
+    public static JsonNode readObject(Path file) {
+        JsonNode n;
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length == 0) throw new UserError(file + ": empty file (expected a JSON object)");
+            n = JSON.readTree(bytes);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new UserError(file + ": permission denied");
+        } catch (JacksonException e) {
+            throw new UserError(file + ": not valid JSON: " + describe(e));
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        if (n == null || !n.isObject()) throw new UserError(file + ": not a JSON object");
+        return n;
+    }
+
+    /** A parser error in one line: the message without Jackson's source description, and the line and column. */
+    public static String describe(JacksonException e) {
+        String msg = oneLine(String.valueOf(e.getOriginalMessage()));
+        JsonLocation loc = e.getLocation();
+        if (loc != null && loc.getLineNr() > 0) msg += " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+        return msg;
+    }
+
+    /** Collapses line breaks and caps the length of a message quoted from a library. */
+    public static String oneLine(String s) {
+        String t = s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return t.length() > 300 ? t.substring(0, 300) + "..." : t;
+    }
+
+    /** One line for an I/O failure reading a text file: not UTF-8, missing, or the system's reason. */
+    public static UserError textReadError(Path file, IOException e) {
+        if (e instanceof CharacterCodingException) {
+            return new UserError(file + ": not UTF-8 text (convert it, e.g. iconv -f latin1 -t utf-8)");
+        }
+        if (e instanceof NoSuchFileException) return new UserError(file + ": no such file");
+        if (e instanceof AccessDeniedException) return new UserError(file + ": permission denied");
+        return new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+    }
+}

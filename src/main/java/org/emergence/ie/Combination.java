@@ -1,0 +1,151 @@
+package org.emergence.ie;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.emergence.mi.Estimate;
+import org.emergence.mi.Estimates;
+import org.emergence.mi.Replicates;
+
+/**
+ * A linear combination Σ a_k·MI_k of a run's estimates (E(l, t), E(l), IE(t), IE, …) with its
+ * uncertainty. When every term carries {@link Replicates} over the run's row groups, the
+ * combination's replicates are the same combination of the terms' replicates — computed on the same
+ * sequences, so covariances between terms (macro and micro of one sequence, positions of one layer)
+ * are accounted for — and the interval is value ± t(G−1)·SE_jackknife. Terms without replicates (old
+ * runs, {@code --groups 0}) fall back to combining each estimate's own interval in quadrature, which
+ * assumes independent errors and ignores sampling error; {@link #method()} says which was used.
+ *
+ * <p>Also carried: the value at N/2 and N/4 (means over halves and quarters of the sequences), the
+ * finite-N convergence diagnostic, and the part of the value contributed by constant-token positions.
+ */
+final class Combination {
+    double value;
+    private double[] leave, half, quarter;
+    private double lowSq, highSq;
+    private boolean missing, anyWithout, anyWith;
+    /** Σ a_k·MI_k over the terms whose position holds the same token in every sequence. */
+    double constantPart;
+
+    static final String JACKKNIFE = "jackknife";
+    static final String QUADRATURE = "quadrature";
+
+    /** Adds a·MI for an estimate JSON (est/*.json); {@code constantPosition} tags the term for the split. */
+    Combination add(JsonNode e, double a, boolean constantPosition) {
+        if (e == null) {
+            missing = true;
+            return this;
+        }
+        double v = e.get("mi_bits").asDouble();
+        value += a * v;
+        if (constantPosition) constantPart += a * v;
+        Replicates r = Estimates.replicatesOf(e);
+        if (r == null) {
+            anyWithout = true;
+            double lo = v - e.get("ci_low_bits").asDouble(), hi = e.get("ci_high_bits").asDouble() - v;
+            double down = a >= 0 ? a * lo : -a * hi, up = a >= 0 ? a * hi : -a * lo;
+            lowSq += down * down;
+            highSq += up * up;
+            return this;
+        }
+        anyWith = true;
+        if (leave == null) {
+            leave = new double[r.groups()];
+            half = new double[2];
+            quarter = new double[4];
+        } else if (leave.length != r.groups()) {
+            anyWithout = true; // replicates over different groupings cannot be combined
+            return this;
+        }
+        for (int g = 0; g < leave.length; g++) leave[g] += a * r.leaveOutNats()[g] * Estimate.LOG2E;
+        for (int i = 0; i < 2; i++) half[i] += a * r.halfNats()[i] * Estimate.LOG2E;
+        for (int i = 0; i < 4; i++) quarter[i] += a * r.quarterNats()[i] * Estimate.LOG2E;
+        return this;
+    }
+
+    /** Adds a·c for another combination of the same run. */
+    Combination add(Combination c, double a) {
+        if (c.missing) {
+            missing = true;
+            return this;
+        }
+        value += a * c.value;
+        constantPart += a * c.constantPart;
+        lowSq += a * a * (a >= 0 ? c.lowSq : c.highSq);
+        highSq += a * a * (a >= 0 ? c.highSq : c.lowSq);
+        anyWithout |= c.anyWithout;
+        anyWith |= c.anyWith;
+        if (c.leave != null) {
+            if (leave == null) {
+                leave = new double[c.leave.length];
+                half = new double[2];
+                quarter = new double[4];
+            }
+            if (leave.length != c.leave.length) {
+                anyWithout = true;
+            } else {
+                for (int g = 0; g < leave.length; g++) leave[g] += a * c.leave[g];
+                for (int i = 0; i < 2; i++) half[i] += a * c.half[i];
+                for (int i = 0; i < 4; i++) quarter[i] += a * c.quarter[i];
+            }
+        }
+        return this;
+    }
+
+    boolean missing() {
+        return missing;
+    }
+
+    /** Whether the interval is the jackknife's (every term resampled on the same groups). */
+    boolean resampled() {
+        return anyWith && !anyWithout;
+    }
+
+    String method() {
+        return resampled() ? JACKKNIFE : QUADRATURE;
+    }
+
+    /** Jackknife standard error (NaN unless {@link #resampled()}). */
+    double se() {
+        return resampled() ? Math.sqrt(Replicates.jackknifeVariance(leave)) : Double.NaN;
+    }
+
+    double low() {
+        return resampled() ? value - Replicates.halfWidth(se(), leave.length) : value - Math.sqrt(lowSq);
+    }
+
+    double high() {
+        return resampled() ? value + Replicates.halfWidth(se(), leave.length) : value + Math.sqrt(highSq);
+    }
+
+    /** The leave-one-group-out values (for differences between runs), or null. */
+    double[] leaveOut() {
+        return resampled() ? leave.clone() : null;
+    }
+
+    /** {bits, ci_low, ci_high, se, interval, n_convergence…}; nulls when a term is missing. */
+    ObjectNode json(ObjectNode o) {
+        if (missing) {
+            o.putNull("bits");
+            o.putNull("ci_low");
+            o.putNull("ci_high");
+            return o;
+        }
+        o.put("bits", value);
+        o.put("ci_low", low());
+        o.put("ci_high", high());
+        o.put("interval", method());
+        if (resampled()) {
+            o.put("se", se());
+            ObjectNode nc = o.putObject("n_convergence");
+            nc.put("quarter", Replicates.mean(quarter));
+            nc.put("half", Replicates.mean(half));
+            nc.put("full", value);
+            // a plug-in estimate of a finite-sample quantity drifts with N; this is the last doubling's step
+            o.put("finite_n_shift", value - Replicates.mean(half));
+            // leave-one-group-out values, so that differences between runs on the same sequences can be resampled
+            var lo = o.putArray("leave_out");
+            for (double v : leave) lo.add(v);
+        }
+        return o;
+    }
+}

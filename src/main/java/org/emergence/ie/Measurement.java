@@ -1,0 +1,137 @@
+package org.emergence.ie;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import org.emergence.common.UserError;
+
+/**
+ * How a run turns activations into E and IE: the estimator and its noise, how a token is fed alone
+ * (the micro level), which micro MIs a macro MI is compared with, which positions make up E(l), and
+ * the row groups behind every interval. Every field changes the numbers, so all are part of a run's
+ * settings. README "Modes and defaults" gives the evidence behind the defaults.
+ *
+ * @param estimator        MI estimator name (see {@code emergence mi --help})
+ * @param noise            σ of the Gaussian noise added to block inputs and outputs (0 = raw activations)
+ * @param noiseScale       what σ is a multiple of
+ * @param microPosition    "zero" (a token alone at position id 0) or "original" (at its position id in the sequence)
+ * @param microSpecials    feed a lone token with the tokenizer's special tokens around it ([CLS] x [SEP]) and take
+ *                         the token's state; only when the dataset's sequences carry them
+ * @param pairing          which micro MIs E(l, t) subtracts from MI_macro(l, t)
+ * @param positions        which E(l, t) make up E(l) and IE
+ * @param groups           row groups (sequences) of the delete-a-group jackknife behind every interval; 0 = none
+ *                         (intervals then only hold each estimator's own error)
+ * @param discreteThreshold raw mode: pairs with at most this share of distinct (x, y) values use discrete-exact
+ */
+public record Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
+                          Pairing pairing, Positions positions, int groups, double discreteThreshold) {
+
+    /** What the noise σ multiplies. */
+    public enum NoiseScale {
+        /**
+         * The root mean square of the block's in-context states, within positions and pooled over all
+         * positions — one scale for the block input h^l and one for its output h^(l+1) — shared by every
+         * position and by both levels, so macro and micro MIs are measured at the same resolution.
+         */
+        LAYER,
+        /** The RMS of each variable separately: every (layer, position, level) and X, Y its own scale. */
+        VARIABLE,
+        /** σ itself, in activation units, for every variable. */
+        ABSOLUTE;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static NoiseScale parse(String s) {
+            for (NoiseScale v : values()) if (v.key().equals(s)) return v;
+            throw new UserError("--noise-scale must be layer, variable or absolute, got '" + s + "'");
+        }
+    }
+
+    /** Which micro MIs a macro MI is compared with. */
+    public enum Pairing {
+        /** MI_micro of the token at the same position: E(l, t) = MI_macro(l, t) − MI_micro(l, t). */
+        MATCHED,
+        /**
+         * The published definition: the mean micro MI of the tokens the position can see — i ≤ t in a causal
+         * model, every position in an encoder.
+         */
+        PREFIX;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Pairing parse(String s) {
+            for (Pairing v : values()) if (v.key().equals(s)) return v;
+            throw new UserError("--pairing must be matched or prefix, got '" + s + "'");
+        }
+    }
+
+    /** Which positions make up E(l) = mean of E(l, t) over them, and IE = mean of E(l) over layers. */
+    public enum Positions {
+        /** The last position only (a causal model's last token has read the whole sequence). */
+        LAST,
+        /** Every position. */
+        ALL,
+        /** The positions whose token varies across the dataset (constant ones — separators, [CLS] — left out). */
+        VARYING;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Positions parse(String s) {
+            for (Positions v : values()) if (v.key().equals(s)) return v;
+            throw new UserError("--positions must be last, all or varying, got '" + s + "'");
+        }
+    }
+
+    public Measurement {
+        if (!(noise >= 0) || Double.isInfinite(noise)) throw new UserError("--noise must be >= 0, got " + noise);
+        if (!microPosition.equals("zero") && !microPosition.equals("original")) {
+            throw new UserError("--micro-position must be zero or original, got '" + microPosition + "'");
+        }
+        if (groups != 0 && (groups < 4 || groups % 4 != 0)) {
+            throw new UserError("--groups must be 0 (no resampling) or a multiple of 4 that is at least 4, got " + groups);
+        }
+        if (!(discreteThreshold > 0 && discreteThreshold <= 1)) throw new UserError("--discrete-threshold must be in (0, 1]");
+        if (noise == 0 && estimator.startsWith("mixture")) {
+            throw new UserError("--estimator mixture computes noise-regularised MI: it needs --noise > 0");
+        }
+    }
+
+    public boolean noisy() {
+        return noise > 0;
+    }
+
+    public boolean resampled() {
+        return groups > 0;
+    }
+
+    void put(ObjectNode o) {
+        o.put("estimator", estimator);
+        o.put("noise", noise);
+        o.put("noise_scale", noiseScale.key());
+        o.put("micro_position", microPosition);
+        o.put("micro_specials", microSpecials);
+        o.put("pairing", pairing.key());
+        o.put("positions", positions.key());
+        o.put("groups", groups);
+        o.put("discrete_threshold", discreteThreshold);
+    }
+
+    /** "mixture, σ = 1 × layer RMS, micro at position 0, matched, all positions". */
+    public String describe() {
+        String n = !noisy() ? "raw activations" : noiseScale == NoiseScale.ABSOLUTE ? "σ = " + MiPolicy.trim(noise) + " (absolute)"
+                : "σ = " + MiPolicy.trim(noise) + " × " + noiseScale.key() + " RMS";
+        return estimator + ", " + n + ", micro at " + (microPosition.equals("zero") ? "position 0" : "its own position")
+                + (microSpecials ? " with special tokens" : "") + ", " + pairing.key() + " pairing, " + positions.key()
+                + " positions";
+    }
+
+    public Measurement withNoise(double sigma) {
+        return new Measurement(estimator, sigma, noiseScale, microPosition, microSpecials, pairing, positions, groups,
+                discreteThreshold);
+    }
+}

@@ -1,0 +1,129 @@
+package org.emergence.ie;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.emergence.common.IntRanges;
+import org.emergence.common.UserError;
+import org.emergence.data.Dataset;
+import org.emergence.data.Datasets;
+import org.emergence.mi.Estimators;
+import org.emergence.model.Ablation;
+import org.emergence.model.ModelSources;
+import org.emergence.model.Transformer;
+import org.emergence.tokenize.Tokenizer;
+
+/**
+ * Everything a user asks of one IE run, as given on the command line ("auto" where a default
+ * depends on the model), resolved by {@link #prepare()} into the model, the dataset and the
+ * {@link RunSettings} that determine the numbers. {@code run}, {@code validate} and {@code study}
+ * all go through it, so a condition of a study is exactly the run the same options would make.
+ *
+ * @param layers        e.g. "0,3,5-7", or null for every block
+ * @param estimator     null: mixture with noise, the raw default without
+ * @param specialTokens auto|yes|no: wrap icl/text sequences in the tokenizer's special tokens
+ * @param microSpecials auto|yes|no: feed lone tokens with them
+ * @param positions     auto|last|all|varying
+ * @param out           run directory, or null for runs/&lt;model&gt;-&lt;dataset&gt;-&lt;hash of the settings&gt;
+ * @param force         skip the disk and memory pre-flight check
+ */
+public record RunRequest(String model, String dataset, int n, int t, String layers, long seed, String ablate,
+                         String estimator, double noise, String noiseScale, String microPosition, String microSpecials,
+                         String pairing, String positions, int groups, double discreteThreshold, String specialTokens,
+                         int batch, Path out, boolean keepActivations, boolean quiet, boolean force) {
+
+    /** The model, the dataset and the settings of a request, before anything is written. */
+    public record Prepared(RunRequest request, Transformer model, Dataset data, RunSettings settings, Path dir,
+                           int[] microPrefix, int[] microSuffix) {
+        public EmergenceRun.Outcome execute() throws IOException {
+            return EmergenceRun.run(settings, model, data, dir, request.batch(), request.keepActivations(), request.quiet(),
+                    microPrefix, microSuffix, request.force());
+        }
+    }
+
+    public RunRequest withDataset(String d) {
+        return new RunRequest(model, d, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition, microSpecials,
+                pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force);
+    }
+
+    public RunRequest with(String modelName, String d, long s, String abl, double sigma, Path dir) {
+        return new RunRequest(modelName, d, n, t, layers, s, abl, estimator, sigma, noiseScale, microPosition, microSpecials,
+                pairing, positions, groups, discreteThreshold, specialTokens, batch, dir, keepActivations, quiet, force);
+    }
+
+    public RunRequest withN(int newN, int newT) {
+        return new RunRequest(model, dataset, newN, newT, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
+                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force);
+    }
+
+    /** Checks the options, loads the model (with its ablation) and builds the dataset; one-line errors. */
+    public Prepared prepare(String version) {
+        if (!(noise >= 0) || Double.isInfinite(noise)) throw new UserError("--noise must be >= 0, got " + noise);
+        String est = estimator != null ? estimator : noise > 0 ? "mixture" : Estimators.DEFAULT;
+        Estimators.get(est); // refuse unknown names before any work
+        Measurement.NoiseScale scale = Measurement.NoiseScale.parse(noiseScale);
+        Measurement.Pairing pair = Measurement.Pairing.parse(pairing);
+        for (String[] o : new String[][] {{"--micro-specials", microSpecials}, {"--special-tokens", specialTokens}}) {
+            if (!List.of("auto", "yes", "no").contains(o[1])) throw new UserError(o[0] + " must be auto, yes or no, got '" + o[1] + "'");
+        }
+        if (!positions.equals("auto")) Measurement.Positions.parse(positions);
+        if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
+        Ablation ablation = Ablation.parse(ablate);
+        Transformer m = ablation.apply(ModelSources.load(model), model);
+        boolean special = switch (specialTokens) {
+            case "yes" -> true;
+            case "no" -> false;
+            default -> !m.config().causal();
+        };
+        Dataset d;
+        if (Datasets.needsTokenizer(dataset)) {
+            try (Tokenizer tok = ModelSources.tokenizer(model)) {
+                d = Datasets.build(dataset, tok, n, t, seed, special);
+            }
+        } else {
+            d = Datasets.build(dataset, null, n, t, seed);
+        }
+        int[] ls = layers == null ? java.util.stream.IntStream.range(0, m.config().layers()).toArray()
+                : IntRanges.parse(layers, m.config().layers(), "--layers", "layer");
+        boolean wrapped = d.details().containsKey("special_tokens");
+        boolean microWith = switch (microSpecials) {
+            case "yes" -> true;
+            case "no" -> false;
+            default -> wrapped;
+        };
+        Measurement.Positions pos = positions.equals("auto")
+                ? (m.config().causal() ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
+        Measurement meas = new Measurement(est, noise, scale, microPosition, microWith && !d.isRandom(), pair, pos, groups,
+                discreteThreshold);
+        RunSettings s = new RunSettings(model, m.config().modelType(), dataset, wrapped, d.n(), d.t(), ls, seed, ablation.key(),
+                meas, version);
+        int[] pre = new int[0], suf = new int[0];
+        if (meas.microSpecials()) {
+            try (Tokenizer tok = ModelSources.tokenizer(model)) {
+                Tokenizer.Specials sp = tok.specials();
+                pre = sp.prefix();
+                suf = sp.suffix();
+            }
+        }
+        return new Prepared(this, m, d, s, out != null ? out : defaultDir(s), pre, suf);
+    }
+
+    /** runs/&lt;model&gt;-&lt;dataset&gt;-&lt;8 hex of the settings&gt;: the same command always resumes the same directory. */
+    public static Path defaultDir(RunSettings s) {
+        String key = s.toJson().without("version").toString();
+        String hash;
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            hash = HexFormat.of().formatHex(d).substring(0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String name = (Path.of(s.model()).getFileName() + "-" + s.dataset()).replaceAll("[^A-Za-z0-9_.=-]+", "_");
+        if (name.length() > 60) name = name.substring(0, 60);
+        return Path.of("runs", name + "-" + hash);
+    }
+}

@@ -1,0 +1,401 @@
+package org.emergence.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.emergence.common.AtomicFiles;
+import org.emergence.common.UserError;
+import org.emergence.ie.RunRequest;
+import org.emergence.model.ModelSources;
+import org.emergence.tokenize.Tokenizer;
+
+/**
+ * {@code emergence validate}: the controls any semantic-emergence measurement must pass, run on a
+ * user's model with the measurement the user chose (the defaults of {@code run} unless overridden).
+ * Every condition is an ordinary resumable run under {@code OUT/runs/<condition>}, so an interrupted
+ * validation resumes, and a finished condition is never recomputed.
+ *
+ * <p>Controls (each with its rule; differences come with 95% intervals from the jackknife, paired
+ * where both runs are on the same sequences):
+ * <ol>
+ *   <li>trained vs untrained — IE of the model above the same architecture with the Hugging Face
+ *       initialisation, for every init seed;</li>
+ *   <li>natural vs scrambled text — above the same windows with tokens shuffled within each window,
+ *       and with each position shuffled across windows (special tokens kept in place);</li>
+ *   <li>random-input baseline — IE ≈ 0 when every block's input is i.i.d. noise;</li>
+ *   <li>shift — the same text windows one token later give about the same IE;</li>
+ *   <li>N-convergence — IE at N/2 close to IE at N (the value is a property of the population, not of N);</li>
+ *   <li>σ-robustness — every pair above keeps its ordering, significantly, across the σ range;</li>
+ *   <li>interval calibration — the reported SE matches the spread of IE over fresh dataset draws.</li>
+ * </ol>
+ */
+public final class Validation {
+    /** The shift may move IE by at most this share of its value. */
+    static final double SHIFT_TOLERANCE = 0.10;
+    /** IE(N) − IE(N/2) may be at most this share of IE(N). */
+    static final double CONVERGENCE_TOLERANCE = 0.10;
+    /** The random baseline may reach at most this share of the ICL IE (or its interval must contain 0). */
+    static final double BASELINE_TOLERANCE = 0.05;
+    /** SE / replicate sd must lie within [1/this, this]. */
+    static final double CALIBRATION_FACTOR = 1.5;
+
+    public static final List<String> CONTROLS = List.of("trained_vs_untrained", "natural_vs_within_shuffle",
+            "natural_vs_position_shuffle", "random_baseline", "shift", "n_convergence", "sigma_robustness",
+            "interval_calibration");
+
+    /**
+     * @param base         model, measurement, N, seed, batch (dataset and output ignored)
+     * @param icl          the in-context dataset (e.g. icl:animal)
+     * @param text         the natural text source (e.g. text:builtin)
+     * @param textTokens   tokens per text window, special tokens not counted
+     * @param initSeeds    seeds of the untrained models
+     * @param sigmaFactors σ multiples (besides 1) for σ-robustness
+     * @param replicates   extra fresh dataset draws of the ICL condition for interval calibration
+     */
+    public record Plan(RunRequest base, String icl, String text, int textTokens, long[] initSeeds, double[] sigmaFactors,
+                       int replicates, Path out, Set<String> skip) {}
+
+    /** A run of the validation and what it gave. */
+    public record Condition(String name, String what, RunRequest request, Path dir) {}
+
+    private final Plan plan;
+    private final String version;
+    private final Consumer<String> log;
+    private final Map<String, JsonNode> summaries = new LinkedHashMap<>();
+    private final List<Condition> conditions = new ArrayList<>();
+
+    private Validation(Plan plan, String version, Consumer<String> log) {
+        this.plan = plan;
+        this.version = version;
+        this.log = log;
+    }
+
+    /** Runs (or resumes) every condition, then evaluates the controls and writes validate.json. */
+    public static JsonNode run(Plan plan, String version, Consumer<String> log) throws IOException {
+        for (String s : plan.skip()) {
+            if (!CONTROLS.contains(s)) throw new UserError("--skip " + s + ": unknown control (controls: " + String.join(", ", CONTROLS) + ")");
+        }
+        if (plan.replicates() < 0) throw new UserError("--replicates must be >= 0");
+        if (!plan.skip().contains("interval_calibration") && plan.replicates() < 2) {
+            throw new UserError("--replicates must be at least 2 for interval_calibration (or --skip interval_calibration)");
+        }
+        Validation v = new Validation(plan, version, log);
+        v.plan();
+        // refuse what cannot run before any run starts: every condition is prepared (model, tokenizer, dataset) first
+        for (Condition c : v.conditions) c.request().prepare(version);
+        long t0 = System.nanoTime();
+        int k = 0;
+        for (Condition c : v.conditions) {
+            k++;
+            log.accept(String.format(Locale.ROOT, "[%d/%d] %s: %s", k, v.conditions.size(), c.name(), c.what()));
+            c.request().prepare(version).execute();
+            v.summaries.put(c.name(), readSummary(c.dir()));
+        }
+        ObjectNode out = v.evaluate((System.nanoTime() - t0) / 1e9);
+        Files.createDirectories(plan.out());
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        AtomicFiles.writeString(plan.out().resolve("validate.json"), om.writeValueAsString(out) + "\n");
+        ValidationReport.write(plan.out(), out);
+        return out;
+    }
+
+    private static JsonNode readSummary(Path dir) throws IOException {
+        return new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    }
+
+    private boolean wants(String control) {
+        return !plan.skip().contains(control);
+    }
+
+    private void add(String name, String what, String dataset, long seed, String ablate, double sigmaFactor, int t) {
+        RunRequest b = plan.base();
+        Path dir = plan.out().resolve("runs").resolve(name);
+        RunRequest r = b.with(b.model(), dataset, seed, ablate, b.noise() * sigmaFactor, dir).withN(b.n(), t);
+        conditions.add(new Condition(name, what, r, dir));
+    }
+
+    private int textT() {
+        RunRequest b = plan.base();
+        int extra = 0;
+        if (!ModelSources.load(b.model()).config().causal() && !b.specialTokens().equals("no")) {
+            try (Tokenizer tok = ModelSources.tokenizer(b.model())) {
+                extra = tok.specials().count();
+            }
+        }
+        return plan.textTokens() + extra;
+    }
+
+    private boolean textControls() {
+        return wants("natural_vs_within_shuffle") || wants("natural_vs_position_shuffle") || wants("shift");
+    }
+
+    private void plan() {
+        RunRequest b = plan.base();
+        long seed = b.seed();
+        String text = plan.text() + ":lookahead=1";
+        int tt = textControls() || wants("sigma_robustness") ? textT() : 0;
+        add("icl", "the model on " + plan.icl(), plan.icl(), seed, b.ablate(), 1, b.t());
+        if (wants("trained_vs_untrained") || wants("sigma_robustness")) {
+            for (long s : plan.initSeeds()) {
+                add("untrained-" + s, "the same architecture, Hugging Face initialisation (seed " + s + ")", plan.icl(), seed,
+                        "untrained:" + s, 1, b.t());
+            }
+        }
+        if (textControls() || wants("sigma_robustness")) {
+            add("text", "natural text windows", text, seed, b.ablate(), 1, tt);
+            add("text-within", "the same windows, tokens shuffled within each window", text + ":scramble=within", seed, b.ablate(), 1, tt);
+            add("text-position", "the same windows, each position shuffled across windows", text + ":scramble=position", seed,
+                    b.ablate(), 1, tt);
+        }
+        if (wants("shift")) {
+            add("text-shift", "the same windows, starting one token later", plan.text() + ":shift=1", seed, b.ablate(), 1, tt);
+        }
+        if (wants("random_baseline")) add("random", "i.i.d. Gaussian block inputs", "random", seed, b.ablate(), 1, 0);
+        if (wants("sigma_robustness")) {
+            for (double f : plan.sigmaFactors()) {
+                String tag = "sigma-" + trim(f) + "-";
+                add(tag + "icl", "icl at σ × " + trim(f), plan.icl(), seed, b.ablate(), f, b.t());
+                add(tag + "untrained-" + plan.initSeeds()[0], "untrained at σ × " + trim(f), plan.icl(), seed,
+                        "untrained:" + plan.initSeeds()[0], f, b.t());
+                add(tag + "text", "text at σ × " + trim(f), text, seed, b.ablate(), f, tt);
+                add(tag + "text-within", "within-shuffled text at σ × " + trim(f), text + ":scramble=within", seed, b.ablate(), f, tt);
+                add(tag + "text-position", "position-shuffled text at σ × " + trim(f), text + ":scramble=position", seed,
+                        b.ablate(), f, tt);
+            }
+        }
+        if (wants("interval_calibration")) {
+            for (int k = 1; k <= plan.replicates(); k++) {
+                add("replicate-" + k, "icl with a fresh dataset draw and noise (seed " + (seed + k) + ")", plan.icl(), seed + k,
+                        b.ablate(), 1, b.t());
+            }
+        }
+    }
+
+    static String trim(double f) {
+        String s = String.format(Locale.ROOT, "%.4g", f);
+        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    }
+
+    private Estimated ie(String condition) {
+        return Estimated.of(summaries.get(condition).path("IE"));
+    }
+
+    // ------------------------------------------------------------------ controls
+
+    private ObjectNode evaluate(double seconds) {
+        List<Control> cs = new ArrayList<>();
+        if (wants("trained_vs_untrained")) cs.add(trainedVsUntrained(""));
+        if (wants("natural_vs_within_shuffle")) cs.add(naturalVsScrambled("", "within"));
+        if (wants("natural_vs_position_shuffle")) cs.add(naturalVsScrambled("", "position"));
+        if (wants("random_baseline")) cs.add(randomBaseline());
+        if (wants("shift")) cs.add(shift());
+        if (wants("n_convergence")) cs.add(nConvergence());
+        if (wants("sigma_robustness")) cs.add(sigmaRobustness());
+        if (wants("interval_calibration")) cs.add(calibration());
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode o = om.createObjectNode();
+        o.put("tool", "emergence");
+        o.put("version", version);
+        RunRequest b = plan.base();
+        o.put("model", b.model());
+        JsonNode first = summaries.get("icl");
+        o.put("measurement", first.path("measurement").asText());
+        o.put("interval_method", first.path("interval_method").asText());
+        ObjectNode st = o.putObject("settings");
+        st.put("icl", plan.icl());
+        st.put("text", plan.text());
+        st.put("text_tokens", plan.textTokens());
+        st.put("n", b.n());
+        st.put("seed", b.seed());
+        ArrayNode is = st.putArray("init_seeds");
+        for (long s : plan.initSeeds()) is.add(s);
+        ArrayNode sf = st.putArray("sigma_factors");
+        for (double f : plan.sigmaFactors()) sf.add(f);
+        st.put("replicates", plan.replicates());
+        st.set("run_settings", first.path("settings"));
+        ArrayNode conds = o.putArray("conditions");
+        for (Condition c : conditions) {
+            JsonNode s = summaries.get(c.name());
+            ObjectNode x = conds.addObject();
+            x.put("name", c.name());
+            x.put("what", c.what());
+            x.put("run_dir", c.dir().toString());
+            x.put("dataset", c.request().dataset());
+            x.put("ablation", c.request().ablate());
+            x.put("noise", c.request().noise());
+            x.put("seed", c.request().seed());
+            x.set("IE", s.path("IE"));
+            x.put("status", s.path("status").asText());
+        }
+        ArrayNode ctl = o.putArray("controls");
+        int passed = 0;
+        for (Control c : cs) {
+            c.json(ctl.addObject());
+            if (c.pass()) passed++;
+        }
+        ObjectNode sum = o.putObject("summary");
+        sum.put("passed", passed);
+        sum.put("failed", cs.size() - passed);
+        sum.put("total", cs.size());
+        o.putObject("timing").put("seconds", seconds);
+        return o;
+    }
+
+    private Control trainedVsUntrained(String prefix) {
+        Control.Builder b = new Control.Builder("trained_vs_untrained",
+                "Does the trained model show more IE than the same architecture untrained?",
+                "PASS if IE(trained) − IE(untrained) > 0 with its 95% interval above 0, for every init seed");
+        Estimated tr = ie(prefix + "icl");
+        boolean pass = true;
+        List<Estimated> un = new ArrayList<>();
+        for (long s : plan.initSeeds()) {
+            Estimated u = ie(prefix + "untrained-" + s);
+            un.add(u);
+            Estimated.Difference d = Estimated.difference(tr, u, true);
+            pass &= d.positive();
+            b.detail("seed %d: IE %.3f vs %.3f bits, difference %s", s, tr.bits(), u.bits(), Control.bits(d.bits(), d.low(), d.high()));
+        }
+        Estimated.Difference d = Estimated.difference(tr, Estimated.mean(un), true);
+        return b.done(String.format(Locale.ROOT, "IE %.3f vs %.3f bits (mean of %d untrained)", tr.bits(), Estimated.mean(un).bits(),
+                un.size()), d.bits(), d.low(), d.high(), d.method(), pass);
+    }
+
+    private Control naturalVsScrambled(String prefix, String how) {
+        Control.Builder b = new Control.Builder("natural_vs_" + how + "_shuffle",
+                "Does natural text show more IE than the same windows with " + (how.equals("within")
+                        ? "their tokens shuffled within each window?" : "each position shuffled across windows?"),
+                "PASS if IE(natural) − IE(scrambled) > 0 with its 95% interval above 0");
+        Estimated nat = ie(prefix + "text"), scr = ie(prefix + "text-" + how);
+        Estimated.Difference d = Estimated.difference(nat, scr, true);
+        b.detail("natural: %s; scrambled: %s", describe(summaries.get(prefix + "text")), describe(summaries.get(prefix + "text-" + how)));
+        return b.done(String.format(Locale.ROOT, "IE %.3f vs %.3f bits", nat.bits(), scr.bits()), d.bits(), d.low(), d.high(),
+                d.method(), d.positive());
+    }
+
+    private static String describe(JsonNode s) {
+        JsonNode ie = s.path("IE");
+        return String.format(Locale.ROOT, "IE %.3f bits, %.3f from constant-token positions", ie.path("bits").asDouble(),
+                ie.path("constant_positions_bits").asDouble());
+    }
+
+    private Control randomBaseline() {
+        Control.Builder b = new Control.Builder("random_baseline", "Is IE about 0 when every block's input is random noise?",
+                String.format(Locale.ROOT, "PASS if the 95%% interval of IE(random) contains 0 or |IE(random)| <= %.0f%% of IE(icl)",
+                        100 * BASELINE_TOLERANCE));
+        Estimated r = ie("random"), icl = ie("icl");
+        boolean pass = (r.low() <= 0 && r.high() >= 0) || Math.abs(r.bits()) <= BASELINE_TOLERANCE * Math.abs(icl.bits());
+        b.detail("IE(icl) = %.3f bits for scale", icl.bits());
+        return b.done(String.format(Locale.ROOT, "IE(random) %s bits", Control.bits(r.bits(), r.low(), r.high())), r.bits(), r.low(),
+                r.high(), "the run's own interval", pass);
+    }
+
+    private Control shift() {
+        Control.Builder b = new Control.Builder("shift", "Do the same text windows one token later give about the same IE?",
+                String.format(Locale.ROOT, "PASS if |IE(shifted) − IE(natural)| <= %.0f%% of IE(natural) or its 95%% interval contains 0",
+                        100 * SHIFT_TOLERANCE));
+        Estimated nat = ie("text"), sh = ie("text-shift");
+        Estimated.Difference d = Estimated.difference(sh, nat, true);
+        boolean pass = Math.abs(d.bits()) <= SHIFT_TOLERANCE * Math.abs(nat.bits()) || d.containsZero();
+        return b.done(String.format(Locale.ROOT, "IE %.3f (shifted) vs %.3f bits", sh.bits(), nat.bits()), d.bits(), d.low(), d.high(),
+                d.method(), pass);
+    }
+
+    private Control nConvergence() {
+        Control.Builder b = new Control.Builder("n_convergence",
+                "Is IE a property of the population rather than of the number of sequences N?",
+                String.format(Locale.ROOT, "PASS if |IE(N) − IE(N/2)| <= %.0f%% of |IE(N)| for every dataset (IE at N/2 and N/4: the "
+                        + "same estimates on halves and quarters of the sequences)", 100 * CONVERGENCE_TOLERANCE));
+        boolean pass = true;
+        double worst = 0;
+        for (String c : new String[] {"icl", "text"}) {
+            if (!summaries.containsKey(c)) continue;
+            JsonNode nc = summaries.get(c).path("IE").path("n_convergence");
+            if (nc.isMissingNode()) {
+                b.detail("%s: no replicates (run with --groups > 0)", c);
+                pass = false;
+                continue;
+            }
+            double q = nc.path("quarter").asDouble(), h = nc.path("half").asDouble(), f = nc.path("full").asDouble();
+            double rel = Math.abs(f - h) / Math.max(1e-12, Math.abs(f));
+            worst = Math.max(worst, rel);
+            pass &= rel <= CONVERGENCE_TOLERANCE;
+            b.detail("%s: IE(N/4) %.3f, IE(N/2) %.3f, IE(N) %.3f bits: last doubling %+.3f bits (%.1f%%)", c, q, h, f, f - h, 100 * rel);
+        }
+        return b.done(String.format(Locale.ROOT, "largest last-doubling change %.1f%%", 100 * worst), worst, Double.NaN, Double.NaN,
+                "halves and quarters of the sequences (same noise draws)", pass);
+    }
+
+    private Control sigmaRobustness() {
+        Control.Builder b = new Control.Builder("sigma_robustness",
+                "Does every control pair keep its ordering across the noise range?",
+                "PASS if trained > untrained and natural > both scrambles, each with its 95% interval above 0, at every σ");
+        boolean pass = true;
+        List<double[]> rows = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
+        prefixes.add("");
+        for (double f : plan.sigmaFactors()) prefixes.add("sigma-" + trim(f) + "-");
+        double worstLow = Double.POSITIVE_INFINITY;
+        for (String p : prefixes) {
+            double f = p.isEmpty() ? 1 : Double.parseDouble(p.substring(6, p.length() - 1));
+            Estimated.Difference tu = Estimated.difference(ie(p + "icl"), ie(p + "untrained-" + plan.initSeeds()[0]), true);
+            Estimated.Difference nw = Estimated.difference(ie(p + "text"), ie(p + "text-within"), true);
+            Estimated.Difference np = Estimated.difference(ie(p + "text"), ie(p + "text-position"), true);
+            pass &= tu.positive() && nw.positive() && np.positive();
+            worstLow = Math.min(worstLow, Math.min(tu.low(), Math.min(nw.low(), np.low())));
+            b.detail("σ × %s (σ = %s): trained − untrained %s, natural − within %s, natural − position %s", trim(f),
+                    trim(plan.base().noise() * f), Control.bits(tu.bits(), tu.low(), tu.high()), Control.bits(nw.bits(), nw.low(), nw.high()),
+                    Control.bits(np.bits(), np.low(), np.high()));
+            rows.add(new double[] {f, tu.bits(), nw.bits(), np.bits()});
+        }
+        return b.done(String.format(Locale.ROOT, "lowest interval bound of any pair at any σ: %+.3f bits", worstLow), worstLow,
+                Double.NaN, Double.NaN, "paired jackknife at each σ", pass);
+    }
+
+    private Control calibration() {
+        Control.Builder b = new Control.Builder("interval_calibration",
+                "Does the reported standard error match the spread of IE over fresh dataset draws?",
+                String.format(Locale.ROOT, "PASS if SE / (sd of IE over the draws) lies within [1/%.1f, %.1f]", CALIBRATION_FACTOR,
+                        CALIBRATION_FACTOR));
+        List<Double> vals = new ArrayList<>();
+        double seSum = 0;
+        List<String> names = new ArrayList<>();
+        names.add("icl");
+        for (int k = 1; k <= plan.replicates(); k++) names.add("replicate-" + k);
+        for (String c : names) {
+            Estimated e = ie(c);
+            vals.add(e.bits());
+            seSum += e.se();
+            b.detail("%s: IE %.4f bits, SE %.4f", c, e.bits(), e.se());
+        }
+        int k = vals.size();
+        double mean = vals.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), ss = 0;
+        for (double v : vals) ss += (v - mean) * (v - mean);
+        double sd = Math.sqrt(ss / (k - 1)), se = seSum / k, ratio = se / sd;
+        // the sd of k draws is itself uncertain: a 90% interval for the ratio from the χ² distribution of (k−1)·s²/σ²
+        int df = k - 1;
+        double lo = se / (sd * Math.sqrt(df / chi2(0.05, df))), hi = se / (sd * Math.sqrt(df / chi2(0.95, df)));
+        b.detail("mean SE %.4f, sd over %d draws %.4f; 90%% interval of the ratio from the χ² of the sd: [%.2f, %.2f]", se, k, sd, lo, hi);
+        boolean pass = ratio >= 1 / CALIBRATION_FACTOR && ratio <= CALIBRATION_FACTOR;
+        return b.done(String.format(Locale.ROOT, "SE / sd = %.2f (mean SE %.4f, sd %.4f over %d draws)", ratio, se, sd, k), ratio, lo, hi,
+                "ratio of the mean jackknife SE to the sample sd of IE over independent draws", pass);
+    }
+
+    /** χ² quantile (Wilson–Hilferty): k·(1 − 2/(9k) + z_p·√(2/(9k)))³. */
+    static double chi2(double p, int k) {
+        double z = org.emergence.mi.Special.normalQuantile(p), a = 2.0 / (9 * k);
+        double c = 1 - a + z * Math.sqrt(a);
+        return k * c * c * c;
+    }
+}
