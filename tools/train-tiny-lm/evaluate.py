@@ -163,7 +163,8 @@ def continuation_prompts(cats, held, index, rng, with_held, per=40, kmax=8):
                     rng.shuffle(lst)
                 else:
                     lst = rng.sample(pool, k)
-                out.append((name, C.encode(C.list_document(lst, rng), index), lst))
+                # the prompt is a list as the tool's icl datasets write it: every item followed by ","
+                out.append((name, C.encode(", ".join(lst) + ",", index), lst))
     return out
 
 

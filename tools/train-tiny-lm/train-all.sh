@@ -8,7 +8,9 @@ corpus=$1; out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 steps=${TINYLM_STEPS:-2500}
 # glibc returns large freed blocks to the kernel by default; on this VM the page faults that follow
-# cost ~7x the arithmetic, so keep freed memory in the process
+# cost ~7x the arithmetic, so keep freed memory in the process; one BLAS thread per process (two processes share
+# the two cores, and a fixed thread count keeps every update reproducible)
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 export MALLOC_ARENA_MAX=1 MALLOC_TRIM_THRESHOLD_=-1 MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TOP_PAD_=1000000000
 py=/usr/bin/python3
 mkdir -p "$out"

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             ValidateCommand.class,
+            StudyCommand.class,
             CaptureCommand.class,
             InitCommand.class,
             MiCommand.class,

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 public final class MeasurementOptions {
     /** σ as a multiple of the layer's pooled RMS; see README "Modes and defaults" for the controls behind it. */
-    public static final double DEFAULT_NOISE = 1.0;
+    public static final double DEFAULT_NOISE = 2.0;
     public static final String DEFAULT_NOISE_SCALE = "layer";
     public static final String DEFAULT_PAIRING = "matched";
     public static final String DEFAULT_MICRO_POSITION = "original";

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "mi", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Estimate the mutual information I(X; Y) between paired samples X [n, dx] and Y [n, dy]",
-            "(float32/float64 .npy; a 1-D array is [n, 1]). Prints nats, bits, a 95% interval and warnings."})
+            "(float32/float64 .npy; a 1-D array is [n, 1]). Prints nats, bits, a 95%% interval and warnings."})
 final class MiCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -63,6 +63,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Run even when the pre-flight check finds too little disk or memory.")
     boolean force;
 
+    @Option(names = "--acts", paramLabel = "DIR", description = "Read the activations from DIR (captured elsewhere, layout in README "
+            + "\"Bring your own activations\") instead of running a model; replaces --model and --dataset.")
+    Path acts;
+
+    @Option(names = "--save-acts", paramLabel = "DIR", description = "Also write this run's activations to DIR in the layout --acts reads.")
+    Path saveActs;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -75,20 +82,41 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
-        RunRequest.Prepared p = request().prepare(Main.version());
+        RunRequest.Prepared p;
+        if (acts != null) {
+            var pr = spec.commandLine().getParseResult();
+            for (String o : new String[] {"--model", "--dataset", "--ablate", "--t", "--n", "--save-acts"}) {
+                if (pr.hasMatchedOption(o)) throw new org.emergence.common.UserError("--acts " + acts + ": " + o + " does not apply (the "
+                        + "activations fix the model, the sequences and their number)");
+            }
+            p = request().prepareActs(acts, Main.version());
+        } else {
+            p = request().prepare(Main.version());
+        }
         var err = spec.commandLine().getErr();
         if (!CommonOptions.quiet()) {
-            err.printf(Locale.ROOT, "model %s (%s, %d layers%s), dataset %s: %s%n", model, p.model().config().modelType(),
-                    p.model().config().layers(), p.settings().ablation().equals("none") ? "" : ", " + p.settings().ablation(),
-                    dataset, p.data().description());
+            if (p.model() == null) {
+                err.printf(Locale.ROOT, "activations of %s (%s) from %s%n", p.settings().model(), p.settings().modelType(), acts);
+            } else {
+                err.printf(Locale.ROOT, "model %s (%s, %d layers%s), dataset %s: %s%n", model, p.model().config().modelType(),
+                        p.model().config().layers(), p.settings().ablation().equals("none") ? "" : ", " + p.settings().ablation(),
+                        dataset, p.data().description());
+            }
             err.printf(Locale.ROOT, "N = %d sequences of T = %d tokens, %s -> %s%n", p.data().n(), p.data().t(),
                     p.settings().measurement().describe(), p.dir());
         }
-        EmergenceRun.Outcome o = p.execute();
+        EmergenceRun.Outcome o = p.execute(saveActs);
         Path report = org.emergence.report.Report.build(p.dir());
         printTable(o.summary());
         spec.commandLine().getOut().println("results: " + p.dir().resolve("results.csv"));
         if (report != null) spec.commandLine().getOut().println("report:  " + report);
+        if (!o.summary().path("status").asText().equals("complete")) {
+            // every estimate is computed before a run ends, so a partial end is a bug: say what is missing
+            java.util.List<String> missing = org.emergence.report.Report.missing(p.dir());
+            err.println("emergence: internal error: the run ended partial; missing: " + String.join(", ", missing.subList(0,
+                    Math.min(20, missing.size()))) + (missing.size() > 20 ? " (and " + (missing.size() - 20) + " more)" : ""));
+            return Main.EXIT_INTERNAL;
+        }
         return 0;
     }
 

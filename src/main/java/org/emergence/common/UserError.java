@@ -9,11 +9,25 @@ public class UserError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public UserError(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     public UserError(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    /** Line breaks and other control characters quoted from the input are shown escaped, so the message stays one line. */
+    static String oneLine(String m) {
+        if (m == null) return "error";
+        StringBuilder b = new StringBuilder(m.length());
+        for (int i = 0; i < m.length(); i++) {
+            char c = m.charAt(i);
+            if (c == '\n') b.append("\\n");
+            else if (c == '\r') b.append("\\r");
+            else if (c < 0x20 && c != '\t' || c == 0x7f) b.append(String.format("\\x%02x", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     /**

@@ -2,6 +2,7 @@ package org.emergence.data;
 
 /** Element types of the .npy files this project reads and writes. */
 public enum DType {
+    F2("f2", 2, "float16"),
     F4("f4", 4, "float32"),
     F8("f8", 8, "float64"),
     I4("i4", 4, "int32"),
@@ -18,6 +19,6 @@ public enum DType {
     }
 
     public boolean isFloat() {
-        return this == F4 || this == F8;
+        return this == F2 || this == F4 || this == F8;
     }
 }

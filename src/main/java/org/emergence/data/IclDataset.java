@@ -44,8 +44,56 @@ public final class IclDataset {
         return out;
     }
 
+    /** n distinct random orderings of k of m entities (rejection of repeats; used when orderings are plentiful). */
+    static int[][] randomOrders(int m, int k, int n, SplittableRandom r) {
+        Set<String> seen = new HashSet<>();
+        int[][] out = new int[n][];
+        int made = 0;
+        int[] pool = new int[m];
+        while (made < n) {
+            for (int i = 0; i < m; i++) pool[i] = i;
+            int[] pick = new int[k];
+            for (int i = 0; i < k; i++) {
+                int j = i + r.nextInt(m - i);
+                int tmp = pool[i];
+                pool[i] = pool[j];
+                pool[j] = tmp;
+                pick[i] = pool[i];
+            }
+            if (seen.add(Arrays.toString(pick))) out[made++] = pick;
+        }
+        return out;
+    }
+
+    /** n of all m!/(m−k)! orderings, in a seeded random order (every ordering when n equals their number). */
+    static int[][] allOrders(int m, int k, int n, SplittableRandom r) {
+        java.util.List<int[]> all = new ArrayList<>();
+        permutations(new int[k], 0, new boolean[m], all);
+        for (int i = 0; i < n; i++) {
+            int j = i + r.nextInt(all.size() - i);
+            int[] tmp = all.get(i);
+            all.set(i, all.get(j));
+            all.set(j, tmp);
+        }
+        return all.subList(0, n).toArray(new int[0][]);
+    }
+
+    private static void permutations(int[] cur, int depth, boolean[] used, java.util.List<int[]> out) {
+        if (depth == cur.length) {
+            out.add(cur.clone());
+            return;
+        }
+        for (int i = 0; i < used.length; i++) {
+            if (used[i]) continue;
+            used[i] = true;
+            cur[depth] = i;
+            permutations(cur, depth + 1, used, out);
+            used[i] = false;
+        }
+    }
+
     static Dataset build(DatasetSpec spec, Tokenizer tok, int n, int t, long seed) {
-        spec.allow("shots", "sep");
+        spec.allow("shots", "sep", "entities");
         Map<String, List<String>> cats = categories();
         String category = spec.argument();
         List<String> all = cats.get(category);
@@ -102,6 +150,14 @@ public final class IclDataset {
         } else {
             shots = DEFAULT_SHOTS;
         }
+        if (spec.options().containsKey("entities")) {
+            int m = spec.intOption("entities", kept.size());
+            if (m < 2 || m > kept.size()) {
+                throw new UserError("--dataset " + spec.spec() + ": entities=" + m + " must be between 2 and the " + kept.size()
+                        + " usable entities");
+            }
+            kept = new ArrayList<>(kept.subList(0, m));
+        }
         if (kept.size() < shots + 1) {
             throw new UserError("--dataset " + spec.spec() + ": only " + kept.size() + " of " + all.size()
                     + " entities are single, distinct tokens for this tokenizer; need at least " + (shots + 1) + " for " + shots + " shots"
@@ -119,35 +175,37 @@ public final class IclDataset {
         }
 
         SplittableRandom r = new SplittableRandom(seed);
+        int[][] orders = orderings <= 5_000_000 && n > orderings / 4 ? allOrders(kept.size(), shots, n, r)
+                : randomOrders(kept.size(), shots, n, r);
         int[] ids = new int[n * tokens];
-        Set<String> seen = new HashSet<>();
-        int made = 0, rejected = 0;
-        int[] pick = new int[shots];
-        while (made < n) {
-            // a random ordering of K distinct entities (partial Fisher–Yates)
-            int[] pool = new int[kept.size()];
-            for (int i = 0; i < pool.length; i++) pool[i] = i;
-            for (int i = 0; i < shots; i++) {
-                int j = i + r.nextInt(pool.length - i);
-                int tmp = pool[i];
-                pool[i] = pool[j];
-                pool[j] = tmp;
-                pick[i] = pool[i];
+        // each entity is a fixed number of tokens, so lists are assembled from per-entity pieces; the first
+        // lists are checked against the tokenizer run on the whole text, and a mismatch falls back to that
+        int[][] first = new int[kept.size()][], mid = new int[kept.size()][];
+        for (int i = 0; i < kept.size(); i++) {
+            first[i] = tok.encode(kept.get(i) + sepEnd, false);
+            int[] m = tok.encode(filler + sep + kept.get(i) + sepEnd, false);
+            mid[i] = Arrays.copyOfRange(m, m.length - unit, m.length);
+        }
+        boolean pieces = true;
+        for (int s0 = 0; s0 < n; s0++) {
+            int[] seq = null;
+            if (pieces) {
+                seq = new int[tokens];
+                System.arraycopy(first[orders[s0][0]], 0, seq, 0, unitStart);
+                for (int i = 1; i < shots; i++) System.arraycopy(mid[orders[s0][i]], 0, seq, unitStart + (i - 1) * unit, unit);
             }
-            String key = Arrays.toString(pick);
-            if (!seen.add(key)) continue;
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < shots; i++) sb.append(kept.get(pick[i])).append(i < shots - 1 ? sep : sepEnd);
-            int[] seq = tok.encode(sb.toString(), false);
+            if (!pieces || s0 < 64) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < shots; i++) sb.append(kept.get(orders[s0][i])).append(i < shots - 1 ? sep : sepEnd);
+                int[] whole = tok.encode(sb.toString(), false);
+                if (seq != null && !Arrays.equals(seq, whole)) pieces = false;
+                seq = whole;
+            }
             if (seq.length != tokens) {
-                rejected++;
-                if (rejected > 10 * n + 1000) {
-                    throw new UserError("--dataset " + spec.spec() + ": lists do not tokenize to a fixed length");
-                }
-                continue;
+                throw new UserError("--dataset " + spec.spec() + ": lists do not tokenize to a fixed length ("
+                        + seq.length + " tokens instead of " + tokens + ")");
             }
-            System.arraycopy(seq, 0, ids, made * tokens, tokens);
-            made++;
+            System.arraycopy(seq, 0, ids, s0 * tokens, tokens);
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("category", category);
@@ -158,7 +216,6 @@ public final class IclDataset {
         details.put("shots", shots);
         details.put("separator", sep);
         details.put("tokens_per_item", unit);
-        details.put("lists_rejected", rejected);
         String desc = "in-context lists of " + shots + " " + category + " entities separated by \"" + sep + "\" ("
                 + kept.size() + " of " + all.size() + " entities are single tokens)";
         return new Dataset(spec.spec(), "icl", desc, n, tokens, ids, 0, details);

@@ -116,7 +116,7 @@ public final class Npy {
         return new NpyHeader(type, big, shape, dataOffset);
     }
 
-    /** All elements as float (float32 as is, float64 rounded). Integer files are refused. */
+    /** All elements as float (float32 as is, float16 widened, float64 rounded). Integer files are refused. */
     public static float[] readFloats(Path file, NpyHeader h) {
         requireFloat(file, h);
         return readFloats(file, h, 0, checkedCount(file, h));
@@ -143,6 +143,9 @@ public final class Npy {
                 bb.flip();
                 if (h.dtype() == DType.F4) {
                     bb.asFloatBuffer().get(out, done, k);
+                } else if (h.dtype() == DType.F2) {
+                    java.nio.ShortBuffer sb = bb.asShortBuffer();
+                    for (int i = 0; i < k; i++) out[done + i] = org.emergence.common.Half.TABLE[sb.get(i) & 0xffff];
                 } else {
                     DoubleBuffer db = bb.asDoubleBuffer();
                     for (int i = 0; i < k; i++) out[done + i] = (float) db.get(i);
@@ -163,6 +166,9 @@ public final class Npy {
         double[] out = new double[count];
         if (h.dtype() == DType.F8) {
             bb.asDoubleBuffer().get(out);
+        } else if (h.dtype() == DType.F2) {
+            java.nio.ShortBuffer sb = bb.asShortBuffer();
+            for (int i = 0; i < count; i++) out[i] = org.emergence.common.Half.TABLE[sb.get(i) & 0xffff];
         } else {
             FloatBuffer fb = bb.asFloatBuffer();
             for (int i = 0; i < count; i++) out[i] = fb.get(i);
@@ -189,7 +195,7 @@ public final class Npy {
 
     private static void requireFloat(Path file, NpyHeader h) {
         if (!h.dtype().isFloat()) {
-            throw bad(file, "expected a float32 or float64 array, found " + h.dtype().numpyName);
+            throw bad(file, "expected a float16, float32 or float64 array, found " + h.dtype().numpyName);
         }
     }
 

@@ -7,8 +7,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.emergence.common.AtomicFiles;
 import org.emergence.common.Progress;
 import org.emergence.common.Seeds;
@@ -54,20 +54,28 @@ public final class EmergenceRun {
 
     private MicroStates micro;
     private RandomBaseline baseline;
+    /** activations captured elsewhere (run --acts), read instead of running the model; null: the model runs */
+    private final ActsLayout acts;
+    /** where to write this run's activations in the layout run --acts reads (--save-acts); null: nowhere */
+    private final Path saveActs;
+    private int[] actsItemOf;
 
     // reused batch buffers: [batch·T, H] activations and one position's [batch, H] column
     private FloatBuffer batchBuf, colBuf;
 
-    /** Results so far, by file name, loaded from est/ on resume. */
-    private final Map<String, JsonNode> done = new HashMap<>();
-    private final java.util.List<String> recoveries = new java.util.ArrayList<>();
+    /** What a resumed run finds: finished estimates (by file name), damage repaired. */
+    private final RunResume resume;
+    /** Results so far, by file name (the resume state's map, extended as estimates finish). */
+    private final Map<String, JsonNode> done;
 
     private EmergenceRun(RunSettings s, Transformer model, Dataset data, int batch, boolean keepActivations, boolean quiet,
-                         int[] microPrefix, int[] microSuffix) {
+                         int[] microPrefix, int[] microSuffix, ActsLayout acts, Path saveActs) {
         this.s = s;
         this.model = model;
         this.data = data;
-        this.cfg = model.config();
+        this.acts = acts;
+        this.saveActs = saveActs;
+        this.cfg = acts != null ? acts.config() : model.config();
         this.batch = Math.max(1, Math.min(batch, data.n())); // a batch larger than the dataset only wastes memory
         this.keepActivations = keepActivations;
         this.quiet = quiet;
@@ -79,6 +87,8 @@ public final class EmergenceRun {
         this.groups = groupsFor(s.measurement().groups(), n, s.seed());
         this.microPrefix = microPrefix;
         this.microSuffix = microSuffix;
+        this.resume = new RunResume(s, data, n, t, h, groups != null, quiet);
+        this.done = resume.done();
     }
 
     /**
@@ -100,18 +110,20 @@ public final class EmergenceRun {
      */
     public static Outcome run(RunSettings s, Transformer model, Dataset data, Path runDir, int batch,
                               boolean keepActivations, boolean quiet) throws IOException {
-        return run(s, model, data, runDir, batch, keepActivations, quiet, new int[0], new int[0], false);
+        return run(s, model, data, runDir, batch, keepActivations, quiet, new int[0], new int[0], false, null, null);
     }
 
     /**
      * @param microPrefix special tokens a lone token is fed after (the micro level; empty = alone)
      * @param microSuffix special tokens it is fed before
      * @param force       skip the pre-flight check of disk and memory
+     * @param acts        activations captured elsewhere, read instead of running {@code model} (then null); or null
+     * @param saveActs    directory to write this run's activations to, in the layout {@code acts} reads; or null
      */
     public static Outcome run(RunSettings s, Transformer model, Dataset data, Path runDir, int batch,
-                              boolean keepActivations, boolean quiet, int[] microPrefix, int[] microSuffix, boolean force)
-            throws IOException {
-        EmergenceRun r = new EmergenceRun(s, model, data, batch, keepActivations, quiet, microPrefix, microSuffix);
+                              boolean keepActivations, boolean quiet, int[] microPrefix, int[] microSuffix, boolean force,
+                              ActsLayout acts, Path saveActs) throws IOException {
+        EmergenceRun r = new EmergenceRun(s, model, data, batch, keepActivations, quiet, microPrefix, microSuffix, acts, saveActs);
         r.validate();
         int last = s.layers()[s.layers().length - 1];
         Preflight.check(s, r.n, r.t, r.h, last + 1, keepActivations, runDir, force);
@@ -134,13 +146,13 @@ public final class EmergenceRun {
         if ((long) n * h > Integer.MAX_VALUE - 8) {
             throw new UserError("--n " + n + " × hidden " + h + " exceeds the 2^31 floats one position's samples may hold; lower --n");
         }
-        if (!random) model.validate(TokenBatch.of(n, t, data.ids()), "--dataset " + data.spec());
+        if (!random && acts == null) model.validate(TokenBatch.of(n, t, data.ids()), "--dataset " + data.spec());
     }
 
     private Outcome execute(RunDir dir) throws IOException {
         long start = System.nanoTime();
-        checkTokens(dir);
-        loadFinished(dir);
+        resume.checkTokens(dir);
+        resume.loadFinished(dir);
         SummaryBuilder summary = new SummaryBuilder(s, cfg, data, s.model(), policy, random);
         summary.load(done);
         summary.write(dir.root, false);
@@ -152,18 +164,32 @@ public final class EmergenceRun {
         for (int l : layers) pending += countPending(dir, l);
         Progress est = Progress.start("estimate", pending, "MI", quiet);
         double captureSecs = 0, estimateSecs = 0;
-        if (random) {
+        if (acts != null) {
+            actsItemOf = acts.itemOf();
+        } else if (random) {
             baseline = new RandomBaseline(model, s.seed(), data.randomVar(), n, t, batch,
                     s.measurement().microPosition().equals("original"));
         } else {
             micro = new MicroStates(model, data, s.measurement().microPosition().equals("original"), microPrefix, microSuffix, batch);
+            if (saveActs != null) {
+                Npy.writeInts(saveActs.resolve("tokens.npy"), new long[] {n, t}, data.ids());
+                Npy.writeLongs(saveActs.resolve("micro_items.npy"), new long[] {micro.items(), 2}, micro.itemTable());
+            }
         }
         for (int l = 0; l <= last; l++) {
-            boolean estimatesDone = !measured[l] || countPending(dir, l) == 0;
+            boolean estimatesDone = !measured[l] || (countPending(dir, l) == 0 && (saveActs == null || saved(l)));
+            if (acts != null) {
+                if (!estimatesDone) {
+                    long e0 = System.nanoTime();
+                    estimateLayer(dir, l, summary, est);
+                    estimateSecs += (System.nanoTime() - e0) / 1e9;
+                }
+                continue;
+            }
             if (random) {
                 if (!estimatesDone) {
                     long c0 = System.nanoTime();
-                    if (!complete(dir.randomOutput(l))) forwardRandom(dir, l);
+                    if (!resume.complete(dir.randomOutput(l))) forwardRandom(dir, l);
                     captureSecs += (System.nanoTime() - c0) / 1e9;
                     long e0 = System.nanoTime();
                     estimateLayer(dir, l, summary, est);
@@ -172,16 +198,16 @@ public final class EmergenceRun {
                 if (!keepActivations) Files.deleteIfExists(dir.randomOutput(l));
                 continue;
             }
-            boolean nextReady = complete(dir.hidden(l + 1));
+            boolean nextReady = resume.complete(dir.hidden(l + 1));
             if (estimatesDone && (nextReady || l == last)) {
                 if (!keepActivations) Files.deleteIfExists(dir.hidden(l));
                 continue;
             }
             long c0 = System.nanoTime();
-            if (!complete(dir.hidden(l))) {
+            if (!resume.complete(dir.hidden(l))) {
                 if (l != 0) {
                     // the input of block l is gone (deleted, damaged, or a run killed between files): recompute it
-                    recovered(dir.hidden(l) + " is missing: recomputed from the embeddings through blocks 0-" + (l - 1));
+                    resume.recovered(dir.hidden(l) + " is missing: recomputed from the embeddings through blocks 0-" + (l - 1));
                 }
                 embedAll(dir);
                 for (int k = 0; k < l; k++) {
@@ -205,88 +231,15 @@ public final class EmergenceRun {
             }
         }
         est.finish();
+        if (saveActs != null) saveManifest(layers);
         summary.timing(captureSecs, estimateSecs, (System.nanoTime() - start) / 1e9);
-        summary.recovered(recoveries);
+        summary.recovered(resume.recoveries());
         summary.write(dir.root, true);
         summary.writeResults(dir.root, done);
         return new Outcome(dir.root, summary.json(true));
     }
 
     // ------------------------------------------------------------------ dataset & resume state
-
-    /** tokens.npy records the dataset; a resumed run must see exactly the same sequences. */
-    private void checkTokens(RunDir dir) throws IOException {
-        if (random) return;
-        Path f = dir.root.resolve("tokens.npy");
-        if (Files.isRegularFile(f)) {
-            long[] stored = null;
-            NpyHeader hd = null;
-            try {
-                hd = Npy.header(f);
-                if (hd.dtype().isFloat() || Files.size(f) != hd.dataOffset() + hd.count() * hd.dtype().size) {
-                    throw new UserError("truncated or not integer");
-                }
-                stored = Npy.readLongs(f, hd);
-            } catch (UserError e) {
-                // the token ids are recomputed from the same settings; only a readable, different dataset is refused
-                recovered(f + " is damaged (" + e.getMessage() + "): rewritten from the dataset");
-                Files.delete(f);
-            }
-            if (stored != null) {
-                boolean same = hd.rank() == 2 && hd.dim(0) == n && hd.dim(1) == t;
-                for (int i = 0; same && i < stored.length; i++) same = stored[i] == data.ids()[i];
-                if (!same) throw new UserError(f + ": the dataset differs from the one this run started with; use another --out");
-                return;
-            }
-        }
-        Npy.writeInts(f, new long[] {n, t}, data.ids());
-    }
-
-    private void loadFinished(RunDir dir) throws IOException {
-        try (var list = Files.list(dir.est())) {
-            for (Path p : (Iterable<Path>) list::iterator) {
-                String name = p.getFileName().toString();
-                if (!name.endsWith(".json")) {
-                    Files.deleteIfExists(p); // a temp file from an interrupted write: never trusted
-                    continue;
-                }
-                String why;
-                try {
-                    JsonNode j = RunDir.JSON.readTree(p.toFile());
-                    why = wellFormed(j, name);
-                    if (why == null) {
-                        done.put(name, j);
-                        continue;
-                    }
-                } catch (IOException e) {
-                    why = "not valid JSON";
-                }
-                // atomic writes make this rare (a disk fault, a file copied in by hand): never trusted, recomputed
-                recovered(p + ": " + why + "; recomputed");
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    /** Null when an est file holds the estimate its name says (level, layer, position) with finite numbers. */
-    private String wellFormed(JsonNode j, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(macro|micro)_l(\\d+)_t(\\d+)\\.json").matcher(name);
-        if (!m.matches()) return "not an estimate file of this tool";
-        if (j == null || !j.isObject()) return "not a JSON object";
-        if (!m.group(1).equals(j.path("level").asText()) || j.path("layer").asInt(-1) != Integer.parseInt(m.group(2))
-                || j.path("position").asInt(-1) != Integer.parseInt(m.group(3))) {
-            return "holds the estimate of " + j.path("level").asText("?") + " layer " + j.path("layer").asText("?") + " position "
-                    + j.path("position").asText("?") + ", not of its own cell";
-        }
-        for (String k : new String[] {"mi_bits", "ci_low_bits", "ci_high_bits", "mi_nats"}) {
-            if (!j.path(k).isNumber() || !Double.isFinite(j.path(k).asDouble())) return "has no finite " + k;
-        }
-        if (!j.path("estimator").isTextual() || !j.path("warnings").isArray()) return "lacks the estimator or warnings";
-        if (groups != null && org.emergence.mi.Estimates.replicatesOf(j) == null) {
-            return "has no replicates (the run asks for --groups " + s.measurement().groups() + ")";
-        }
-        return null;
-    }
 
     private int countPending(RunDir dir, int l) {
         int c = 0;
@@ -295,37 +248,6 @@ public final class EmergenceRun {
             if (!done.containsKey(dir.estimate(Level.MICRO, l, i).getFileName().toString())) c++;
         }
         return c;
-    }
-
-    /**
-     * Whether an activation file is there and whole: written under a temp name and renamed only when
-     * complete, but a crash of the machine (or a user's copy) can still leave a short or damaged file.
-     * Such a file is never trusted: it is deleted, noted, and recomputed.
-     */
-    private boolean complete(Path f) throws IOException {
-        if (!Files.isRegularFile(f)) return false;
-        String why = null;
-        try {
-            NpyHeader hd = Npy.header(f);
-            long want = hd.dataOffset() + (long) t * n * h * 4;
-            if (hd.dtype() != DType.F4 || hd.rank() != 3 || hd.dim(0) != t || hd.dim(1) != n || hd.dim(2) != h) {
-                why = "has shape " + hd.shapeString() + " " + hd.dtype().numpyName + ", expected [" + t + ", " + n + ", " + h + "] float32";
-            } else if (Files.size(f) != want) {
-                why = "has " + Files.size(f) + " bytes, expected " + want;
-            }
-        } catch (UserError e) {
-            why = "is unreadable (" + e.getMessage() + ")";
-        }
-        if (why == null) return true;
-        recovered(f + " " + why + ": recomputed");
-        Files.delete(f);
-        return false;
-    }
-
-    /** Damage found and repaired on resume, reported in the summary's warnings and on stderr. */
-    private void recovered(String what) {
-        recoveries.add(what);
-        if (!quiet) System.err.println("emergence: " + what);
     }
 
     // ------------------------------------------------------------------ macro forward (spilled)
@@ -412,23 +334,25 @@ public final class EmergenceRun {
 
     private void estimateLayer(RunDir dir, int l, SummaryBuilder summary, Progress p) throws IOException {
         // micro states before and after block l for all items; the micro residual then moves on to l + 1
-        float[][] microBA = random ? null : micro.beforeAfter(l);
+        float[][] microBA = random ? null : acts != null ? new float[][] {acts.micro(l), acts.micro(l + 1)} : micro.beforeAfter(l);
+        if (saveActs != null && !random) saveLayer(dir, l, microBA);
+        IntFunction<Matrix> in = i -> acts != null ? acts.macro(l, i) : random ? baseline.inputs(l, false, i) : position(dir.hidden(l), i);
+        IntFunction<Matrix> out = i -> acts != null ? acts.macro(l + 1, i) : position(random ? dir.randomOutput(l) : dir.hidden(l + 1), i);
         double[] layerRms = null;
         if (policy.needsLayerScale()) {
-            layerRms = random ? new double[] {Math.sqrt(data.randomVar()), pooledRms(dir.randomOutput(l))}
-                    : new double[] {pooledRms(dir.hidden(l)), pooledRms(dir.hidden(l + 1))};
+            layerRms = new double[] {random ? Math.sqrt(data.randomVar()) : pooledRms(in, "the input of block " + l),
+                pooledRms(out, "the output of block " + l)};
         }
         for (int i = 0; i < t; i++) {
             Path macroFile = dir.estimate(Level.MACRO, l, i);
             if (!done.containsKey(macroFile.getFileName().toString())) {
-                Matrix x = random ? baseline.inputs(l, false, i) : position(dir.hidden(l), i);
-                Matrix y = position(random ? dir.randomOutput(l) : dir.hidden(l + 1), i);
-                record(dir, summary, macroFile, Level.MACRO, l, i, x, y, layerRms);
+                record(dir, summary, macroFile, Level.MACRO, l, i, in.apply(i), out.apply(i), layerRms);
                 p.step(1);
             }
             Path microFile = dir.estimate(Level.MICRO, l, i);
             if (!done.containsKey(microFile.getFileName().toString())) {
-                Matrix[] xy = random ? baseline.micro(l, i, batchBuffer()) : micro.pairs(microBA, i);
+                Matrix[] xy = random ? baseline.micro(l, i, batchBuffer())
+                        : acts != null ? MicroStates.pairs(microBA, actsItemOf, n, t, h, i) : micro.pairs(microBA, i);
                 record(dir, summary, microFile, Level.MICRO, l, i, xy[0], xy[1], layerRms);
                 p.step(1);
             }
@@ -439,16 +363,58 @@ public final class EmergenceRun {
      * sqrt of the mean squared deviation of a [T, N, H] file's states from their position's column
      * means, pooled over all positions: the spread of a state across sequences, whatever its position.
      */
-    private double pooledRms(Path f) {
+    private double pooledRms(IntFunction<Matrix> position, String what) {
         double s = 0;
         for (int i = 0; i < t; i++) {
-            double r = org.emergence.mi.NoiseRegularized.rms(position(f, i));
+            double r = org.emergence.mi.NoiseRegularized.rms(position.apply(i));
             s += r * r;
         }
         double v = Math.sqrt(s / t);
-        if (!(v > 0)) throw new UserError(f + ": every state is the same at every position (zero spread); "
+        if (!(v > 0)) throw new UserError(what + ": every state is the same at every position (zero spread); "
                 + "a noise scale relative to it is undefined: use --noise-scale absolute");
         return v;
+    }
+
+    // ------------------------------------------------------------------ --save-acts
+
+    private boolean saved(int l) {
+        return Files.isRegularFile(ActsLayout.hidden(saveActs, l + 1)) && Files.isRegularFile(ActsLayout.microHidden(saveActs, l + 1));
+    }
+
+    /** Block l's input and output, macro [N, T, H] and micro [M, H], into the --save-acts layout (each file once). */
+    private void saveLayer(RunDir dir, int l, float[][] microBA) throws IOException {
+        for (int k = l; k <= l + 1; k++) {
+            Path f = ActsLayout.hidden(saveActs, k);
+            if (!Files.isRegularFile(f)) {
+                NpyHeader hd = Npy.header(dir.hidden(k));
+                try (NpyWriter w = NpyWriter.create(f, DType.F4, new long[] {n, t, h})) {
+                    for (int s0 = 0; s0 < n; s0 += batch) {
+                        int s1 = Math.min(n, s0 + batch);
+                        w.write(readPositionMajor(dir.hidden(k), hd, s0, s1).duplicate().position(0).limit((s1 - s0) * t * h));
+                    }
+                    w.commit();
+                }
+            }
+            Path mf = ActsLayout.microHidden(saveActs, k);
+            if (!Files.isRegularFile(mf)) Npy.writeFloats(mf, new long[] {micro.items(), h}, microBA[k - l]);
+        }
+    }
+
+    private void saveManifest(int[] layers) throws IOException {
+        ObjectNode m = RunDir.JSON.createObjectNode();
+        m.put("format", ActsLayout.FORMAT).put("model", s.model()).put("model_type", cfg.modelType()).put("causal", cfg.causal())
+                .put("hidden", h);
+        java.util.TreeSet<Integer> ls = new java.util.TreeSet<>();
+        for (int l : layers) {
+            ls.add(l);
+            ls.add(l + 1);
+        }
+        var a = m.putArray("layers");
+        ls.forEach(a::add);
+        m.put("micro_position", s.measurement().microPosition()).put("micro_specials", s.measurement().microSpecials())
+                .put("dataset", data.spec()).put("special_tokens", s.specialTokens())
+                .put("source", "emergence " + s.version() + " run --save-acts");
+        ActsLayout.writeManifest(saveActs, m);
     }
 
     private void record(RunDir dir, SummaryBuilder summary, Path file, Level level, int l, int i, Matrix x, Matrix y,

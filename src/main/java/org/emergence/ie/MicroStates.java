@@ -112,8 +112,24 @@ final class MicroStates {
         return new float[][] {before, tokenRows()};
     }
 
+    /** Every item's (token id, position id of the token), [U, 2]: the micro_items table of an activation layout. */
+    long[] itemTable() {
+        int u = items();
+        long[] out = new long[2 * u];
+        for (int k = 0; k < u; k++) {
+            out[2 * k] = tokens[k * len + at];
+            out[2 * k + 1] = positions[k * len + at];
+        }
+        return out;
+    }
+
     /** Position i's micro pairs over the N sequences: each sequence's token at i, alone. */
     Matrix[] pairs(float[][] beforeAfter, int i) {
+        return pairs(beforeAfter, itemOf, n, t, h, i);
+    }
+
+    /** The same from item states [U, H] before and after a block and each (sequence, position)'s item, itemOf [N · T]. */
+    static Matrix[] pairs(float[][] beforeAfter, int[] itemOf, int n, int t, int h, int i) {
         float[] x = new float[n * h], y = new float[n * h];
         for (int seq = 0; seq < n; seq++) {
             int it = itemOf[seq * t + i];

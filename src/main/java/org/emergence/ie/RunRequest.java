@@ -37,11 +37,20 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
                          int batch, Path out, boolean keepActivations, boolean quiet, boolean force) {
 
     /** The model, the dataset and the settings of a request, before anything is written. */
+    /** A request made concrete: the model (null when the activations come from {@code acts}), dataset, settings, directory. */
     public record Prepared(RunRequest request, Transformer model, Dataset data, RunSettings settings, Path dir,
-                           int[] microPrefix, int[] microSuffix) {
+                           int[] microPrefix, int[] microSuffix, ActsLayout acts) {
         public EmergenceRun.Outcome execute() throws IOException {
+            return execute(null);
+        }
+
+        /** @param saveActs also write the run's activations there, in the layout {@code run --acts} reads (null: no) */
+        public EmergenceRun.Outcome execute(Path saveActs) throws IOException {
+            if (saveActs != null && acts != null) throw new UserError("--save-acts: this run reads its activations from --acts already");
+            if (saveActs != null && data.isRandom()) throw new UserError("--save-acts: random inputs have no activations to save");
+            if (saveActs != null) java.nio.file.Files.createDirectories(saveActs);
             return EmergenceRun.run(settings, model, data, dir, request.batch(), request.keepActivations(), request.quiet(),
-                    microPrefix, microSuffix, request.force());
+                    microPrefix, microSuffix, request.force(), acts, saveActs);
         }
     }
 
@@ -87,6 +96,10 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         } else {
             d = Datasets.build(dataset, null, n, t, seed);
         }
+        if (d.t() > m.config().maxPositions()) {
+            throw new UserError("--dataset " + dataset + (t > 0 ? " --t " + t : "") + ": sequences of " + d.t()
+                    + " tokens exceed the model's " + m.config().maxPositions() + " positions");
+        }
         int[] ls = layers == null ? java.util.stream.IntStream.range(0, m.config().layers()).toArray()
                 : IntRanges.parse(layers, m.config().layers(), "--layers", "layer");
         boolean wrapped = d.details().containsKey("special_tokens");
@@ -100,7 +113,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         Measurement meas = new Measurement(est, noise, scale, microPosition, microWith && !d.isRandom(), pair, pos, groups,
                 discreteThreshold);
         RunSettings s = new RunSettings(model, m.config().modelType(), dataset, wrapped, d.n(), d.t(), ls, seed, ablation.key(),
-                meas, version);
+                meas, source(), version);
         int[] pre = new int[0], suf = new int[0];
         if (meas.microSpecials()) {
             try (Tokenizer tok = ModelSources.tokenizer(model)) {
@@ -109,7 +122,65 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
                 suf = sp.suffix();
             }
         }
-        return new Prepared(this, m, d, s, out != null ? out : defaultDir(s), pre, suf);
+        return new Prepared(this, m, d, s, out != null ? out : defaultDir(s), pre, suf, null);
+    }
+
+    /**
+     * The same request on activations captured elsewhere ({@code run --acts DIR}): the layout replaces the
+     * model and the dataset; the micro level is the one the layout holds (its manifest's micro_position and
+     * micro_specials), every other measurement option is this request's.
+     */
+    public Prepared prepareActs(Path actsDir, String version) {
+        checkOptions();
+        ActsLayout a = ActsLayout.open(actsDir);
+        String est = estimator != null ? estimator : noise > 0 ? "mixture" : Estimators.DEFAULT;
+        Dataset d = Datasets.build("ids:" + actsDir.resolve("tokens.npy"), null, a.n(), a.t(), seed);
+        int[] blocks = a.measurableBlocks();
+        if (blocks.length == 0) throw new UserError(actsDir.resolve("manifest.json") + ": no block has both its input and output (layers l and l + 1)");
+        int[] ls = layers == null ? blocks : IntRanges.parse(layers, blocks[blocks.length - 1] + 1, "--layers", "layer");
+        for (int l : ls) {
+            if (java.util.Arrays.stream(blocks).noneMatch(b -> b == l)) {
+                throw new UserError("--layers: block " + l + " is not in " + actsDir + " (its input h" + l + " and output h" + (l + 1)
+                        + " are both needed; measurable: " + java.util.Arrays.toString(blocks) + ")");
+            }
+        }
+        boolean causal = a.manifest().path("causal").asBoolean();
+        Measurement.Positions pos = positions.equals("auto")
+                ? (causal ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
+        Measurement meas = new Measurement(est, noise, Measurement.NoiseScale.parse(noiseScale), a.microPosition(),
+                a.manifest().path("micro_specials").asBoolean(false), Measurement.Pairing.parse(pairing), pos, groups, discreteThreshold);
+        java.util.Map<String, Object> src = new java.util.LinkedHashMap<>();
+        src.put("acts", actsDir.toAbsolutePath().normalize().toString());
+        if (a.manifest().hasNonNull("source")) src.put("captured_by", a.manifest().path("source").asText());
+        RunSettings s = new RunSettings(a.manifest().path("model").asText(), a.manifest().path("model_type").asText(),
+                "acts:" + a.manifest().path("dataset").asText(actsDir.toString()), a.manifest().path("special_tokens").asBoolean(false),
+                d.n(), d.t(), ls, seed, "none", meas, src, version);
+        return new Prepared(this, null, d, s, out != null ? out : defaultDir(s), new int[0], new int[0], a);
+    }
+
+    private void checkOptions() {
+        if (!(noise >= 0) || Double.isInfinite(noise)) throw new UserError("--noise must be >= 0, got " + noise);
+        Estimators.get(estimator != null ? estimator : noise > 0 ? "mixture" : Estimators.DEFAULT);
+        Measurement.NoiseScale.parse(noiseScale);
+        Measurement.Pairing.parse(pairing);
+        if (!positions.equals("auto")) Measurement.Positions.parse(positions);
+        if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
+    }
+
+    /** Repo id, revision and commit (hub cache) and weight-file digests (model directories) of the model. */
+    private java.util.Map<String, Object> source() {
+        org.emergence.model.HubCache.Resolved r = ModelSources.provenance(model);
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        if (r.repoId() != null) {
+            m.put("repo_id", r.repoId());
+            m.put("revision", r.revision());
+            m.put("commit", r.commit());
+        }
+        if (r.dir() != null && java.nio.file.Files.isDirectory(r.dir())) {
+            java.util.Map<String, String> d = org.emergence.model.WeightDigests.of(r.dir());
+            if (!d.isEmpty()) m.put("sha256", d);
+        }
+        return m;
     }
 
     /** runs/&lt;model&gt;-&lt;dataset&gt;-&lt;8 hex of the settings&gt;: the same command always resumes the same directory. */

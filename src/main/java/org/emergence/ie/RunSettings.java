@@ -16,9 +16,11 @@ import java.util.Map;
  * @param layers        blocks to measure, ascending
  * @param ablation      model transform applied before the run ("none", "untrained:SEED", …)
  * @param measurement   estimator, noise, micro level, pairing, positions and resampling
+ * @param source        where the model's files came from: repo_id, revision and commit for a Hugging Face cache
+ *                      entry, and the SHA-256 of every weight file of a model directory (empty for built-ins)
  */
 public record RunSettings(String model, String modelType, String dataset, boolean specialTokens, int n, int t, int[] layers,
-                          long seed, String ablation, Measurement measurement, String version) {
+                          long seed, String ablation, Measurement measurement, java.util.Map<String, Object> source, String version) {
 
     public boolean noisy() {
         return measurement.noisy();
@@ -37,6 +39,7 @@ public record RunSettings(String model, String modelType, String dataset, boolea
         o.put("seed", seed);
         o.put("ablation", ablation);
         measurement.put(o);
+        if (source != null && !source.isEmpty()) o.set("model_source", new ObjectMapper().valueToTree(source));
         o.put("version", version);
         return o;
     }

@@ -118,11 +118,33 @@ public final class Checkpoint {
             for (Safetensors st : shards.values()) st.tensors().forEach(tensors::putIfAbsent);
         } else if (Files.isRegularFile(single)) {
             tensors.putAll(Safetensors.open(single).tensors());
+        } else if (Files.isRegularFile(dir.resolve("pytorch_model.bin.index.json"))) {
+            Path binIndex = dir.resolve("pytorch_model.bin.index.json");
+            JsonNode map = org.emergence.common.JsonFiles.readObject(binIndex).get("weight_map");
+            if (map == null || !map.isObject()) throw new UserError(binIndex + ": no weight_map object");
+            Map<String, Map<String, Weight>> shards = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> it = map.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String shardName = e.getValue().asText();
+                if (shardName.contains("/") || shardName.contains("\\")) {
+                    throw new UserError(binIndex + ": shard name '" + shardName + "' must be a file in the directory");
+                }
+                Map<String, Weight> shard = shards.computeIfAbsent(shardName, s2 -> {
+                    Path p2 = dir.resolve(s2);
+                    if (!Files.isRegularFile(p2)) throw new UserError(binIndex + ": shard " + s2 + " does not exist");
+                    return org.emergence.model.torch.TorchBin.open(p2);
+                });
+                Weight w = shard.get(e.getKey());
+                if (w == null) throw new UserError(dir.resolve(shardName) + ": missing tensor '" + e.getKey() + "' (listed in " + binIndex.getFileName() + ")");
+                tensors.put(e.getKey(), w);
+            }
+            for (Map<String, Weight> sh : shards.values()) sh.forEach(tensors::putIfAbsent);
         } else if (Files.isRegularFile(dir.resolve("pytorch_model.bin"))) {
-            throw new UserError(dir + ": only pytorch_model.bin found; save the model with safetensors "
-                    + "(model.save_pretrained(dir, safe_serialization=True))");
+            tensors.putAll(org.emergence.model.torch.TorchBin.open(dir.resolve("pytorch_model.bin")));
         } else {
-            throw new UserError(dir + ": no model.safetensors or model.safetensors.index.json");
+            throw new UserError(dir + ": no model.safetensors, model.safetensors.index.json, pytorch_model.bin or "
+                    + "pytorch_model.bin.index.json");
         }
         return new Checkpoint(dir, config, tensors);
     }

@@ -151,7 +151,7 @@ public final class CheckpointWriter {
                         for (int i = 0; i < m; i++) {
                             switch (type) {
                                 case F32 -> bytes.putFloat(vals[i]);
-                                case F16 -> bytes.putShort(Weight.Half.fromFloat(vals[i]));
+                                case F16 -> bytes.putShort(org.emergence.common.Half.fromFloat(vals[i]));
                                 default -> bytes.putShort(Weight.toBf16(vals[i]));
                             }
                         }

@@ -6,34 +6,60 @@ import org.emergence.common.UserError;
 import org.emergence.tokenize.Tokenizer;
 
 /**
- * Resolves a --model argument: a Hugging Face model directory, a BERT-family {@code .onnx} file,
- * or the name of a built-in model ({@link BuiltinModels}: minilm …). An existing path wins over a
- * built-in name.
+ * Resolves a --model argument: a Hugging Face model directory (a plain folder, a snapshot folder, or
+ * a repo folder of the hub cache), a BERT-family {@code .onnx} file, the name of a built-in model
+ * ({@link BuiltinModels}: minilm …), or a repo id ORG/NAME[@REV] found in the local Hugging Face cache
+ * ({@link HubCache}; never downloaded). An existing path wins over a built-in name, and a built-in name
+ * over a repo id.
  */
 public final class ModelSources {
     private ModelSources() {}
 
-    public static final String DESCRIPTION = "Hugging Face model directory, BERT-family .onnx file, or built-in model name (minilm, "
-            + "tinylm, tinylm-*; bge-small, e5-small with -Pextra-models).";
+    public static final String DESCRIPTION = "Hugging Face model directory, hub-cache repo id ORG/NAME[@REV], BERT-family .onnx file, "
+            + "or built-in model name (minilm, tinylm, tinylm-*; bge-small, e5-small with -Pextra-models).";
 
     public static Transformer load(String spec) {
         Path p = Path.of(spec);
         if (Files.exists(p)) {
             if (Files.isRegularFile(p) && isOnnx(p)) return OnnxBert.load(p);
+            if (Files.isDirectory(p) && HubCache.isRepoFolder(p)) return Transformer.load(HubCache.resolveRepoFolder(p, null).dir());
             return Transformer.load(p);
         }
         if (BuiltinModels.isBuiltin(spec)) return BuiltinModels.load(spec);
-        throw notFound(spec);
+        return Transformer.load(cached(spec).dir());
     }
 
     public static Tokenizer tokenizer(String spec) {
         Path p = Path.of(spec);
         if (Files.exists(p)) {
             if (Files.isRegularFile(p) && isOnnx(p)) return onnxTokenizer(p);
+            if (Files.isDirectory(p) && HubCache.isRepoFolder(p)) return Tokenizer.fromModelDir(HubCache.resolveRepoFolder(p, null).dir());
             return Tokenizer.fromModelDir(p);
         }
         if (BuiltinModels.isBuiltin(spec)) return BuiltinModels.tokenizer(spec);
-        throw notFound(spec);
+        return Tokenizer.fromModelDir(cached(spec).dir());
+    }
+
+    /** Where a --model argument comes from, for settings and summaries (null fields for a plain path or a built-in). */
+    public static HubCache.Resolved provenance(String spec) {
+        Path p = Path.of(spec);
+        if (Files.exists(p)) {
+            if (Files.isDirectory(p) && HubCache.isRepoFolder(p)) return HubCache.resolveRepoFolder(p, null);
+            return new HubCache.Resolved(p, null, null, null);
+        }
+        if (BuiltinModels.isBuiltin(spec)) return new HubCache.Resolved(null, null, null, null);
+        return cached(spec);
+    }
+
+    /** A repo id in the local Hugging Face cache; a near miss of a built-in name says so instead. */
+    private static HubCache.Resolved cached(String spec) {
+        if (!HubCache.looksLikeRepoId(spec)) throw notFound(spec);
+        try {
+            return HubCache.resolveId(spec, null, HubCache.root());
+        } catch (UserError e) {
+            if (!spec.contains("/") && org.emergence.common.Suggest.closest(spec, BuiltinModels.known()) != null) throw notFound(spec);
+            throw e;
+        }
     }
 
     private static boolean isOnnx(Path p) {

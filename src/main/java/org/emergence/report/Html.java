@@ -32,6 +32,7 @@ final class Html {
                 .append(s.partial() ? " (partial)" : "").append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
 
         header(h, s, modelName, spec);
+        validity(h, s);
         status(h, s);
         headline(h, s);
         measured(h, s);
@@ -68,6 +69,40 @@ final class Html {
         h.append(" &middot; <b>n</b> = ").append(d.n() == null ? "?" : d.n().toString()).append(" sequences")
                 .append(" &middot; <b>t</b> = ").append(d.t() == null ? "?" : d.t().toString()).append(" tokens")
                 .append("</p>\n</header>\n");
+    }
+
+    /**
+     * What the validity controls say about this run's measurement (README "Validity"): the verdicts of
+     * {@code emergence validate} for the default measurement on the built-in models, shipped as a resource, or a
+     * note that this measurement has not been validated here.
+     */
+    private static void validity(StringBuilder h, SummaryFile s) {
+        JsonNode v = Validity.load();
+        String meas = s.root() == null ? null : s.root().path("measurement").asText(null);
+        if (v == null || meas == null) return;
+        List<String> validated = new ArrayList<>();
+        for (JsonNode m : v.path("measurements")) validated.add(m.asText());
+        if (!validated.contains(meas)) {
+            h.append("<div class=\"box warn\" id=\"validity\"><p><b>Validity not established for this measurement.</b> The controls "
+                    + "of README &ldquo;Validity&rdquo; were run for the default measurements (").append(esc(String.join("; ", validated)))
+                    .append("); this run uses another (").append(esc(meas)).append("). Run <code>emergence validate</code> with the same options before reading IE as "
+                            + "semantic emergence.</p></div>\n");
+            return;
+        }
+        h.append("<div class=\"box ").append(v.path("all_pass").asBoolean() ? "warn" : "fail").append("\" id=\"validity\"><p><b>Validity of "
+                + "this measurement</b> (<code>emergence validate</code>, README &ldquo;Validity&rdquo;):</p>\n<ul>\n");
+        for (JsonNode m : v.path("models")) {
+            h.append("<li><b>").append(esc(m.path("model").asText())).append("</b>: ").append(m.path("passed").asInt()).append(" of ")
+                    .append(m.path("total").asInt()).append(" controls pass");
+            if (m.path("failed").size() > 0) {
+                h.append("; fail: ");
+                List<String> f = new ArrayList<>();
+                for (JsonNode x : m.path("failed")) f.add(esc(x.asText()));
+                h.append(String.join("; ", f));
+            }
+            h.append("</li>\n");
+        }
+        h.append("</ul>\n<p class=\"small\">").append(esc(v.path("note").asText())).append("</p></div>\n");
     }
 
     private static void status(StringBuilder h, SummaryFile s) {
@@ -128,12 +163,41 @@ final class Html {
                     .append(bits(ie.ciHigh())).append("] bits</span>");
             h.append("</p>\n<p>").append(reading(ie)).append("</p>\n");
         }
-        if (s.intervalMethod() != null) h.append("<p class=\"small\">Intervals: ").append(esc(s.intervalMethod())).append(".</p>\n");
+        provenance(h, s);
+        if (s.intervalMethod() != null) h.append("<p class=\"small\">Intervals: ").append(esc(s.intervalMethod())).append("</p>\n");
         if (!s.warnings().isEmpty()) {
             h.append("<p class=\"small\"><a href=\"#warnings\">").append(s.warnings().size()).append(" warning")
                     .append(s.warnings().size() == 1 ? "" : "s").append("</a> recorded by the run.</p>\n");
         }
         h.append("</section>\n");
+    }
+
+    /** Where IE comes from (constant-token vs varying positions) and how it moves with N. */
+    private static void provenance(StringBuilder h, SummaryFile s) {
+        JsonNode ie = s.root() == null ? null : s.root().path("IE");
+        if (ie == null || !ie.path("bits").isNumber()) return;
+        if (ie.path("constant_positions_bits").isNumber()) {
+            boolean dom = ie.path("dominated_by_constant_positions").asBoolean();
+            h.append("<p").append(dom ? " class=\"bad\"" : "").append(">Where it comes from: ")
+                    .append(bits(ie.path("constant_positions_bits").asDouble())).append(" bits from positions whose token is the same in "
+                            + "every sequence (separators, special tokens: their micro MI is 0 by construction), ")
+                    .append(bits(ie.path("varying_positions_bits").asDouble())).append(" bits from positions whose token varies")
+                    .append(dom ? " &mdash; <b>dominated by constant-token positions</b>" : "").append(".</p>\n");
+        }
+        JsonNode nc = ie.path("n_convergence");
+        if (nc.isObject()) {
+            double full = nc.path("full").asDouble(), half = nc.path("half").asDouble();
+            double rel = Math.abs(full - half) / Math.max(1e-12, Math.abs(full));
+            h.append("<p").append(rel > 0.1 ? " class=\"bad\"" : "").append(">Finite-N diagnostic: IE at N/4, N/2, N = ")
+                    .append(bits(nc.path("quarter").asDouble())).append(", ").append(bits(half)).append(", ").append(bits(full))
+                    .append(" bits (the same estimates on quarters and halves of the sequences); the last doubling moved IE by ")
+                    .append(String.format(Locale.ROOT, "%+.3f bits (%.0f%%)", full - half, 100 * rel))
+                    .append(rel > 0.1 ? ", more than the interval covers: IE depends on N here, compare runs only at equal N" : "")
+                    .append(".</p>\n");
+        }
+        if (s.root().path("measurement").isTextual()) {
+            h.append("<p class=\"small\">Measurement: ").append(esc(s.root().path("measurement").asText())).append(".</p>\n");
+        }
     }
 
     /** One sentence on the sign of IE, honest about intervals that include zero. */

@@ -54,6 +54,11 @@ public final class Report {
         }
     }
 
+    /** The values a run's summary lacks ("macro l1 t5", …), as the report lists them. */
+    public static List<String> missing(Path runDir) {
+        return Html.missing(readSummary(runDir));
+    }
+
     /** Reads and validates {@code runDir/summary.json} (the same checks {@link #build} makes). */
     public static SummaryFile readSummary(Path runDir) {
         if (!Files.exists(runDir)) throw new UserError("run directory not found: " + runDir);

@@ -30,7 +30,8 @@ import org.emergence.common.UserError;
  * {@code dataset} objects, and {@code layers} and {@code positions} arrays of distinct integers.
  * Matrices ({@code macro}, {@code micro}, {@code context}, {@code E}) have one row per entry of
  * {@code layers} and one entry per entry of {@code positions}; fewer is allowed (the rest is
- * missing), more is an error.
+ * missing), more is an error. {@code root} is the whole document, for optional details (where IE comes
+ * from, its convergence in N, the measurement) that older summaries lack.
  */
 public record SummaryFile(
         Path file,
@@ -54,7 +55,8 @@ public record SummaryFile(
         Val[] ieT,
         Val ie,
         List<String> warnings,
-        JsonNode timing) {
+        JsonNode timing,
+        JsonNode root) {
 
     /** A value in bits with its interval (NaN where missing) and, for MI cells, estimator and mode (null if absent). */
     public record Val(double bits, double ciLow, double ciHigh, String estimator, String mode) {
@@ -212,7 +214,7 @@ public record SummaryFile(
                     text(root, "created", "created"), text(root, "updated", "updated"), model, dataset,
                     object(root, "settings", "settings"), modes, text(root, "interval_method", "interval_method"),
                     layers, positions, macro, micro, context, e, eLayer, ieT, ie, List.copyOf(warnings),
-                    object(root, "timing", "timing"));
+                    object(root, "timing", "timing"), root);
         }
 
         private JsonNode required(JsonNode obj, String name) {

@@ -22,6 +22,8 @@ import org.emergence.common.UserError;
 public final class Tokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tok;
     private final String source;
+    /** T5's rule: with special tokens, the end-of-sequence id is not added twice when the text ends with it (-1: none). */
+    private int eosOnce = -1;
 
     static {
         configureOffline();
@@ -51,8 +53,18 @@ public final class Tokenizer implements AutoCloseable {
     public static Tokenizer fromModelDir(Path dir) {
         Path f = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(f)) {
-            throw new UserError(dir + ": no tokenizer.json (needed to tokenize text; give token ids instead: capture --ids FILE.npy, "
-                    + "run --dataset ids:FILE.npy)");
+            // GPT-2 vocab.json + merges.txt, or a SentencePiece tokenizer.model: converted to the equivalent tokenizer.json
+            TokenizerFiles.Converted converted = TokenizerFiles.convertFiles(dir);
+            if (converted != null) {
+                String from = Files.isRegularFile(dir.resolve("tokenizer.model")) && !Files.isRegularFile(dir.resolve("vocab.json"))
+                        ? "tokenizer.model" : "vocab.json + merges.txt";
+                Tokenizer t = fromStream(new java.io.ByteArrayInputStream(converted.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        dir.resolve(from).toString());
+                t.eosOnce = converted.eosOnce();
+                return t;
+            }
+            throw new UserError(dir + ": no tokenizer.json, vocab.json + merges.txt or tokenizer.model (needed to tokenize text; give "
+                    + "token ids instead: capture --ids FILE.npy, run --dataset ids:FILE.npy)");
         }
         return fromFile(f);
     }
@@ -82,8 +94,10 @@ public final class Tokenizer implements AutoCloseable {
     public int[] encode(String text, boolean specialTokens) {
         Encoding e = tok.encode(text, specialTokens, false);
         long[] ids = e.getIds();
-        int[] out = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) out[i] = Math.toIntExact(ids[i]);
+        int n = ids.length;
+        if (specialTokens && eosOnce >= 0 && n >= 2 && ids[n - 1] == eosOnce && ids[n - 2] == eosOnce) n--;
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = Math.toIntExact(ids[i]);
         return out;
     }
 

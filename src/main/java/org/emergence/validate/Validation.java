@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.emergence.common.AtomicFiles;
 import org.emergence.common.UserError;
+import org.emergence.ie.Estimated;
 import org.emergence.ie.RunRequest;
 import org.emergence.model.ModelSources;
 import org.emergence.tokenize.Tokenizer;

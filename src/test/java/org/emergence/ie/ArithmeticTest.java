@@ -54,7 +54,7 @@ class ArithmeticTest {
         int[] layers = {0, 1, 2};
         Measurement m = new Measurement("gaussian", 0, Measurement.NoiseScale.LAYER, "zero", false,
                 Measurement.Pairing.parse(pairing), Measurement.Positions.parse(positions), 0, 0.05);
-        RunSettings s = new RunSettings("synthetic", "synthetic", "random", false, N, T, layers, 0, "none", m, "test");
+        RunSettings s = new RunSettings("synthetic", "synthetic", "random", false, N, T, layers, 0, "none", m, java.util.Map.of(), "test");
         Dataset data = new Dataset("random", "random", "synthetic Gaussian pairs", N, T, null, 1, Map.of());
         MiPolicy policy = new MiPolicy(m);
         boolean matched = pairing.equals("matched"), last = positions.equals("last");

@@ -27,7 +27,7 @@ class RunTest {
         Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
         Path run = TestFiles.tempDir("run-gpt2");
         Cli r = Cli.run("run", "--model", model.toString(), "--dataset", "icl:animal:shots=4", "--n", "300",
-                "--estimator", "gaussian", "--quiet", "--out", run.toString()).assertOk();
+                "--estimator", "gaussian", "--pairing", "prefix", "--quiet", "--out", run.toString()).assertOk();
         JsonNode s = summary(run);
         assertEquals("complete", s.get("status").asText());
         int t = s.path("dataset").path("t").asInt();
@@ -107,7 +107,13 @@ class RunTest {
                 "--quiet", "--out", run.toString()).assertOk();
         JsonNode s = summary(run);
         assertFalse(s.path("modes").path("mixed").asBoolean());
-        assertTrue(s.path("modes").path("macro").asText().startsWith("noise σ=4"));
+        assertTrue(s.path("modes").path("macro").asText().startsWith("noise σ=" + MiPolicy.trim(org.emergence.cli.MeasurementOptions.DEFAULT_NOISE) + " "), s.path("modes").toString());
+        assertEquals("layer", s.path("settings").path("noise_scale").asText());
+        assertEquals("matched", s.path("settings").path("pairing").asText());
+        // every interval is the jackknife's: value ± t(G-1)·SE over the sequences, and the finite-N diagnostic is there
+        assertTrue(s.path("interval_method").asText().startsWith("delete-a-group jackknife"), s.path("interval_method").asText());
+        assertTrue(s.path("IE").path("n_convergence").path("half").isNumber());
+        assertTrue(s.path("IE").path("constant_positions_bits").isNumber());
         assertEquals("mixture", s.path("settings").path("estimator").asText());
         // the exact noisy MI of the samples never exceeds their entropy: log2 n for macro, the token entropy for micro
         for (JsonNode row : s.get("macro")) for (JsonNode c : row) assertTrue(c.get("bits").asDouble() <= Math.log(300) / Math.log(2) + 0.05);
@@ -130,7 +136,9 @@ class RunTest {
             assertEquals(101, ids[q * t]);
             assertEquals(102, ids[q * t + t - 1]);
         }
-        // a constant token alone carries no information; E(l) of an encoder averages E(l, t) over t
+        // a constant token alone carries no information; E(l) of an encoder averages E(l, t) over t;
+        // IE_context would subtract an encoder's macro MIs from themselves, so it is not reported
+        assertTrue(s.path("IE_context").isMissingNode());
         for (JsonNode row : s.get("micro")) assertEquals(0.0, row.get(0).get("bits").asDouble(), 1e-12);
         for (int l = 0; l < s.get("E").size(); l++) {
             double mean = 0;

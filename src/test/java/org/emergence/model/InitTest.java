@@ -42,7 +42,7 @@ class InitTest {
     @CsvSource({"1.0", "-2.5", "65504", "6.1e-5", "5.96e-8", "0.1", "-0.0", "3.14159"})
     void halfConversionsRoundTrip(float v) {
         // F16 and BF16 round to nearest even and widen exactly
-        float h = Weight.Half.toFloat(Weight.Half.fromFloat(v) & 0xffff);
+        float h = org.emergence.common.Half.toFloat(org.emergence.common.Half.fromFloat(v) & 0xffff);
         assertEquals(v, h, Math.abs(v) * 1e-3 + 6e-8);
         float b = Float.intBitsToFloat((Weight.toBf16(v) & 0xffff) << 16);
         assertEquals(v, b, Math.abs(v) * 8e-3);

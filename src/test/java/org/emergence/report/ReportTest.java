@@ -62,6 +62,23 @@ class ReportTest {
         }
     }
 
+    /** The validity box quotes the shipped control verdicts only for a measurement they were run on. */
+    @Test
+    void validityBoxOnlyForValidatedMeasurements() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode v = Validity.load();
+        assertNotNull(v, "validity.json ships with the tool");
+        String validated = v.path("measurements").get(0).asText();
+        ObjectNode s = Runs.complete(3, 6, false);
+        s.put("measurement", validated);
+        String page = Files.readString(Report.build(Runs.dir("report-valid", s)));
+        assertTrue(page.contains("Validity of this measurement"), "validated measurement");
+        for (com.fasterxml.jackson.databind.JsonNode m : v.path("models")) assertTrue(page.contains(m.path("model").asText()));
+        s.put("measurement", "mixture, σ = 4 × variable RMS, micro at position 0, prefix pairing, all positions");
+        page = Files.readString(Report.build(Runs.dir("report-unvalidated", s)));
+        assertTrue(page.contains("Validity not established for this measurement"), "other measurement");
+        assertFalse(page.contains("Validity of this measurement"));
+    }
+
     @Test
     void completeRun() throws IOException {
         ObjectNode s = Runs.complete(6, 16, false);

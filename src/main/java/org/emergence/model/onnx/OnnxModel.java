@@ -1,5 +1,7 @@
 package org.emergence.model.onnx;
 
+import org.emergence.common.ProtoReader;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.emergence.common.UserError;
-import org.emergence.model.onnx.ProtoReader.FloatList;
-import org.emergence.model.onnx.ProtoReader.LongList;
+import org.emergence.common.ProtoReader.FloatList;
+import org.emergence.common.ProtoReader.LongList;
 
 /**
  * The parts of an ONNX file ({@code ModelProto}, protobuf wire format) needed to take a model's

@@ -1,5 +1,7 @@
 package org.emergence.model.onnx;
 
+import org.emergence.common.ProtoReader;
+
 import java.nio.ByteBuffer;
 import java.util.List;
 

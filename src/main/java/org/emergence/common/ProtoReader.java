@@ -1,4 +1,4 @@
-package org.emergence.model.onnx;
+package org.emergence.common;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,14 +9,14 @@ import java.nio.charset.StandardCharsets;
  * memory-mapped file is never copied). Reads the wire format only: varint (0), 64-bit (1),
  * length-delimited (2) and 32-bit (5) fields; groups (3, 4) are refused as malformed.
  */
-final class ProtoReader {
-    static final int VARINT = 0, FIXED64 = 1, LEN = 2, FIXED32 = 5;
+public final class ProtoReader {
+    public static final int VARINT = 0, FIXED64 = 1, LEN = 2, FIXED32 = 5;
 
     /** Thrown for bytes that are not a well-formed message; the caller names the file. */
-    static final class Malformed extends RuntimeException {
+    public static final class Malformed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Malformed(String what, int at) {
+        public Malformed(String what, int at) {
             super(what + " at byte " + at);
         }
     }
@@ -28,14 +28,14 @@ final class ProtoReader {
     private int wire;
     private int fieldStart;
 
-    ProtoReader(ByteBuffer buf, int start, int end) {
+    public ProtoReader(ByteBuffer buf, int start, int end) {
         this.buf = buf.order() == ByteOrder.LITTLE_ENDIAN ? buf : buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.pos = start;
         this.end = end;
     }
 
     /** Advances to the next field; false at the end of the message. */
-    boolean next() {
+    public boolean next() {
         if (pos >= end) return false;
         fieldStart = pos;
         long key = varint();
@@ -48,24 +48,24 @@ final class ProtoReader {
         return true;
     }
 
-    int field() {
+    public int field() {
         return field;
     }
 
-    int wire() {
+    public int wire() {
         return wire;
     }
 
     /** Byte position of the current field's key. */
-    int fieldStart() {
+    public int fieldStart() {
         return fieldStart;
     }
 
-    int position() {
+    public int position() {
         return pos;
     }
 
-    long varint() {
+    public long varint() {
         long r = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             if (pos >= end) throw new Malformed("truncated varint", pos);
@@ -76,14 +76,14 @@ final class ProtoReader {
         throw new Malformed("varint longer than 10 bytes", pos);
     }
 
-    int fixed32() {
+    public int fixed32() {
         if (pos + 4 > end) throw new Malformed("truncated 32-bit field", pos);
         int v = buf.getInt(pos);
         pos += 4;
         return v;
     }
 
-    long fixed64() {
+    public long fixed64() {
         if (pos + 8 > end) throw new Malformed("truncated 64-bit field", pos);
         long v = buf.getLong(pos);
         pos += 8;
@@ -91,14 +91,14 @@ final class ProtoReader {
     }
 
     /** Length of the current length-delimited field; leaves the cursor at its first byte. */
-    int length() {
+    public int length() {
         long n = varint();
         if (n < 0 || n > end - pos) throw new Malformed("length " + n + " runs past the end of the message (truncated file?)", pos);
         return (int) n;
     }
 
     /** A reader over the current length-delimited field's bytes; the cursor moves past them. */
-    ProtoReader message() {
+    public ProtoReader message() {
         requireWire(LEN);
         int n = length();
         ProtoReader r = new ProtoReader(buf, pos, pos + n);
@@ -107,7 +107,7 @@ final class ProtoReader {
     }
 
     /** Start and length of the current length-delimited field's bytes; the cursor moves past them. */
-    int[] span() {
+    public int[] span() {
         requireWire(LEN);
         int n = length();
         int[] s = {pos, n};
@@ -115,7 +115,7 @@ final class ProtoReader {
         return s;
     }
 
-    String string() {
+    public String string() {
         int[] s = span();
         byte[] b = new byte[s[1]];
         buf.get(s[0], b, 0, s[1]);
@@ -123,7 +123,7 @@ final class ProtoReader {
     }
 
     /** Skips the current field's value. */
-    void skip() {
+    public void skip() {
         switch (wire) {
             case VARINT -> varint();
             case FIXED64 -> {
@@ -143,7 +143,7 @@ final class ProtoReader {
     }
 
     /** A repeated int64 field element or packed run, appended to {@code out}. */
-    void int64s(LongList out) {
+    public void int64s(LongList out) {
         if (wire == VARINT) {
             out.add(varint());
         } else if (wire == LEN) {
@@ -158,7 +158,7 @@ final class ProtoReader {
     }
 
     /** A repeated float field element or packed run, appended to {@code out}. */
-    void floats(FloatList out) {
+    public void floats(FloatList out) {
         if (wire == FIXED32) {
             out.add(Float.intBitsToFloat(fixed32()));
         } else if (wire == LEN) {
@@ -176,31 +176,31 @@ final class ProtoReader {
     }
 
     /** A growable long array. */
-    static final class LongList {
+    public static final class LongList {
         long[] a = new long[4];
         int n;
 
-        void add(long v) {
+        public void add(long v) {
             if (n == a.length) a = java.util.Arrays.copyOf(a, 2 * n);
             a[n++] = v;
         }
 
-        long[] toArray() {
+        public long[] toArray() {
             return java.util.Arrays.copyOf(a, n);
         }
     }
 
     /** A growable float array. */
-    static final class FloatList {
+    public static final class FloatList {
         float[] a = new float[4];
         int n;
 
-        void add(float v) {
+        public void add(float v) {
             if (n == a.length) a = java.util.Arrays.copyOf(a, 2 * n);
             a[n++] = v;
         }
 
-        float[] toArray() {
+        public float[] toArray() {
             return java.util.Arrays.copyOf(a, n);
         }
     }

@@ -1,4 +1,4 @@
-package org.emergence.validate;
+package org.emergence.ie;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.emergence.mi.Replicates;

@@ -1,0 +1,256 @@
+package org.emergence.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.emergence.common.AtomicFiles;
+import org.emergence.common.UserError;
+import org.emergence.data.Npy;
+import org.emergence.ie.Estimated;
+import org.emergence.ie.RunRequest;
+
+/**
+ * {@code emergence study KIND}: runs every condition of a study as an ordinary resumable run under
+ * STUDY_DIR/runs (a finished condition is never recomputed; a causal model's shorter lists are read
+ * from the longest list's run), then writes study.csv (one tidy row per condition × layer × position),
+ * study.json (every condition's IE, the comparisons with their intervals and tests, the verdicts) and
+ * a self-contained study.html.
+ */
+public final class Study {
+    private final StudyOptions o;
+    private final String version;
+    private final Consumer<String> log;
+    private final List<Condition> conditions;
+    final Map<String, JsonNode> summaries = new LinkedHashMap<>();
+    final Map<String, Estimated> ie = new LinkedHashMap<>();
+
+    private Study(StudyOptions o, String version, Consumer<String> log, List<Condition> conditions) {
+        this.o = o;
+        this.version = version;
+        this.log = log;
+        this.conditions = conditions;
+    }
+
+    StudyOptions options() {
+        return o;
+    }
+
+    List<Condition> conditions() {
+        return conditions;
+    }
+
+    public static JsonNode run(StudyOptions o, String version, Consumer<String> log) throws IOException {
+        Path generated = null;
+        if (o.kind().equals("texts") && o.generator() != null) {
+            generated = o.out().resolve("generated.jsonl");
+            TextSampler.ensure(o.generator(), generated, o.base().n() * 3 / 2 + 200, o.base().seed(), log);
+        }
+        List<Condition> cs = o.kind().equals("texts") ? StudyPlans.texts(o, generated) : StudyPlans.build(o);
+        Study s = new Study(o, version, log, cs);
+        s.check();
+        s.execute();
+        ObjectNode out = s.assemble();
+        Files.createDirectories(o.out());
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        AtomicFiles.writeString(o.out().resolve("study.json"), om.writeValueAsString(out) + "\n");
+        AtomicFiles.writeString(o.out().resolve("study.csv"), s.csv());
+        StudyReport.write(o.out(), out);
+        return out;
+    }
+
+    /** Every runnable condition is prepared before the first run: incompatible studies are refused up front. */
+    private void check() {
+        Map<String, Integer> ts = new LinkedHashMap<>();
+        for (Condition c : conditions) {
+            if (c.derived()) continue;
+            RunRequest.Prepared p;
+            try {
+                p = c.request().prepare(version);
+            } catch (UserError e) {
+                throw new UserError("study " + o.kind() + ", condition " + c.name() + ": " + e.getMessage(), e);
+            }
+            ts.put(c.name(), p.data().t());
+        }
+        if (o.kind().equals("models") && new LinkedHashSet<>(ts.values()).size() > 1) {
+            throw new UserError("study models: the dataset has different lengths for different models (" + ts
+                    + " tokens): IE is only comparable at equal T; use models with one tokenizer or a dataset of equal length");
+        }
+        if ("paper".equals(o.preset())) {
+            long tokens = 0;
+            for (Condition c : conditions) if (!c.derived()) tokens += (long) c.request().n() * ts.get(c.name());
+            log.accept(String.format(Locale.ROOT, "preset paper: %d runs, %,d sequence tokens in all (N up to %,d): this takes hours on "
+                    + "a laptop-class CPU; every run resumes if interrupted", ts.size(), tokens, conditions.stream()
+                            .mapToInt(c -> c.request().n()).max().orElse(0)));
+        }
+    }
+
+    private void execute() throws IOException {
+        List<Condition> runs = conditions.stream().filter(c -> !c.derived()).toList();
+        long t0 = System.nanoTime();
+        int k = 0;
+        for (Condition c : runs) {
+            k++;
+            double el = (System.nanoTime() - t0) / 1e9;
+            String eta = k > 1 ? String.format(Locale.ROOT, ", about %.0f s left", el / (k - 1) * (runs.size() - k + 1)) : "";
+            log.accept(String.format(Locale.ROOT, "[%d/%d] %s (%s%s)", k, runs.size(), c.name(), c.request().dataset(), eta));
+            c.request().prepare(version).execute();
+            summaries.put(c.name(), new ObjectMapper().readTree(c.dir().resolve("summary.json").toFile()));
+        }
+        for (Condition c : conditions) ie.put(c.name(), c.derived() ? prefixIe(c) : Estimated.of(summaries.get(c.name()).path("IE")));
+    }
+
+    /** IE of a shorter list read from the longest list's run: IE(t) averaged over its aggregated positions up to t. */
+    Estimated prefixIe(Condition c) {
+        JsonNode s = summaries.get(c.prefixOf());
+        List<Estimated> parts = new ArrayList<>();
+        Set<Integer> agg = new LinkedHashSet<>();
+        for (JsonNode p : s.path("aggregated_positions")) agg.add(p.asInt());
+        String positions = s.path("settings").path("positions").asText();
+        for (int t = 0; t <= c.position(); t++) {
+            boolean take = switch (positions) {
+                case "last" -> t == c.position();
+                case "varying" -> !s.path("constant_positions").path(t).asBoolean();
+                default -> true;
+            };
+            if (take) parts.add(Estimated.of(s.path("IE_t").path(t)));
+        }
+        if (parts.isEmpty()) parts.add(Estimated.of(s.path("IE_t").path(c.position())));
+        return Estimated.mean(parts);
+    }
+
+    /** The run a condition's numbers come from. */
+    JsonNode summaryOf(Condition c) {
+        return summaries.get(c.derived() ? c.prefixOf() : c.name());
+    }
+
+    /**
+     * Whether two conditions were measured on the same sequences with the same groups, so that their
+     * difference is resampled group by group (paired): the same run (a causal model's prefixes), the same
+     * token ids (ablations of one model, models sharing a tokenizer), or a row-by-row scramble of them.
+     */
+    boolean samePairs(Condition a, Condition b) {
+        Condition ra = a.derived() ? find(a.prefixOf()) : a, rb = b.derived() ? find(b.prefixOf()) : b;
+        if (ra == rb) return true;
+        JsonNode sa = summaries.get(ra.name()), sb = summaries.get(rb.name());
+        if (sa.path("settings").path("seed").asLong() != sb.path("settings").path("seed").asLong()
+                || sa.path("dataset").path("n").asInt() != sb.path("dataset").path("n").asInt()) {
+            return false;
+        }
+        String da = sa.path("dataset").path("spec").asText(), db = sb.path("dataset").path("spec").asText();
+        if (da.replaceAll(":scramble=[a-z]+", "").equals(db.replaceAll(":scramble=[a-z]+", "")) && !da.equals(db)) return true;
+        Path ta = ra.dir().resolve("tokens.npy"), tb = rb.dir().resolve("tokens.npy");
+        if (!Files.isRegularFile(ta) || !Files.isRegularFile(tb)) return false;
+        return java.util.Arrays.equals(Npy.readLongs(ta, Npy.header(ta)), Npy.readLongs(tb, Npy.header(tb)));
+    }
+
+    Condition find(String name) {
+        for (Condition c : conditions) if (c.name().equals(name)) return c;
+        throw new IllegalArgumentException(name);
+    }
+
+    /** a − b with the right pairing. */
+    Estimated.Difference difference(Condition a, Condition b) {
+        return Estimated.difference(ie.get(a.name()), ie.get(b.name()), samePairs(a, b));
+    }
+
+    private ObjectNode assemble() {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode out = om.createObjectNode();
+        out.put("tool", "emergence");
+        out.put("version", version);
+        out.put("kind", o.kind());
+        ObjectNode plan = out.putObject("plan");
+        ArrayNode ms = plan.putArray("models");
+        o.models().forEach(ms::add);
+        plan.put("n", o.base().n());
+        plan.put("seed", o.base().seed());
+        plan.put("replicates", o.replicates());
+        if (o.kind().equals("shots") || o.kind().equals("errors")) {
+            ArrayNode cs = plan.putArray("categories");
+            o.categories().forEach(cs::add);
+            plan.put("kmin", o.kmin());
+            plan.put("kmax", o.kmax());
+            if (o.preset() != null) plan.put("preset", o.preset());
+            if (o.longSep() != null) plan.put("long_sep", o.longSep());
+        }
+        JsonNode first = summaryOf(conditions.get(conditions.size() - 1));
+        out.put("measurement", first.path("measurement").asText());
+        out.put("interval_method", first.path("interval_method").asText());
+        ArrayNode conds = out.putArray("conditions");
+        for (Condition c : conditions) {
+            ObjectNode x = conds.addObject();
+            x.put("name", c.name());
+            x.set("labels", om.valueToTree(c.labels()));
+            x.put("dataset", c.request().dataset());
+            x.put("run_dir", c.dir().toString());
+            if (c.derived()) {
+                x.put("read_from", c.prefixOf());
+                x.put("last_position", c.position());
+            }
+            Estimated e = ie.get(c.name());
+            ObjectNode v = x.putObject("IE");
+            put(v, "bits", e.bits());
+            put(v, "ci_low", e.low());
+            put(v, "ci_high", e.high());
+            put(v, "se", e.se());
+            if (!c.derived()) x.set("IE_summary", summaries.get(c.name()).path("IE"));
+        }
+        StudyAnalysis.analyse(this, out);
+        return out;
+    }
+
+    static void put(ObjectNode o, String k, double v) {
+        if (Double.isFinite(v)) o.put(k, v);
+        else o.putNull(k);
+    }
+
+    /** study.csv: condition, its labels, layer, position, E, MI_macro and MI_micro with intervals. */
+    private String csv() {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Condition c : conditions) keys.addAll(c.labels().keySet());
+        StringBuilder sb = new StringBuilder("condition");
+        for (String k : keys) sb.append(',').append(k);
+        sb.append(",layer,position,E_bits,E_ci_low,E_ci_high,macro_bits,micro_bits,IE_bits,IE_ci_low,IE_ci_high\n");
+        for (Condition c : conditions) {
+            JsonNode s = summaryOf(c);
+            int last = c.derived() ? c.position() : s.path("positions").size() - 1;
+            Estimated e = ie.get(c.name());
+            JsonNode layers = s.path("layers");
+            for (int li = 0; li < layers.size(); li++) {
+                for (int t = 0; t <= last; t++) {
+                    JsonNode cell = s.path("E").path(li).path(t);
+                    sb.append(csvCell(c.name()));
+                    for (String k : keys) sb.append(',').append(csvCell(c.labels().getOrDefault(k, "")));
+                    sb.append(',').append(layers.get(li).asInt()).append(',').append(t);
+                    for (JsonNode v : new JsonNode[] {cell.path("bits"), cell.path("ci_low"), cell.path("ci_high"),
+                        s.path("macro").path(li).path(t).path("bits"), s.path("micro").path(li).path(t).path("bits")}) {
+                        sb.append(',').append(v.isNumber() ? String.format(Locale.ROOT, "%.6g", v.asDouble()) : "");
+                    }
+                    for (double v : new double[] {e.bits(), e.low(), e.high()}) {
+                        sb.append(',').append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "");
+                    }
+                    sb.append('\n');
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String csvCell(String v) {
+        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0) return v;
+        return '"' + v.replace("\"", "\"\"") + '"';
+    }
+}

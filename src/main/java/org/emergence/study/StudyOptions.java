@@ -1,0 +1,124 @@
+package org.emergence.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.emergence.common.JsonFiles;
+import org.emergence.common.UserError;
+import org.emergence.ie.RunRequest;
+
+/**
+ * What a study is asked to do, from the command line or a plan file ({@code study --plan plan.json},
+ * whose keys are the long option names without dashes, e.g. {@code {"kind": "shots", "categories":
+ * ["animal", "color"], "kmax": 8}}; unknown keys are refused).
+ *
+ * @param kind       shots, errors, texts, models or ablations
+ * @param models     the model(s); the first is the one measured, except in a models study
+ * @param categories ICL categories (shots, errors)
+ * @param kmin       fewest items per list
+ * @param kmax       most items per list
+ * @param replicates fresh dataset draws per condition (the spread of IE, and its link to errors)
+ * @param dataset    the dataset of models and ablations studies
+ * @param sources    texts study: name → text dataset spec
+ * @param ablations  ablations study: --ablate specs (plus the random-input baseline)
+ * @param preset     "paper": the paper's list sizes and N (country 25 entities × 4 shots, …)
+ * @param longSep    shots variant with longer demonstrations: this separator after every item (null: none)
+ * @param generator  texts study: the model whose samples are the "model-written" source (null: none)
+ * @param textTokens tokens per text window, special tokens not counted
+ * @param base       measurement, N, seed, batch (model and dataset are set per condition)
+ */
+public record StudyOptions(String kind, List<String> models, List<String> categories, int kmin, int kmax, int replicates,
+                           String dataset, Map<String, String> sources, List<String> ablations, String preset, String longSep,
+                           String generator, int textTokens, Path out, RunRequest base) {
+
+    public static final List<String> KINDS = List.of("shots", "errors", "texts", "models", "ablations");
+
+    public StudyOptions {
+        if (!KINDS.contains(kind)) throw new UserError("study: unknown kind '" + kind + "' (kinds: " + String.join(", ", KINDS) + ")");
+        if (models.isEmpty()) throw new UserError("study " + kind + ": no --model");
+        if (kmin < 1 || kmax < kmin) throw new UserError("study " + kind + ": need 1 <= --kmin <= --kmax, got " + kmin + ", " + kmax);
+        if (replicates < 1) throw new UserError("study " + kind + ": --replicates must be >= 1");
+        if (textTokens < 2) throw new UserError("study " + kind + ": --text-tokens must be >= 2");
+        if (preset != null && !preset.equals("paper")) throw new UserError("study: unknown --preset '" + preset + "' (known: paper)");
+    }
+
+    /** The plan file's keys, which are also the command's option names. */
+    static final Set<String> PLAN_KEYS = Set.of("kind", "models", "model", "categories", "kmin", "kmax", "replicates", "dataset",
+            "sources", "ablations", "preset", "long_sep", "generator", "text_tokens", "n", "seed", "noise", "noise_scale",
+            "estimator", "micro_position", "micro_specials", "pairing", "positions", "groups", "batch", "out");
+
+    /** Reads a plan file; every value not in it comes from {@code defaults} (the command line). */
+    public static StudyOptions fromPlan(Path file, StudyOptions defaults) {
+        JsonNode p = JsonFiles.readObject(file);
+        var it = p.fieldNames();
+        while (it.hasNext()) {
+            String k = it.next();
+            if (!PLAN_KEYS.contains(k)) {
+                throw new UserError(file + ": unknown key '" + k + "' (keys: " + String.join(", ", new java.util.TreeSet<>(PLAN_KEYS)) + ")");
+            }
+        }
+        RunRequest b = defaults.base();
+        RunRequest base = new RunRequest(b.model(), b.dataset(), integer(p, file, "n", b.n()), b.t(), b.layers(),
+                integer(p, file, "seed", (int) b.seed()), b.ablate(), text(p, file, "estimator", b.estimator()),
+                number(p, file, "noise", b.noise()), text(p, file, "noise_scale", b.noiseScale()),
+                text(p, file, "micro_position", b.microPosition()), text(p, file, "micro_specials", b.microSpecials()),
+                text(p, file, "pairing", b.pairing()), text(p, file, "positions", b.positions()), integer(p, file, "groups", b.groups()),
+                b.discreteThreshold(), b.specialTokens(), integer(p, file, "batch", b.batch()), b.out(), false, b.quiet(), b.force());
+        List<String> models = p.has("model") ? List.of(text(p, file, "model", null)) : list(p, file, "models", defaults.models());
+        Map<String, String> sources = defaults.sources();
+        if (p.has("sources")) {
+            if (!p.get("sources").isObject()) throw new UserError(file + ": sources must be an object of name: dataset spec");
+            sources = new LinkedHashMap<>();
+            var f = p.get("sources").fields();
+            while (f.hasNext()) {
+                var e = f.next();
+                if (!e.getValue().isTextual()) throw new UserError(file + ": sources." + e.getKey() + " must be a dataset spec string");
+                sources.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return new StudyOptions(text(p, file, "kind", defaults.kind()), models, list(p, file, "categories", defaults.categories()),
+                integer(p, file, "kmin", defaults.kmin()), integer(p, file, "kmax", defaults.kmax()),
+                integer(p, file, "replicates", defaults.replicates()), text(p, file, "dataset", defaults.dataset()), sources,
+                list(p, file, "ablations", defaults.ablations()), text(p, file, "preset", defaults.preset()),
+                text(p, file, "long_sep", defaults.longSep()), text(p, file, "generator", defaults.generator()),
+                integer(p, file, "text_tokens", defaults.textTokens()),
+                p.has("out") ? Path.of(text(p, file, "out", null)) : defaults.out(), base);
+    }
+
+    private static String text(JsonNode p, Path f, String k, String d) {
+        JsonNode v = p.get(k);
+        if (v == null || v.isNull()) return d;
+        if (!v.isTextual()) throw new UserError(f + ": " + k + " must be a string");
+        return v.asText();
+    }
+
+    private static int integer(JsonNode p, Path f, String k, int d) {
+        JsonNode v = p.get(k);
+        if (v == null) return d;
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) throw new UserError(f + ": " + k + " must be an integer");
+        return v.asInt();
+    }
+
+    private static double number(JsonNode p, Path f, String k, double d) {
+        JsonNode v = p.get(k);
+        if (v == null) return d;
+        if (!v.isNumber()) throw new UserError(f + ": " + k + " must be a number");
+        return v.asDouble();
+    }
+
+    private static List<String> list(JsonNode p, Path f, String k, List<String> d) {
+        JsonNode v = p.get(k);
+        if (v == null) return d;
+        if (!v.isArray()) throw new UserError(f + ": " + k + " must be a list of strings");
+        List<String> out = new ArrayList<>();
+        for (JsonNode x : v) {
+            if (!x.isTextual()) throw new UserError(f + ": " + k + " must be a list of strings");
+            out.add(x.asText());
+        }
+        return out;
+    }
+}

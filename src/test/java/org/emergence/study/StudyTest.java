@@ -1,0 +1,106 @@
+package org.emergence.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.emergence.Cli;
+import org.emergence.TestFiles;
+import org.emergence.WordTokenizer;
+import org.junit.jupiter.api.Test;
+
+/** Studies on tiny random models: structure of the outputs, resume without recomputation, refusals before any run. */
+class StudyTest {
+    static Map<Path, FileTime> est(Path out) throws Exception {
+        Map<Path, FileTime> m = new HashMap<>();
+        try (Stream<Path> s = Files.walk(out.resolve("runs"))) {
+            for (Path p : (Iterable<Path>) s.filter(p -> p.toString().contains("/est/"))::iterator) m.put(p, Files.getLastModifiedTime(p));
+        }
+        return m;
+    }
+
+    @Test
+    void shotsOnACausalModelReadShortListsFromTheLongestAndResume() throws Exception {
+        Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
+        Path out = TestFiles.tempDir("study-shots").resolve("s");
+        String[] args = {"study", "errors", "--model", model.toString(), "--categories", "animal,color", "--kmin", "1", "--kmax", "3",
+            "--replicates", "2", "--n", "48", "--quiet", "--out", out.toString()};
+        Cli r = Cli.run(args).assertOk();
+        JsonNode s = new ObjectMapper().readTree(out.resolve("study.json").toFile());
+        assertEquals("errors", s.path("kind").asText());
+        assertEquals(2 * 3 * 2, s.path("conditions").size(), "categories × K × replicates");
+        int derived = 0;
+        for (JsonNode c : s.path("conditions")) if (c.has("read_from")) derived++;
+        assertEquals(2 * 2 * 2, derived, "K = 1, 2 are prefixes of the K = 3 lists");
+        try (Stream<Path> runs = Files.list(out.resolve("runs"))) {
+            assertEquals(4, runs.count(), "only the longest lists are run");
+        }
+        assertEquals(2 * 3, s.path("by_shots").size());
+        for (JsonNode row : s.path("by_shots")) {
+            assertTrue(row.path("next_token").path("error_rate").isNumber(), row.toString());
+            assertTrue(row.path("IE_sd_across_replicates").isNumber());
+        }
+        assertTrue(s.path("comparisons").size() >= 2 * 3);
+        for (JsonNode c : s.path("comparisons")) {
+            assertTrue(c.path("ci_low").asDouble() <= c.path("difference_bits").asDouble());
+            if (c.path("label").asText().contains("K=2) − IE(K=1)")) assertTrue(c.path("method").asText().startsWith("paired"));
+        }
+        assertTrue(s.path("error_vs_ie_spread").path("pearson_r").isNumber() || s.path("error_vs_ie_spread").path("pearson_r").isNull());
+        assertTrue(r.out().contains("animal/short: IE"), r.out());
+        List<String> csv = Files.readAllLines(out.resolve("study.csv"));
+        assertTrue(csv.get(0).startsWith("condition,category,variant,shots,replicate,layer,position,E_bits"), csv.get(0));
+        String html = Files.readString(out.resolve("study.html"));
+        assertTrue(html.contains("Verdicts") && html.contains("data:image/png;base64,") && !html.contains("http://") && !html.contains("https://"));
+        assertTrue(Files.isRegularFile(out.resolve("charts/ie_shots.png")) && Files.isRegularFile(out.resolve("charts/errors_shots.png")));
+        Map<Path, FileTime> before = est(out);
+        Cli.run(args).assertOk();
+        assertEquals(before, est(out), "a resumed study recomputes nothing");
+    }
+
+    @Test
+    void ablationsAndModelsCompareOnTheSameSequences() throws Exception {
+        Path gpt2 = WordTokenizer.goldenWithTokenizer("gpt2", List.of()), llama = WordTokenizer.goldenWithTokenizer("llama", List.of());
+        Path out = TestFiles.tempDir("study-ablate").resolve("s");
+        Cli.run("study", "ablations", "--model", gpt2.toString(), "--dataset", "icl:animal:shots=3", "--n", "40", "--quiet", "--out",
+                out.toString()).assertOk();
+        JsonNode s = new ObjectMapper().readTree(out.resolve("study.json").toFile());
+        assertEquals(5, s.path("conditions").size(), "none, untrained, attn-reinit, ln-zero, random inputs");
+        for (JsonNode c : s.path("comparisons")) {
+            boolean random = c.path("a").asText().equals("random-inputs");
+            assertEquals(!random, c.path("method").asText().startsWith("paired"), c.toString());
+        }
+        Path out2 = TestFiles.tempDir("study-models").resolve("s");
+        Cli.run("study", "models", "--model", gpt2.toString(), "--model", llama.toString(), "--dataset", "icl:animal:shots=3", "--n", "40",
+                "--quiet", "--out", out2.toString()).assertOk();
+        JsonNode m = new ObjectMapper().readTree(out2.resolve("study.json").toFile());
+        assertEquals(2, m.path("conditions").size());
+        assertTrue(m.path("by_relative_depth").size() == 6);
+        assertTrue(Files.isRegularFile(out2.resolve("charts/ie_parameters.png")));
+    }
+
+    @Test
+    void incompatibleStudiesAreRefusedBeforeAnyRun() throws Exception {
+        Path gpt2 = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
+        Path base = TestFiles.tempDir("study-bad");
+        Cli.run("study", "errors", "--model", "minilm", "--out", base.resolve("a").toString()).assertUserError("encoder");
+        Cli.run("study", "shots", "--model", gpt2.toString(), "--categories", "animal,planets", "--out", base.resolve("b").toString())
+                .assertUserError("unknown category 'planets'");
+        Path plan = Files.writeString(base.resolve("plan.json"), "{\"kind\": \"shots\", \"kmax\": 3, \"colour\": 1}");
+        Cli.run("study", "--plan", plan.toString(), "--model", gpt2.toString(), "--out", base.resolve("c").toString())
+                .assertUserError("unknown key 'colour'");
+        Path broken = Files.writeString(base.resolve("broken.json"), "{\"kind\": \"shots\",, }");
+        Cli.run("study", "--plan", broken.toString(), "--out", base.resolve("d").toString()).assertUserError("not valid JSON");
+        Cli.run("study", "shots", "--model", gpt2.toString(), "--kmax", "35", "--n", "40", "--out", base.resolve("e").toString())
+                .assertUserError("condition animal-k35-r0", "64 positions");
+        for (String d : new String[] {"a", "b", "c", "d", "e"}) assertFalse(Files.exists(base.resolve(d).resolve("runs")), d);
+    }
+}
