@@ -31,6 +31,9 @@ final class BenchCaptureCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelSources.DESCRIPTION)
     String model;
 
+    @Option(names = "--revision", paramLabel = "REV", description = "Revision of a hub-cache repo id: a branch or tag under refs/, or a commit (default main).")
+    String revision;
+
     @Option(names = "--n", defaultValue = "2048", description = "Sequences (default ${DEFAULT-VALUE}).")
     int n;
 
@@ -55,6 +58,7 @@ final class BenchCaptureCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int threads = common.applyThreads();
+        model = org.emergence.model.ModelSources.withRevision(model, revision);
         if (n < 1 || t < 1 || batch < 1 || repeats < 1 || warmup < 0) throw new UserError("--n, --t, --batch, --repeats must be >= 1");
         var out = spec.commandLine().getOut();
         long loadStart = System.nanoTime();

@@ -28,6 +28,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelSources.DESCRIPTION)
     String model;
 
+    @Option(names = "--revision", paramLabel = "REV", description = "Revision of a hub-cache repo id: a branch or tag under refs/, or a commit (default main).")
+    String revision;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
@@ -71,6 +74,7 @@ final class CaptureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        model = org.emergence.model.ModelSources.withRevision(model, revision);
         if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
         if (pad && input.text == null) throw new UserError("--pad applies to --text input only");
         TokenBatch b;

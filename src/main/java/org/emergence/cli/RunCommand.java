@@ -31,6 +31,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Hugging Face model directory or built-in model (default ${DEFAULT-VALUE}).")
     String model;
 
+    @Option(names = "--revision", paramLabel = "REV", description = "Revision of a hub-cache repo id: a branch or tag under refs/, or a commit (default main).")
+    String revision;
+
     @Option(names = "--dataset", defaultValue = Datasets.DEFAULT, paramLabel = "SPEC",
             description = "icl:<category>[:shots=K][:sep=\", \"], text:<file>[:field=NAME], random[:var=0.81], "
                     + "ids:<file.npy> (default ${DEFAULT-VALUE}).")
@@ -76,7 +79,8 @@ public final class RunCommand implements Callable<Integer> {
     /** The request these options make (also used by tests and other commands). */
     RunRequest request() {
         if (t != null && t < 1) throw new org.emergence.common.UserError("--t must be >= 1, got " + t);
-        return measure.request(model, dataset, n, t == null ? 0 : t, layers, seed, ablate, out, keepActivations, force);
+        return measure.request(org.emergence.model.ModelSources.withRevision(model, revision), dataset, n, t == null ? 0 : t, layers, seed,
+                ablate, out, keepActivations, force);
     }
 
     @Override

@@ -30,6 +30,9 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "Model to validate (default ${DEFAULT-VALUE}).")
     String model;
 
+    @Option(names = "--revision", paramLabel = "REV", description = "Revision of a hub-cache repo id: a branch or tag under refs/, or a commit (default main).")
+    String revision;
+
     @Option(names = "--dataset", defaultValue = "icl:animal", paramLabel = "SPEC",
             description = "In-context dataset of the model controls (default ${DEFAULT-VALUE}).")
     String dataset;
@@ -75,6 +78,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        model = org.emergence.model.ModelSources.withRevision(model, revision);
         long[] seeds;
         double[] factors;
         try {

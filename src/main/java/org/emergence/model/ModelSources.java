@@ -18,6 +18,16 @@ public final class ModelSources {
     public static final String DESCRIPTION = "Hugging Face model directory, hub-cache repo id ORG/NAME[@REV], BERT-family .onnx file, "
             + "or built-in model name (minilm, tinylm, tinylm-*; bge-small, e5-small with -Pextra-models).";
 
+    /** The model spec with {@code --revision} applied (ID@REV), or the spec itself when no revision is given. */
+    public static String withRevision(String spec, String revision) {
+        if (revision == null || revision.isBlank()) return spec;
+        if (spec.contains("@")) throw new UserError("--revision " + revision + ": the model " + spec + " names a revision already; give it once");
+        if (!HubCache.looksLikeRepoId(spec) || BuiltinModels.isBuiltin(spec) || java.nio.file.Files.exists(java.nio.file.Path.of(spec))) {
+            throw new UserError("--revision " + revision + " applies to a Hugging Face repo id (ORG/NAME), not to " + spec);
+        }
+        return spec + "@" + revision;
+    }
+
     public static Transformer load(String spec) {
         Path p = Path.of(spec);
         if (Files.exists(p)) {

@@ -71,7 +71,10 @@ public final class Tokenizer implements AutoCloseable {
 
     public static Tokenizer fromFile(Path file) {
         try {
+            checkJson(Files.readAllBytes(file), file.toString());
             return new Tokenizer(HuggingFaceTokenizer.newInstance(file, options()), file.toString());
+        } catch (UserError e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new UserError(file + ": cannot load tokenizer (" + org.emergence.common.JsonFiles.oneLine(String.valueOf(e.getMessage())) + ")", e);
         }
@@ -80,9 +83,53 @@ public final class Tokenizer implements AutoCloseable {
     /** A tokenizer.json read from a stream (e.g. a resource inside a jar). */
     public static Tokenizer fromStream(InputStream in, String name) {
         try (in) {
-            return new Tokenizer(HuggingFaceTokenizer.newInstance(in, options()), name);
+            byte[] bytes = in.readAllBytes();
+            checkJson(bytes, name);
+            return new Tokenizer(HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes), options()), name);
+        } catch (UserError e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new UserError(name + ": cannot load tokenizer (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * The Rust library panics — and a panic across the JNI boundary aborts the whole JVM — on some
+     * malformed JSON (a syntax error inside the "decoder" value of tokenizers 0.21, found by fuzzing),
+     * so the file is parsed strictly here first, and strings the Rust JSON reader refuses (unpaired
+     * UTF-16 surrogates) are refused too: the library only ever sees well-formed JSON.
+     */
+    static void checkJson(byte[] bytes, String name) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = STRICT.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new UserError(name + ": not valid JSON: " + org.emergence.common.JsonFiles.describe(e));
+        } catch (IOException e) {
+            throw new UserError(name + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        if (root == null || !root.isObject()) throw new UserError(name + ": not a tokenizer.json (expected a JSON object)");
+        java.util.ArrayDeque<com.fasterxml.jackson.databind.JsonNode> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            var n = todo.pop();
+            if (n.isTextual()) checkText(n.textValue(), name);
+            for (var it = n.fieldNames(); it.hasNext(); ) checkText(it.next(), name);
+            n.elements().forEachRemaining(todo::push);
+        }
+    }
+
+    private static void checkText(String s, String name) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new UserError(name + ": not valid JSON text (an unpaired UTF-16 surrogate \\u" + Integer.toHexString(c) + " in a string)");
+            }
         }
     }
 
@@ -92,7 +139,7 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Token ids of {@code text}, with or without the tokenizer's special tokens ([CLS]/[SEP], BOS …). */
     public int[] encode(String text, boolean specialTokens) {
-        Encoding e = tok.encode(text, specialTokens, false);
+        Encoding e = encoding(text, specialTokens);
         long[] ids = e.getIds();
         int n = ids.length;
         if (specialTokens && eosOnce >= 0 && n >= 2 && ids[n - 1] == eosOnce && ids[n - 2] == eosOnce) n--;
@@ -101,11 +148,24 @@ public final class Tokenizer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The native library checks some of a tokenizer.json's consistency only when it first encodes (a
+     * WordLevel model whose unk_token is not in its vocabulary loads, then fails on an unknown word):
+     * such a failure is the file's fault, reported as one line naming it.
+     */
+    private Encoding encoding(String text, boolean specialTokens) {
+        try {
+            return tok.encode(text, specialTokens, false);
+        } catch (RuntimeException e) {
+            throw new UserError(source + ": tokenizer cannot encode the text (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** Token ids with each token's character span [start, end) in {@code text} (no special tokens). */
     public record Spanned(int[] ids, int[] starts, int[] ends) {}
 
     public Spanned encodeWithSpans(String text) {
-        Encoding e = tok.encode(text, false, false);
+        Encoding e = encoding(text, false);
         long[] ids = e.getIds();
         ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = e.getCharTokenSpans();
         int[] out = new int[ids.length], st = new int[ids.length], en = new int[ids.length];

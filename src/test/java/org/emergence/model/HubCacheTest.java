@@ -64,6 +64,15 @@ class HubCacheTest {
                 assertEquals(SHA, st.path("model_source").path("commit").asText());
             }
         }
+        // --revision names the same snapshot as ID@REV, and is refused where it cannot apply
+        Path rev = base.resolve("rev");
+        Cli.run("run", "--model", "org/tiny", "--revision", "main", "--dataset", "icl:animal:shots=3", "--n", "24", "--quiet", "--out",
+                rev.toString()).assertOk();
+        assertEquals("main", new ObjectMapper().readTree(rev.resolve("settings.json").toFile()).path("model_source").path("revision").asText());
+        Cli.run("run", "--model", "org/tiny@main", "--revision", "v2", "--out", base.resolve("x").toString()).assertUserError("give it once");
+        Cli.run("run", "--model", "minilm", "--revision", "v2", "--out", base.resolve("x").toString()).assertUserError("applies to a Hugging Face repo id");
+        Cli.run("capture", "--model", "org/tiny", "--revision", "v2", "--ids", "x.npy", "--out", base.resolve("x").toString())
+                .assertUserError("revision 'v2' is not in the cache");
         // HF_HOME/hub is the fallback
         System.clearProperty("HF_HUB_CACHE");
         Path home = TestFiles.tempDir("hf-home");

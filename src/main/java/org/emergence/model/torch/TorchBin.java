@@ -35,6 +35,10 @@ public final class TorchBin {
             return legacy(file, ch);
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+        } catch (IndexOutOfBoundsException | ArithmeticException | ClassCastException | java.nio.BufferUnderflowException e) {
+            // the checks below cover every field we know of; this net keeps a file crafted to slip past them
+            // (offsets that overflow, a pickle value of the wrong type) a one-line input error, not a crash
+            throw new UserError(file + ": malformed PyTorch checkpoint (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 
@@ -128,7 +132,7 @@ public final class TorchBin {
             if (pos + 8 > size) throw new UserError(file + ": truncated (storage " + key + " is missing)");
             long n = pos + 8 <= data.length ? ByteBuffer.wrap(data, (int) pos, 8).order(ByteOrder.LITTLE_ENDIAN).getLong() : readLong(file, pos);
             StorageType st = type(typeOf.getOrDefault(key, "ByteStorage"), file, key);
-            if (n < 0 || pos + 8 + n * st.size > size) throw new UserError(file + ": storage " + key + " is shorter than its " + n + " elements");
+            if (n < 0 || n > (size - pos - 8) / st.size) throw new UserError(file + ": storage " + key + " is shorter than its " + n + " elements");
             where.put(key, new long[] {pos + 8, n});
             pos += 8 + n * st.size;
         }
@@ -138,6 +142,9 @@ public final class TorchBin {
             long[] w = where.get(t.storage().key());
             if (w == null) throw new UserError(file + ": tensor '" + e.getKey() + "' names storage " + t.storage().key() + ", which is not in the file");
             StorageType st = type(t.storage().type(), file, e.getKey());
+            if (t.storage().viewOffset() < 0 || t.storage().viewOffset() > w[1]) {
+                throw new UserError(file + ": tensor '" + e.getKey() + "' starts outside its storage " + t.storage().key());
+            }
             long viewBytes = t.storage().viewOffset() * st.size;
             out.put(e.getKey(), weight(file, e.getKey(), t, w[0] + viewBytes, w[1] * st.size - viewBytes));
         }
