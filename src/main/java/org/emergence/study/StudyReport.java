@@ -113,7 +113,11 @@ final class StudyReport {
                     depth.computeIfAbsent(r.path("model").asText(), k -> new ArrayList<>()).add(new double[] {r.path("relative_depth").asDouble(),
                         r.path("E").asDouble(), r.path("ci_low").asDouble(), r.path("ci_high").asDouble()});
                 }
-                out.put("ie_parameters.png", xy("IE against model size", "parameters", "IE (bits)", ie, true));
+                // checkpoints of one model (a training series) share their size: a size axis would collapse them to one x,
+                // so they are drawn one per condition, in the plan's (training) order
+                long sizes = ie.getOrDefault("IE", List.of()).stream().mapToDouble(p -> p[0]).distinct().count();
+                if (sizes >= 2) out.put("ie_parameters.png", xy("IE against model size", "parameters", "IE (bits)", ie, true));
+                else out.put("ie_conditions.png", categories(s));
                 out.put("e_depth.png", xy("E(l) against relative depth", "(l + ½) / layers", "E(l) (bits)", depth, false));
             }
             default -> out.put("ie_conditions.png", categories(s));

@@ -103,4 +103,18 @@ class StudyTest {
                 .assertUserError("condition animal-k35-r0", "64 positions");
         for (String d : new String[] {"a", "b", "c", "d", "e"}) assertFalse(Files.exists(base.resolve(d).resolve("runs")), d);
     }
+
+    /** A training series (checkpoints of one size) is drawn per condition: a size axis would put every point at one x. */
+    @Test
+    void checkpointsOfOneSizeAreChartedPerCondition() throws Exception {
+        ObjectMapper om = new ObjectMapper();
+        String cond = "{\"name\": \"%s\", \"labels\": {\"parameters\": \"%s\"}, \"IE\": {\"bits\": %s, \"ci_low\": 0.1, \"ci_high\": 2.0}}";
+        JsonNode same = om.readTree("{\"kind\": \"models\", \"conditions\": [" + String.format(cond, "step0", "1000", "0.5") + ", "
+                + String.format(cond, "step60", "1000", "1.5") + "]}");
+        Map<String, byte[]> c = StudyReport.charts(same);
+        assertTrue(c.containsKey("ie_conditions.png") && !c.containsKey("ie_parameters.png"), c.keySet().toString());
+        JsonNode sizes = om.readTree("{\"kind\": \"models\", \"conditions\": [" + String.format(cond, "small", "1000", "0.5") + ", "
+                + String.format(cond, "big", "4000", "1.5") + "]}");
+        assertTrue(StudyReport.charts(sizes).containsKey("ie_parameters.png"));
+    }
 }
