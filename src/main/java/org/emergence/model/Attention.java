@@ -37,11 +37,10 @@ final class Attention {
                     qkv.get(row0 * ld, rows, 0, t * ld);
                     loadedRows = seq;
                 }
-                int qo = lay == Layout.QkvLayout.PER_HEAD ? h * 3 * d : h * d;
+                int qo = lay.q(h, nH, nKV, d);
                 for (int i = 0; i < t; i++) System.arraycopy(rows, i * ld + qo, q, i * d, d);
                 if (seq != loadedSeq || g != loadedKv) {
-                    int ko = lay == Layout.QkvLayout.PER_HEAD ? g * 3 * d + d : (nH + g) * d;
-                    int vo = lay == Layout.QkvLayout.PER_HEAD ? g * 3 * d + 2 * d : (nH + nKV + g) * d;
+                    int ko = lay.k(g, nH, nKV, d), vo = lay.v(g, nH, nKV, d);
                     for (int j = 0; j < t; j++) {
                         System.arraycopy(rows, j * ld + ko, k, j * d, d);
                         System.arraycopy(rows, j * ld + vo, v, j * d, d);

@@ -24,6 +24,14 @@ public final class Families {
         register(new NeoxFamily());
         register(new GptjFamily());
         register(new BertFamily());
+        register(new OpenAiGptFamily());
+        register(new GptNeoFamily());
+        register(new OptFamily());
+        register(new PhiFamily());
+        register(new Phi3Family());
+        register(new OlmoFamily());
+        register(new FalconFamily());
+        register(new MixtralFamily());
     }
 
     private static void register(Family f) {

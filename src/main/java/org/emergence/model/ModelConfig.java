@@ -12,6 +12,11 @@ import java.util.Arrays;
  * @param attnSoftcap  0, or c in c·tanh(score / c) applied to attention scores (Gemma 2)
  * @param finalSoftcap 0, or c applied the same way to the logits (Gemma 2)
  * @param slidingWindow per layer: 0 = full attention, w = a query sees only the last w keys (itself included)
+ * @param positionOffset learned position p is row p + offset of the table (OPT keeps 2 rows before position 0)
+ * @param clipQkv      0, or c: q, k and v are clamped to [−c, c] after their projection (OLMo clip_qkv)
+ * @param embedWidth   width of the token embeddings: H, or OPT's word_embed_proj_dim (projected to and from H)
+ * @param experts      0 (a plain MLP), or the number of routed experts per layer (Mixtral); each I wide
+ * @param expertsPerToken experts each token is routed to (top k)
  */
 public record ModelConfig(
         String modelType,
@@ -42,7 +47,12 @@ public record ModelConfig(
         boolean finalNorm,
         boolean qkvBias,
         boolean outBias,
-        boolean mlpBias) {
+        boolean mlpBias,
+        int positionOffset,
+        float clipQkv,
+        int embedWidth,
+        int experts,
+        int expertsPerToken) {
 
     /** A builder, so families set only what differs from the common decoder defaults. */
     public static Builder builder(String modelType) {
@@ -66,6 +76,9 @@ public record ModelConfig(
         private float attnSoftcap, finalSoftcap;
         private int[] slidingWindow;
         private boolean tiedHead, embeddingNorm, finalNorm = true, qkvBias, outBias, mlpBias;
+        private int positionOffset;
+        private float clipQkv;
+        private int embedWidth, experts, expertsPerToken;
 
         private Builder(String modelType) {
             this.modelType = modelType;
@@ -98,6 +111,10 @@ public record ModelConfig(
         public Builder tiedHead(boolean b) { this.tiedHead = b; return this; }
         public Builder embeddingNorm(boolean b) { this.embeddingNorm = b; return this; }
         public Builder finalNorm(boolean b) { this.finalNorm = b; return this; }
+        public Builder positionOffset(int n) { this.positionOffset = n; return this; }
+        public Builder clipQkv(float c) { this.clipQkv = c; return this; }
+        public Builder embedWidth(int n) { this.embedWidth = n; return this; }
+        public Builder experts(int n, int perToken) { this.experts = n; this.expertsPerToken = perToken; return this; }
         public Builder biases(boolean qkv, boolean out, boolean mlp) {
             this.qkvBias = qkv;
             this.outBias = out;
@@ -114,7 +131,8 @@ public record ModelConfig(
             int[] window = slidingWindow == null ? new int[layers] : slidingWindow;
             return new ModelConfig(modelType, layers, hidden, heads, kvHeads, headDim, intermediate, vocab, maxPositions,
                     typeVocab, norm, normEps, wiring, rope, learnedPositions, activation, gatedMlp, causal, embedScale,
-                    scale, attnSoftcap, finalSoftcap, window, tiedHead, embeddingNorm, finalNorm, qkvBias, outBias, mlpBias);
+                    scale, attnSoftcap, finalSoftcap, window, tiedHead, embeddingNorm, finalNorm, qkvBias, outBias, mlpBias,
+                    positionOffset, clipQkv, embedWidth == 0 ? hidden : embedWidth, experts, expertsPerToken);
         }
     }
 
@@ -172,6 +190,9 @@ public record ModelConfig(
                 + " eps=" + normEps + " wiring=" + wiring + " rope=" + rope + " act=" + activation
                 + (gatedMlp ? " gated" : "") + (causal ? " causal" : " bidirectional") + " embedScale=" + embedScale
                 + " attnScale=" + Arrays.toString(attnScale) + " softcap=" + attnSoftcap + "/" + finalSoftcap + " window="
-                + Arrays.toString(slidingWindow) + (tiedHead ? " tied" : "") + " bias=" + qkvBias + "/" + outBias + "/" + mlpBias + "]";
+                + Arrays.toString(slidingWindow) + (tiedHead ? " tied" : "") + " bias=" + qkvBias + "/" + outBias + "/" + mlpBias
+                + (positionOffset != 0 ? " posOffset=" + positionOffset : "") + (clipQkv > 0 ? " clipQkv=" + clipQkv : "")
+                + (embedWidth != hidden ? " embedWidth=" + embedWidth : "")
+                + (experts > 0 ? " experts=" + expertsPerToken + "/" + experts : "") + "]";
     }
 }

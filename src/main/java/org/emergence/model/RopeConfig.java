@@ -41,6 +41,17 @@ final class RopeConfig {
         }
     }
 
+    /** Refuses a rope_scaling whose type the family's reference does not know (before {@link #parse}). */
+    static void requireType(ConfigReader c, String family, String... allowed) {
+        JsonNode rs = c.get("rope_scaling");
+        if (rs == null) return;
+        JsonNode t = rs.isObject() ? (rs.has("rope_type") ? rs.get("rope_type") : rs.get("type")) : null;
+        String type = t == null ? String.valueOf(rs) : t.asText();
+        if (!java.util.Arrays.asList(allowed).contains(type)) {
+            throw c.unsupported("rope_scaling type '" + type + "'", family + " supports " + String.join(", ", allowed));
+        }
+    }
+
     /** Llama 3.1 frequency-dependent scaling, in fp32 as the reference computes it. */
     private static float[] llama3(ConfigReader c, JsonNode rs, float[] inv, double factorD) {
         for (String k : new String[] {"factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings"}) {

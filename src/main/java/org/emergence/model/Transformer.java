@@ -45,6 +45,7 @@ public final class Transformer {
     private final NormP finalNorm;
     private final LinearP head;
     private final LinearP pooler;
+    private final LinearP embedProj, headProj; // OPT's project_in / project_out, else null
     private final Rope.Tables ropeTables;
 
     private final boolean widenAll;
@@ -52,7 +53,7 @@ public final class Transformer {
     private FloatBuffer arena;
     private int arenaLayer = -1;
     private Workspace ws;
-    private FloatBuffer resid, selected, finalBuf, logitsBuf;
+    private FloatBuffer resid, selected, finalBuf, logitsBuf, narrow, moeX, moeY, moeLogits;
 
     /** A norm's parameters as small heap vectors (bias null for RMS norms). */
     record NormP(float[] w, float[] b) {}
@@ -60,15 +61,26 @@ public final class Transformer {
     /** A bound linear layer: stored weight, its orientation, bias vector or null. */
     record LinearP(Weight w, boolean inOut, float[] bias, int in, int out) {}
 
+    /** A bound mixture-of-experts MLP: router [E, H] and per expert up, gate, down. */
+    record MoeP(LinearP router, LinearP[] up, LinearP[] gate, LinearP[] down, int topK) {}
+
     /** A bound block; qkv projections write side by side into the fused activation, with one fused bias. */
     record BlockP(NormP n1, NormP n2, NormP n1Post, NormP n2Post, List<LinearP> qkv, float[] qkvBias,
-                  Layout.QkvLayout qkvLayout, LinearP out, LinearP up, LinearP gate, LinearP down) {
+                  Layout.QkvLayout qkvLayout, LinearP out, LinearP up, LinearP gate, LinearP down, MoeP moe) {
         List<LinearP> linears() {
             List<LinearP> l = new ArrayList<>(qkv);
             l.add(out);
             if (up != null) l.add(up);
             if (gate != null) l.add(gate);
-            l.add(down);
+            if (down != null) l.add(down);
+            if (moe != null) {
+                l.add(moe.router());
+                for (int e = 0; e < moe.up().length; e++) {
+                    l.add(moe.up()[e]);
+                    l.add(moe.gate()[e]);
+                    l.add(moe.down()[e]);
+                }
+            }
             return l;
         }
     }
@@ -99,13 +111,17 @@ public final class Transformer {
             }
             if (col != cfg.qkvWidth()) throw new IllegalStateException("qkv width " + col + " != " + cfg.qkvWidth());
             blocks[l] = new BlockP(norm(b.norm1()), norm(b.norm2()), norm(b.norm1Post()), norm(b.norm2Post()), qkv,
-                    qkvBias, b.qkvLayout(), linear(b.out()), linear(b.up()), linear(b.gate()), linear(b.down()));
+                    qkvBias, b.qkvLayout(), linear(b.out()), linear(b.up()), linear(b.gate()), linear(b.down()), moe(b.moe()));
             for (LinearP p : blocks[l].linears()) if (p.w().type() != StorageType.F32) widenBytes += p.w().numel() * 4;
         }
         this.finalNorm = norm(layout.finalNorm());
+        this.embedProj = linear(layout.embedProj());
+        this.headProj = linear(layout.headProj());
+        // a tied head reads the token embedding, which is narrower than the stream when there is a projection
+        int embWidth = embedProj == null ? cfg.hidden() : embedProj.in();
         // no head and no tied embedding: an encoder without a language-model head (BERT) has no logits
         this.head = layout.head() != null ? linear(layout.head())
-                : cfg.tiedHead() ? new LinearP(tokens, false, null, cfg.hidden(), cfg.vocab()) : null;
+                : cfg.tiedHead() ? new LinearP(tokens, false, null, embWidth, cfg.vocab()) : null;
         // the pooler is optional: BertModel saves one, BertForMaskedLM and ONNX exports usually do not
         this.pooler = layout.pooler() != null && find(layout.pooler().weight()) != null ? linear(layout.pooler()) : null;
         this.widenAll = widenBytes <= widenAllBudget;
@@ -175,13 +191,28 @@ public final class Transformer {
 
     private NormP norm(NormSpec s) {
         if (s == null) return null;
+        if (s.weight() == null) return new NormP(null, null); // a norm without parameters
         return new NormP(vector(resolve(s.weight())), s.bias() == null ? null : vector(resolve(s.bias())));
     }
 
     private LinearP linear(LinearSpec s) {
         if (s == null) return null;
-        return new LinearP(resolve(s.weight()), s.inOut(), s.bias() == null ? null : vector(resolve(s.bias())),
-                s.in(), s.out());
+        Weight w = resolve(s.weight());
+        // one part of a fused [rows, in] projection: a view of its rows
+        if (s.rowOffset() != 0 || (!s.inOut() && w.rows() != s.out())) w = w.rows(s.rowOffset(), s.out());
+        return new LinearP(w, s.inOut(), s.bias() == null ? null : vector(resolve(s.bias())), s.in(), s.out());
+    }
+
+    private MoeP moe(Layout.Moe s) {
+        if (s == null) return null;
+        int n = s.experts().size();
+        LinearP[] up = new LinearP[n], gate = new LinearP[n], down = new LinearP[n];
+        for (int e = 0; e < n; e++) {
+            up[e] = linear(s.experts().get(e).up());
+            gate[e] = linear(s.experts().get(e).gate());
+            down[e] = linear(s.experts().get(e).down());
+        }
+        return new MoeP(linear(s.router()), up, gate, down, s.topK());
     }
 
     private static float[] vector(Weight w) {
@@ -381,18 +412,30 @@ public final class Transformer {
     public FloatBuffer embed(TokenBatch b, FloatBuffer h) {
         int m = b.rows(), hd = cfg.hidden();
         int[] ids = b.ids(), pos = b.positions(), types = b.tokenTypes();
-        Parallel.range(m, 64, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) tokens.readF32((long) ids[r] * hd, hd, h, r * hd);
-        });
+        if (embedProj == null) {
+            Parallel.range(m, 64, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) tokens.readF32((long) ids[r] * hd, hd, h, r * hd);
+            });
+        } else {
+            // OPT-350m: embeddings of width E, projected up to the stream (project_in) before positions are added
+            int e = embedProj.in();
+            FloatBuffer x = narrow(m * e);
+            Parallel.range(m, 64, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) tokens.readF32((long) ids[r] * e, e, x, r * e);
+            });
+            f32Embedding(embedProj.w());
+            linear(embedProj, x, m, h, 0f);
+        }
         boolean learned = positions != null, typed = tokenTypes != null;
         if (cfg.embedScale() != 1f || learned || typed) {
             FloatBuffer pe = learned ? f32Embedding(positions) : null;
             FloatBuffer te = typed ? f32Embedding(tokenTypes) : null;
             float scale = cfg.embedScale();
+            int offset = cfg.positionOffset();
             Kernels.mapRows(h, 0, m, hd, hd, 0, (r, x, n) -> {
                 if (scale != 1f) for (int j = 0; j < n; j++) x[j] *= scale;
                 if (pe != null) {
-                    int base = pos[r] * n;
+                    int base = (pos[r] + offset) * n;
                     for (int j = 0; j < n; j++) x[j] += pe.get(base + j);
                 }
                 if (te != null) {
@@ -407,6 +450,12 @@ public final class Transformer {
 
     private FloatBuffer f32Embedding(Weight w) {
         return widened.computeIfAbsent(w, Weight::f32);
+    }
+
+    /** A scratch buffer of at least n floats for the narrow (embedding-width) activations. */
+    private FloatBuffer narrow(long n) {
+        if (narrow == null || narrow.capacity() < n) narrow = Gemm.allocate(n);
+        return narrow;
     }
 
     /** Runs block l in place on the residual stream h [B·T, H]. */
@@ -475,7 +524,14 @@ public final class Transformer {
     }
 
     private FloatBuffer logits(FloatBuffer f, int rows, FloatBuffer out) {
-        int v = cfg.vocab(), hd = cfg.hidden();
+        int v = cfg.vocab(), hd = head.in();
+        if (headProj != null) {
+            // OPT-350m: the final hidden state is projected down to the embedding width (project_out) first
+            FloatBuffer x = Gemm.allocate((long) rows * hd);
+            f32Embedding(headProj.w());
+            linear(headProj, f, rows, x, 0f);
+            f = x;
+        }
         Weight w = head.w();
         if (w.type() == StorageType.F32 && w.byteSize() <= Integer.MAX_VALUE) {
             FloatBuffer wf = widened.computeIfAbsent(w, Weight::f32);
@@ -570,12 +626,18 @@ public final class Transformer {
             var /= n;
             float inv = (float) (1.0 / Math.sqrt(var + eps));
             float mu = (float) mean;
-            for (int j = 0; j < n; j++) x[j] = (x[j] - mu) * inv * w[j] + (b == null ? 0f : b[j]);
+            if (w == null) {
+                for (int j = 0; j < n; j++) x[j] = (x[j] - mu) * inv; // no parameters (OLMo)
+            } else {
+                for (int j = 0; j < n; j++) x[j] = (x[j] - mu) * inv * w[j] + (b == null ? 0f : b[j]);
+            }
         } else {
             double ss = 0;
             for (int j = 0; j < n; j++) ss += (double) x[j] * x[j];
             float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
-            if (kind == Norm.RMS_NORM) {
+            if (w == null) {
+                for (int j = 0; j < n; j++) x[j] = x[j] * inv;
+            } else if (kind == Norm.RMS_NORM) {
                 for (int j = 0; j < n; j++) x[j] = w[j] * (x[j] * inv);
             } else {
                 for (int j = 0; j < n; j++) x[j] = (x[j] * inv) * (1f + w[j]);
@@ -585,12 +647,21 @@ public final class Transformer {
 
     /** MLP of x [m, H] into y (beta = 1 adds to y: the residual), including the down bias. */
     private void mlp(BlockP p, FloatBuffer x, int m, FloatBuffer y, float beta, Workspace w) {
+        if (p.moe != null) {
+            moe(p.moe, x, m, y, beta, w);
+            return;
+        }
+        mlp(p.up, p.gate, p.down, x, m, y, beta, w);
+    }
+
+    /** One (possibly gated) MLP: y = down(act(gate(x)) · up(x)) or down(act(up(x))), plus beta·y. */
+    private void mlp(LinearP up, LinearP gate, LinearP down, FloatBuffer x, int m, FloatBuffer y, float beta, Workspace w) {
         int inter = cfg.intermediate();
         Activation act = cfg.activation();
-        if (p.gate != null) {
-            gemm(p.gate, x, m, w.gate, 0, inter, 0f);
-            gemm(p.up, x, m, w.mlp, 0, inter, 0f);
-            float[] bg = p.gate.bias(), bu = p.up.bias();
+        if (gate != null) {
+            gemm(gate, x, m, w.gate, 0, inter, 0f);
+            gemm(up, x, m, w.mlp, 0, inter, 0f);
+            float[] bg = gate.bias(), bu = up.bias();
             Kernels.mapRows2(w.mlp, 0, inter, w.gate, 0, inter, m, inter, (r, u, g, n) -> {
                 if (bg != null) for (int j = 0; j < n; j++) g[j] += bg[j];
                 act.apply(g, 0, n);
@@ -598,14 +669,82 @@ public final class Transformer {
                 for (int j = 0; j < n; j++) u[j] *= g[j];
             });
         } else {
-            gemm(p.up, x, m, w.mlp, 0, inter, 0f);
-            float[] bu = p.up.bias();
+            gemm(up, x, m, w.mlp, 0, inter, 0f);
+            float[] bu = up.bias();
             Kernels.mapRows(w.mlp, 0, m, inter, inter, 0, (r, u, n) -> {
                 if (bu != null) for (int j = 0; j < n; j++) u[j] += bu[j];
                 act.apply(u, 0, n);
             });
         }
-        linear(p.down, w.mlp, m, y, beta);
+        linear(down, w.mlp, m, y, beta);
+    }
+
+    /**
+     * Mixtral's routed MLP: per token, softmax over the router's expert logits, keep the top k and
+     * renormalise them to sum to 1; y (+)= Σ weight_e · expert_e(x). Each expert runs once, over the
+     * rows routed to it (gathered into a contiguous block), as the reference does.
+     */
+    private void moe(MoeP p, FloatBuffer x, int m, FloatBuffer y, float beta, Workspace w) {
+        int n = cfg.hidden(), experts = p.up().length, k = p.topK();
+        if (moeLogits == null || moeLogits.capacity() < (long) m * experts) moeLogits = Gemm.allocate((long) m * experts);
+        if (moeX == null || moeX.capacity() < (long) m * n) {
+            moeX = Gemm.allocate((long) m * n);
+            moeY = Gemm.allocate((long) m * n);
+        }
+        gemm(p.router(), x, m, moeLogits, 0, experts, 0f);
+        int[][] chosen = new int[m][k];
+        float[][] weight = new float[m][k];
+        float[] prob = new float[experts];
+        for (int r = 0; r < m; r++) {
+            moeLogits.get(r * experts, prob, 0, experts);
+            float max = Float.NEGATIVE_INFINITY;
+            for (float v : prob) max = Math.max(max, v);
+            float sum = 0f;
+            for (int e = 0; e < experts; e++) {
+                prob[e] = (float) Math.exp(prob[e] - max);
+                sum += prob[e];
+            }
+            for (int e = 0; e < experts; e++) prob[e] /= sum;
+            // top k by probability (the lower index first among equals)
+            boolean[] taken = new boolean[experts];
+            float kept = 0f;
+            for (int i = 0; i < k; i++) {
+                int best = -1;
+                for (int e = 0; e < experts; e++) if (!taken[e] && (best < 0 || prob[e] > prob[best])) best = e;
+                taken[best] = true;
+                chosen[r][i] = best;
+                weight[r][i] = prob[best];
+                kept += prob[best];
+            }
+            for (int i = 0; i < k; i++) weight[r][i] /= kept;
+        }
+        if (beta == 0f) {
+            float[] zero = new float[n];
+            for (int r = 0; r < m; r++) y.put(r * n, zero, 0, n);
+        }
+        int[] rows = new int[m];
+        float[] rowWeight = new float[m];
+        float[] a = new float[n], o = new float[n];
+        for (int e = 0; e < experts; e++) {
+            int cnt = 0;
+            for (int r = 0; r < m; r++) {
+                for (int i = 0; i < k; i++) {
+                    if (chosen[r][i] == e) {
+                        rows[cnt] = r;
+                        rowWeight[cnt++] = weight[r][i];
+                    }
+                }
+            }
+            if (cnt == 0) continue;
+            for (int i = 0; i < cnt; i++) moeX.put(i * n, x, rows[i] * n, n);
+            mlp(p.up()[e], p.gate()[e], p.down()[e], moeX, cnt, moeY, 0f, w);
+            for (int i = 0; i < cnt; i++) {
+                y.get(rows[i] * n, a, 0, n);
+                moeY.get(i * n, o, 0, n);
+                for (int j = 0; j < n; j++) a[j] += rowWeight[i] * o[j];
+                y.put(rows[i] * n, a, 0, n);
+            }
+        }
     }
 
     /** Self-attention of x [m, H] into w.att [m, nH·D] (before the output projection). */
@@ -621,9 +760,12 @@ public final class Transformer {
         float[] bias = p.qkvBias;
         Rope rope = cfg.rope();
         int[] pos = b.positions();
-        if (bias != null || rope != null) {
+        float clip = cfg.clipQkv();
+        if (bias != null || rope != null || clip > 0) {
             Kernels.mapRows(w.qkv, 0, m, q, q, 0, (r, row, n) -> {
                 if (bias != null) for (int j = 0; j < n; j++) row[j] += bias[j];
+                // OLMo clamps q, k and v after the projection, before the rotary embedding
+                if (clip > 0) for (int j = 0; j < n; j++) row[j] = Math.max(-clip, Math.min(clip, row[j]));
                 if (rope != null) {
                     for (int hh = 0; hh < nH; hh++) rope.apply(row, qOffset(lay, hh), pos[r], ropeTables);
                     for (int g = 0; g < nKV; g++) rope.apply(row, kOffset(lay, g), pos[r], ropeTables);
@@ -634,13 +776,11 @@ public final class Transformer {
     }
 
     int qOffset(Layout.QkvLayout lay, int head) {
-        int d = cfg.headDim();
-        return lay == Layout.QkvLayout.PER_HEAD ? head * 3 * d : head * d;
+        return lay.q(head, cfg.heads(), cfg.kvHeads(), cfg.headDim());
     }
 
     int kOffset(Layout.QkvLayout lay, int kvHead) {
-        int d = cfg.headDim();
-        return lay == Layout.QkvLayout.PER_HEAD ? kvHead * 3 * d + d : (cfg.heads() + kvHead) * d;
+        return lay.k(kvHead, cfg.heads(), cfg.kvHeads(), cfg.headDim());
     }
 
     // ------------------------------------------------------------------ workspace

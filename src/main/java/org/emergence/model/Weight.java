@@ -87,6 +87,18 @@ public final class Weight {
         return shape.length == 0 ? 1 : numel() / Math.max(1, shape[0]);
     }
 
+    /**
+     * Rows [from, from + count) of a 2-D tensor as a tensor of its own, over the same bytes: one part of
+     * a fused projection (Phi-3's gate_up_proj holds the gate rows, then the up rows).
+     */
+    public Weight rows(long from, long count) {
+        if (shape.length != 2 || from < 0 || count < 1 || from + count > shape[0]) {
+            throw new IllegalArgumentException(name + ": rows [" + from + ", " + (from + count) + ") of " + shapeString());
+        }
+        return new Weight(name + "[" + from + ":" + (from + count) + "]", file, type, new long[] {count, shape[1]},
+                fileOffset + from * shape[1] * type.size);
+    }
+
     public String shapeString() {
         return Arrays.toString(shape);
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class InitTest {
     @ParameterizedTest(name = "init {0} {1}")
     @CsvSource({"gpt2,f32", "gpt2,bf16", "llama,f16", "llama,bf16", "mistral,f32", "qwen2,bf16", "gemma,f32",
-        "gemma2,f16", "gpt_neox,bf16", "gptj,f32"})
+        "gemma2,f16", "gpt_neox,bf16", "gptj,f32", "openai-gpt,f32", "gpt_neo,bf16", "opt,f16", "phi,f32", "phi3,bf16",
+        "olmo,f32", "falcon,f16", "mixtral,f32"})
     void initWritesALoadableCheckpoint(String arch, String dtype) throws Exception {
         Path out = TestFiles.tempDir("init-" + arch);
         Cli.run("init", "--arch", arch, "--layers", "2", "--hidden", "64", "--heads", "4", "--kv-heads", "2", "--vocab", "500",

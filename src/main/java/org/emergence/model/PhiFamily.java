@@ -1,0 +1,103 @@
+package org.emergence.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.emergence.model.Layout.Block;
+import org.emergence.model.Layout.LinearSpec;
+import org.emergence.model.Layout.NormSpec;
+import org.emergence.model.Layout.QkvLayout;
+import org.emergence.model.Layout.Role;
+import org.emergence.model.Layout.Tensor;
+import org.emergence.model.ModelConfig.Norm;
+import org.emergence.model.ModelConfig.Wiring;
+
+/**
+ * Phi-1, Phi-1.5 and Phi-2 ({@code model_type} phi): one LayerNorm feeding attention and MLP in
+ * parallel (h + dense(attn(n(h))) + fc2(act(fc1(n(h))))), rotate-half rotary on the first
+ * partial_rotary_factor of each head, q/k/v/dense/fc1/fc2 all with bias, grouped-query attention,
+ * a final LayerNorm and an untied lm_head with bias.
+ */
+final class PhiFamily implements Family {
+    @Override
+    public List<String> modelTypes() {
+        return List.of("phi");
+    }
+
+    @Override
+    public List<String> basePrefixes() {
+        return List.of("model.");
+    }
+
+    @Override
+    public ModelConfig parse(ConfigReader c) {
+        int hidden = c.positive("hidden_size", c.intReq("hidden_size"));
+        int layers = c.positive("num_hidden_layers", c.intReq("num_hidden_layers"));
+        int heads = c.positive("num_attention_heads", c.intReq("num_attention_heads"));
+        int kv = c.positive("num_key_value_heads", c.intOpt("num_key_value_heads", heads));
+        if (hidden % heads != 0) throw c.error("hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
+        if (heads % kv != 0) throw c.error("num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kv);
+        int d = hidden / heads;
+        int inter = c.positive("intermediate_size", c.intReq("intermediate_size"));
+        int vocab = c.positive("vocab_size", c.intReq("vocab_size"));
+        int positions = c.positive("max_position_embeddings", c.intReq("max_position_embeddings"));
+        String actName = c.stringOpt("hidden_act", "gelu_new");
+        Activation act = Activation.fromHf(actName);
+        if (act == null) throw c.unsupported("hidden_act=" + actName, "supported: " + Activation.SUPPORTED);
+        if (c.boolOpt("qk_layernorm", false)) throw c.unsupported("qk_layernorm=true", "LayerNorm on queries and keys");
+        if (c.has("rope_scaling")) throw c.unsupported("rope_scaling", "only unscaled rotary embeddings are implemented for phi");
+        double partial = c.doubleOpt("partial_rotary_factor", 0.5);
+        if (!(partial > 0 && partial <= 1)) throw c.error("'partial_rotary_factor' must be in (0, 1], found " + partial);
+        Rope rope = RopeConfig.parse(c, (int) (d * partial), c.doubleOpt("rope_theta", 10000.0), false);
+        return ModelConfig.builder("phi").sizes(layers, hidden, heads, kv, d, inter, vocab, positions)
+                .norm(Norm.LAYER_NORM, (float) c.doubleOpt("layer_norm_eps", 1e-5)).wiring(Wiring.PARALLEL_ONE_NORM)
+                .rope(rope).activation(act, false).tiedHead(c.boolOpt("tie_word_embeddings", false))
+                .biases(true, true, true).build();
+    }
+
+    @Override
+    public Layout layout(ModelConfig c) {
+        int h = c.hidden(), d = c.headDim(), i = c.intermediate();
+        Block[] blocks = new Block[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "model.layers." + l + ".";
+            blocks[l] = new Block(NormSpec.layerNorm(p + "input_layernorm", h), null, null, null,
+                    List.of(LinearSpec.linear(p + "self_attn.q_proj", h, c.heads() * d, true),
+                            LinearSpec.linear(p + "self_attn.k_proj", h, c.kvHeads() * d, true),
+                            LinearSpec.linear(p + "self_attn.v_proj", h, c.kvHeads() * d, true)), QkvLayout.BLOCKED,
+                    LinearSpec.linear(p + "self_attn.dense", c.heads() * d, h, true),
+                    LinearSpec.linear(p + "mlp.fc1", h, i, true), null, LinearSpec.linear(p + "mlp.fc2", i, h, true));
+        }
+        return new Layout(Tensor.of("model.embed_tokens.weight", Role.EMBEDDING, c.vocab(), h), null, null, null, blocks,
+                NormSpec.layerNorm("model.final_layernorm", h),
+                c.tiedHead() ? null : LinearSpec.linear("lm_head", h, c.vocab(), true), null);
+    }
+
+    @Override
+    public ObjectNode initConfig(InitSpec s) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.putArray("architectures").add("PhiForCausalLM");
+        o.put("model_type", "phi");
+        o.put("hidden_size", s.hidden());
+        o.put("num_hidden_layers", s.layers());
+        o.put("num_attention_heads", s.heads());
+        o.put("num_key_value_heads", s.kvHeads() > 0 ? s.kvHeads() : s.heads());
+        o.put("intermediate_size", s.intermediate() > 0 ? s.intermediate() : 4 * s.hidden());
+        o.put("vocab_size", s.vocab());
+        o.put("max_position_embeddings", s.maxPositions() > 0 ? s.maxPositions() : 2048);
+        o.put("partial_rotary_factor", 0.5);
+        o.put("rope_theta", 10000.0);
+        o.putNull("rope_scaling");
+        o.put("qk_layernorm", false);
+        o.put("hidden_act", "gelu_new");
+        o.put("layer_norm_eps", 1e-5);
+        o.put("resid_pdrop", 0.0);
+        o.put("embd_pdrop", 0.0);
+        o.put("attention_dropout", 0.0);
+        o.put("initializer_range", 0.02);
+        o.put("tie_word_embeddings", false);
+        o.put("bos_token_id", 1);
+        o.put("eos_token_id", 2);
+        return o;
+    }
+}
