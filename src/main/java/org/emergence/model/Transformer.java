@@ -596,7 +596,7 @@ public final class Transformer {
             float[] row = new float[n];
             for (int r = r0; r < r1; r++) {
                 x.get(r * n, row, 0, n);
-                normRow(kind, row, n, w, bias, eps);
+                Norms.normRow(kind, row, n, w, bias, eps);
                 y.put(r * n, row, 0, n);
             }
         });
@@ -608,41 +608,9 @@ public final class Transformer {
         float eps = cfg.normEps();
         Norm kind = cfg.norm();
         Kernels.mapRows2(h, 0, n, t, 0, n, m, n, (r, hr, tr, len) -> {
-            normRow(kind, tr, len, p.w(), p.b(), eps);
+            Norms.normRow(kind, tr, len, p.w(), p.b(), eps);
             for (int j = 0; j < len; j++) hr[j] += tr[j];
         });
-    }
-
-    static void normRow(Norm kind, float[] x, int n, float[] w, float[] b, float eps) {
-        if (kind == Norm.LAYER_NORM) {
-            double mean = 0;
-            for (int j = 0; j < n; j++) mean += x[j];
-            mean /= n;
-            double var = 0;
-            for (int j = 0; j < n; j++) {
-                double d = x[j] - mean;
-                var += d * d;
-            }
-            var /= n;
-            float inv = (float) (1.0 / Math.sqrt(var + eps));
-            float mu = (float) mean;
-            if (w == null) {
-                for (int j = 0; j < n; j++) x[j] = (x[j] - mu) * inv; // no parameters (OLMo)
-            } else {
-                for (int j = 0; j < n; j++) x[j] = (x[j] - mu) * inv * w[j] + (b == null ? 0f : b[j]);
-            }
-        } else {
-            double ss = 0;
-            for (int j = 0; j < n; j++) ss += (double) x[j] * x[j];
-            float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
-            if (w == null) {
-                for (int j = 0; j < n; j++) x[j] = x[j] * inv;
-            } else if (kind == Norm.RMS_NORM) {
-                for (int j = 0; j < n; j++) x[j] = w[j] * (x[j] * inv);
-            } else {
-                for (int j = 0; j < n; j++) x[j] = (x[j] * inv) * (1f + w[j]);
-            }
-        }
     }
 
     /** MLP of x [m, H] into y (beta = 1 adds to y: the residual), including the down bias. */
@@ -692,32 +660,9 @@ public final class Transformer {
             moeY = Gemm.allocate((long) m * n);
         }
         gemm(p.router(), x, m, moeLogits, 0, experts, 0f);
-        int[][] chosen = new int[m][k];
-        float[][] weight = new float[m][k];
-        float[] prob = new float[experts];
-        for (int r = 0; r < m; r++) {
-            moeLogits.get(r * experts, prob, 0, experts);
-            float max = Float.NEGATIVE_INFINITY;
-            for (float v : prob) max = Math.max(max, v);
-            float sum = 0f;
-            for (int e = 0; e < experts; e++) {
-                prob[e] = (float) Math.exp(prob[e] - max);
-                sum += prob[e];
-            }
-            for (int e = 0; e < experts; e++) prob[e] /= sum;
-            // top k by probability (the lower index first among equals)
-            boolean[] taken = new boolean[experts];
-            float kept = 0f;
-            for (int i = 0; i < k; i++) {
-                int best = -1;
-                for (int e = 0; e < experts; e++) if (!taken[e] && (best < 0 || prob[e] > prob[best])) best = e;
-                taken[best] = true;
-                chosen[r][i] = best;
-                weight[r][i] = prob[best];
-                kept += prob[best];
-            }
-            for (int i = 0; i < k; i++) weight[r][i] /= kept;
-        }
+        ExpertRouting routing = ExpertRouting.route(moeLogits, m, experts, k);
+        int[][] chosen = routing.chosen();
+        float[][] weight = routing.weight();
         if (beta == 0f) {
             float[] zero = new float[n];
             for (int r = 0; r < m; r++) y.put(r * n, zero, 0, n);
