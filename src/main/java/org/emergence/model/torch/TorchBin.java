@@ -35,7 +35,8 @@ public final class TorchBin {
             return legacy(file, ch);
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
-        } catch (IndexOutOfBoundsException | ArithmeticException | ClassCastException | java.nio.BufferUnderflowException e) {
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | ArithmeticException | ClassCastException
+                | java.nio.BufferUnderflowException e) {
             // the checks below cover every field we know of; this net keeps a file crafted to slip past them
             // (offsets that overflow, a pickle value of the wrong type) a one-line input error, not a crash
             throw new UserError(file + ": malformed PyTorch checkpoint (" + e.getClass().getSimpleName() + ")", e);

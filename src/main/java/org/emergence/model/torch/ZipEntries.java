@@ -35,13 +35,14 @@ final class ZipEntries {
             int loc = eocd - 20;
             if (loc < 0 || t.getInt(loc) != 0x07064b50) throw new UserError(file + ": zip64 locator missing");
             long z = t.getLong(loc + 8);
+            if (z < 0 || z > size - 56) throw new UserError(file + ": zip64 locator points outside the file");
             ByteBuffer r = TorchBin.read(ch, z, 56);
             if (r.remaining() < 56 || r.getInt(0) != 0x06064b50) throw new UserError(file + ": zip64 end record missing");
             count = r.getLong(32);
             cdSize = r.getLong(40);
             cdOffset = r.getLong(48);
         }
-        if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize > size || cdSize > 1L << 30) {
+        if (cdOffset < 0 || cdSize < 0 || cdOffset > size || cdSize > size - cdOffset || cdSize > 1L << 30) {
             throw new UserError(file + ": truncated zip (central directory outside the file)");
         }
         ByteBuffer cd = TorchBin.read(ch, cdOffset, (int) cdSize);
@@ -69,10 +70,13 @@ final class ZipEntries {
                 }
                 e += 4 + len;
             }
+            if (local < 0 || local > size - 30 || csize < 0 || usize < 0) {
+                throw new UserError(file + ": corrupt zip entry " + name + " (offset or size outside the file)");
+            }
             ByteBuffer lh = TorchBin.read(ch, local, 30);
             if (lh.remaining() < 30 || lh.getInt(0) != 0x04034b50) throw new UserError(file + ": corrupt zip entry " + name);
             long data = local + 30 + (lh.getShort(26) & 0xffff) + (lh.getShort(28) & 0xffff);
-            if (data + csize > size) throw new UserError(file + ": truncated (zip entry " + name + " runs past the end of the file)");
+            if (csize > size - data) throw new UserError(file + ": truncated (zip entry " + name + " runs past the end of the file)");
             out.put(name, new Entry(name, method, method == 0 ? usize : csize, data));
             p += 46 + nl + el + cl;
         }
