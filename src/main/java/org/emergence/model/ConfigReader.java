@@ -104,4 +104,36 @@ public final class ConfigReader {
         if (value < 1) throw error("'" + key + "' must be at least 1, found " + value);
         return value;
     }
+
+    /** The sizes of a Llama-style decoder's config.json, checked: one reading for every family that uses these keys. */
+    public record DecoderSizes(int layers, int hidden, int heads, int kvHeads, int headDim, int intermediate, int vocab, int positions) {}
+
+    /**
+     * hidden_size, num_hidden_layers, num_attention_heads, num_key_value_heads (default: the heads),
+     * intermediate_size, vocab_size, max_position_embeddings; the head width is hidden / heads, or
+     * {@code head_dim} when the family allows one ({@code headDimKey}).
+     */
+    public DecoderSizes decoderSizes(boolean headDimKey) {
+        int hidden = positive("hidden_size", intReq("hidden_size"));
+        int layers = positive("num_hidden_layers", intReq("num_hidden_layers"));
+        int heads = positive("num_attention_heads", intReq("num_attention_heads"));
+        int kv = positive("num_key_value_heads", intOpt("num_key_value_heads", heads));
+        if (heads % kv != 0) throw error("num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kv);
+        int d;
+        if (headDimKey && has("head_dim")) d = positive("head_dim", intReq("head_dim"));
+        else if (hidden % heads == 0) d = hidden / heads;
+        else throw error("hidden_size " + hidden + " is not divisible by num_attention_heads " + heads + (headDimKey ? " and no head_dim" : ""));
+        int inter = positive("intermediate_size", intReq("intermediate_size"));
+        int vocab = positive("vocab_size", intReq("vocab_size"));
+        int positions = positive("max_position_embeddings", intReq("max_position_embeddings"));
+        return new DecoderSizes(layers, hidden, heads, kv, d, inter, vocab, positions);
+    }
+
+    /** The activation named by {@code key} (or {@code def} when absent), refused by name when not implemented. */
+    public Activation activation(String key, String def) {
+        String name = stringOpt(key, def);
+        Activation act = Activation.fromHf(name);
+        if (act == null) throw unsupported(key + "=" + name, "supported: " + Activation.SUPPORTED);
+        return act;
+    }
 }

@@ -55,18 +55,9 @@ final class LlamaFamily implements Family {
     @Override
     public ModelConfig parse(ConfigReader c) {
         String type = modelTypes().get(0);
-        int hidden = c.positive("hidden_size", c.intReq("hidden_size"));
-        int layers = c.positive("num_hidden_layers", c.intReq("num_hidden_layers"));
-        int heads = c.positive("num_attention_heads", c.intReq("num_attention_heads"));
-        int kv = c.positive("num_key_value_heads", c.intOpt("num_key_value_heads", heads));
-        if (heads % kv != 0) throw c.error("num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kv);
-        int headDim;
-        if (c.has("head_dim")) headDim = c.positive("head_dim", c.intReq("head_dim"));
-        else if (hidden % heads == 0) headDim = hidden / heads;
-        else throw c.error("hidden_size " + hidden + " is not divisible by num_attention_heads " + heads + " and no head_dim");
-        int inter = c.positive("intermediate_size", c.intReq("intermediate_size"));
-        int vocab = c.positive("vocab_size", c.intReq("vocab_size"));
-        int positions = c.positive("max_position_embeddings", c.intReq("max_position_embeddings"));
+        ConfigReader.DecoderSizes z = c.decoderSizes(true);
+        int hidden = z.hidden(), layers = z.layers(), heads = z.heads(), kv = z.kvHeads(), headDim = z.headDim();
+        int inter = z.intermediate(), vocab = z.vocab(), positions = z.positions();
         float eps = (float) c.doubleOpt("rms_norm_eps", 1e-6);
 
         String actName = gemma() ? c.stringOpt("hidden_activation", null) : c.stringOpt("hidden_act", "silu");

@@ -35,24 +35,13 @@ final class MixtralFamily implements Family {
 
     @Override
     public ModelConfig parse(ConfigReader c) {
-        int hidden = c.positive("hidden_size", c.intReq("hidden_size"));
-        int layers = c.positive("num_hidden_layers", c.intReq("num_hidden_layers"));
-        int heads = c.positive("num_attention_heads", c.intReq("num_attention_heads"));
-        int kv = c.positive("num_key_value_heads", c.intOpt("num_key_value_heads", heads));
-        if (heads % kv != 0) throw c.error("num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kv);
-        int d;
-        if (c.has("head_dim")) d = c.positive("head_dim", c.intReq("head_dim"));
-        else if (hidden % heads == 0) d = hidden / heads;
-        else throw c.error("hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
-        int inter = c.positive("intermediate_size", c.intReq("intermediate_size"));
-        int vocab = c.positive("vocab_size", c.intReq("vocab_size"));
-        int positions = c.positive("max_position_embeddings", c.intReq("max_position_embeddings"));
+        ConfigReader.DecoderSizes z = c.decoderSizes(true);
+        int hidden = z.hidden(), layers = z.layers(), heads = z.heads(), kv = z.kvHeads(), d = z.headDim();
+        int inter = z.intermediate(), vocab = z.vocab(), positions = z.positions();
         int e = c.positive("num_local_experts", c.intOpt("num_local_experts", 8));
         int k = c.positive("num_experts_per_tok", c.intOpt("num_experts_per_tok", 2));
         if (k > e) throw c.error("num_experts_per_tok " + k + " exceeds num_local_experts " + e);
-        String actName = c.stringOpt("hidden_act", "silu");
-        Activation act = Activation.fromHf(actName);
-        if (act == null) throw c.unsupported("hidden_act=" + actName, "supported: " + Activation.SUPPORTED);
+        Activation act = c.activation("hidden_act", "silu");
         if (c.has("rope_scaling")) throw c.unsupported("rope_scaling", "Mixtral is implemented with unscaled rotary embeddings");
         Rope rope = RopeConfig.parse(c, d, c.doubleOpt("rope_theta", 1e6), false);
         int[] window = new int[layers];

@@ -31,19 +31,10 @@ final class OlmoFamily implements Family {
 
     @Override
     public ModelConfig parse(ConfigReader c) {
-        int hidden = c.positive("hidden_size", c.intReq("hidden_size"));
-        int layers = c.positive("num_hidden_layers", c.intReq("num_hidden_layers"));
-        int heads = c.positive("num_attention_heads", c.intReq("num_attention_heads"));
-        int kv = c.positive("num_key_value_heads", c.intOpt("num_key_value_heads", heads));
-        if (hidden % heads != 0) throw c.error("hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
-        if (heads % kv != 0) throw c.error("num_attention_heads " + heads + " is not a multiple of num_key_value_heads " + kv);
-        int d = hidden / heads;
-        int inter = c.positive("intermediate_size", c.intReq("intermediate_size"));
-        int vocab = c.positive("vocab_size", c.intReq("vocab_size"));
-        int positions = c.positive("max_position_embeddings", c.intReq("max_position_embeddings"));
-        String actName = c.stringOpt("hidden_act", "silu");
-        Activation act = Activation.fromHf(actName);
-        if (act == null) throw c.unsupported("hidden_act=" + actName, "supported: " + Activation.SUPPORTED);
+        ConfigReader.DecoderSizes z = c.decoderSizes(false);
+        int hidden = z.hidden(), layers = z.layers(), heads = z.heads(), kv = z.kvHeads(), d = z.headDim();
+        int inter = z.intermediate(), vocab = z.vocab(), positions = z.positions();
+        Activation act = c.activation("hidden_act", "silu");
         double clip = c.doubleOpt("clip_qkv", 0.0);
         if (c.has("clip_qkv") && !(clip > 0)) throw c.error("'clip_qkv' must be > 0 or null, found " + clip);
         RopeConfig.requireType(c, "OLMo", "linear", "dynamic");
