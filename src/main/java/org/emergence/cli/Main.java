@@ -49,10 +49,19 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests in-process). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(new Main(), args, out, err);
+    }
+
+    /**
+     * Runs {@code command} (this CLI, or another front end built on its commands, e.g. the Spark
+     * module's) with this CLI's exit codes, one-line errors and --version everywhere.
+     */
+    public static int run(Object command, String[] args, PrintStream out, PrintStream err) {
         CommonOptions.reset();
         PrintWriter outW = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errW = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(command);
+        cl.getCommandSpec().versionProvider(new Version());
         cl.setOverwrittenOptionsAllowed(true); // a repeated option: the last one wins, as in most tools
         cl.setOut(outW);
         cl.setErr(errW);

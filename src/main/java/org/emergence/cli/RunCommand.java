@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
                 + "summary.json and report.html.",
             "With no options: the built-in MiniLM on a built-in in-context list dataset, offline.",
             "Re-running the same command resumes an interrupted run."})
-public final class RunCommand implements Callable<Integer> {
+public class RunCommand implements Callable<Integer> {
     public static final String DEFAULT_MODEL = "minilm";
     public static final int DEFAULT_N = 2000;
 
@@ -77,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** The request these options make (also used by tests and other commands). */
-    RunRequest request() {
+    public RunRequest request() {
         if (t != null && t < 1) throw new org.emergence.common.UserError("--t must be >= 1, got " + t);
         return measure.request(org.emergence.model.ModelSources.withRevision(model, revision), dataset, n, t == null ? 0 : t, layers, seed,
                 ablate, out, keepActivations, force);
@@ -109,7 +109,26 @@ public final class RunCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "N = %d sequences of T = %d tokens, %s -> %s%n", p.data().n(), p.data().t(),
                     p.settings().measurement().describe(), p.dir());
         }
-        EmergenceRun.Outcome o = p.execute(saveActs);
+        return finish(p, p.execute(saveActs));
+    }
+
+    protected boolean keepActivations() {
+        return keepActivations;
+    }
+
+    /** The options that take activations from or to a layout (--acts, --save-acts), or null when none is given. */
+    protected String actsOption() {
+        return acts != null ? "--acts" : saveActs != null ? "--save-acts" : null;
+    }
+
+    /** Applies --threads (and the other common options) before a run. */
+    protected void applyCommon() {
+        common.applyThreads();
+    }
+
+    /** The end of a run: report, table, file names; a run that ended partial exits non-zero and lists what is missing. */
+    protected int finish(RunRequest.Prepared p, EmergenceRun.Outcome o) {
+        var err = spec.commandLine().getErr();
         Path report = org.emergence.report.Report.build(p.dir());
         printTable(o.summary());
         spec.commandLine().getOut().println("results: " + p.dir().resolve("results.csv"));

@@ -232,7 +232,7 @@ public final class Npy {
     // ------------------------------------------------------------------ writing
 
     /** Header bytes (format 1.0, or 2.0 when the dict does not fit), padded so data starts 64-byte aligned. */
-    static byte[] headerBytes(DType type, long[] shape) {
+    public static byte[] headerBytes(DType type, long[] shape) {
         StringBuilder sh = new StringBuilder("(");
         for (int i = 0; i < shape.length; i++) {
             sh.append(shape[i]);

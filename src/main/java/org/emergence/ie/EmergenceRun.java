@@ -48,8 +48,8 @@ public final class EmergenceRun {
     private final MiPolicy policy;
     private final int n, t, h;
     private final boolean random;
-    /** the sequences' partition for the jackknife, the same for every estimate of the run (null: none) */
-    private final RowGroups groups;
+    /** how each (level, layer, position) is estimated: seeds, jackknife partition, estimator */
+    private final EstimateCells cells;
     private final int[] microPrefix, microSuffix;
 
     private MicroStates micro;
@@ -84,10 +84,10 @@ public final class EmergenceRun {
         this.t = data.t();
         this.h = cfg.hidden();
         this.random = data.isRandom();
-        this.groups = groupsFor(s.measurement().groups(), n, s.seed());
+        this.cells = new EstimateCells(s);
         this.microPrefix = microPrefix;
         this.microSuffix = microSuffix;
-        this.resume = new RunResume(s, data, n, t, h, groups != null, quiet);
+        this.resume = new RunResume(s, data, n, t, h, cells.groups() != null, quiet);
         this.done = resume.done();
     }
 
@@ -129,6 +129,32 @@ public final class EmergenceRun {
         Preflight.check(s, r.n, r.t, r.h, last + 1, keepActivations, runDir, force);
         try (RunDir dir = RunDir.open(runDir, s)) {
             return r.execute(dir);
+        }
+    }
+
+    /** {@link EstimateCells#assemble}: a run whose estimates were computed elsewhere, summarised here. */
+    static Outcome assemble(RunSettings s, ModelConfig cfg, Dataset data, Path runDir, Map<String, ? extends JsonNode> estimates,
+                            double captureSecs, double estimateSecs) throws IOException {
+        long start = System.nanoTime();
+        try (RunDir dir = RunDir.open(runDir, s)) {
+            for (Map.Entry<String, ? extends JsonNode> e : estimates.entrySet()) {
+                Path f = dir.est().resolve(e.getKey());
+                if (!Files.isRegularFile(f)) AtomicFiles.writeString(f, RunDir.JSON.writeValueAsString(e.getValue()) + "\n");
+            }
+            RunResume resume = new RunResume(s, data, data.n(), data.t(), cfg.hidden(),
+                    new EstimateCells(s).groups() != null, true);
+            resume.checkTokens(dir);
+            resume.loadFinished(dir);
+            SummaryBuilder summary = new SummaryBuilder(s, cfg, data, s.model(), new MiPolicy(s.measurement()), data.isRandom());
+            summary.load(resume.done());
+            summary.timing(captureSecs, estimateSecs, captureSecs + estimateSecs + (System.nanoTime() - start) / 1e9);
+            summary.recovered(resume.recoveries());
+            summary.write(dir.root, true);
+            summary.writeResults(dir.root, resume.done());
+            try (var list = Files.list(dir.acts())) {
+                if (list.findAny().isEmpty()) Files.deleteIfExists(dir.acts());
+            }
+            return new Outcome(dir.root, summary.json(true));
         }
     }
 
@@ -339,9 +365,9 @@ public final class EmergenceRun {
         IntFunction<Matrix> in = i -> acts != null ? acts.macro(l, i) : random ? baseline.inputs(l, false, i) : position(dir.hidden(l), i);
         IntFunction<Matrix> out = i -> acts != null ? acts.macro(l + 1, i) : position(random ? dir.randomOutput(l) : dir.hidden(l + 1), i);
         double[] layerRms = null;
-        if (policy.needsLayerScale()) {
-            layerRms = new double[] {random ? Math.sqrt(data.randomVar()) : pooledRms(in, "the input of block " + l),
-                pooledRms(out, "the output of block " + l)};
+        if (cells.needsLayerScale()) {
+            layerRms = new double[] {random ? Math.sqrt(data.randomVar()) : EstimateCells.pooledRms(in, t, "the input of block " + l),
+                EstimateCells.pooledRms(out, t, "the output of block " + l)};
         }
         for (int i = 0; i < t; i++) {
             Path macroFile = dir.estimate(Level.MACRO, l, i);
@@ -357,22 +383,6 @@ public final class EmergenceRun {
                 p.step(1);
             }
         }
-    }
-
-    /**
-     * sqrt of the mean squared deviation of a [T, N, H] file's states from their position's column
-     * means, pooled over all positions: the spread of a state across sequences, whatever its position.
-     */
-    private double pooledRms(IntFunction<Matrix> position, String what) {
-        double s = 0;
-        for (int i = 0; i < t; i++) {
-            double r = org.emergence.mi.NoiseRegularized.rms(position.apply(i));
-            s += r * r;
-        }
-        double v = Math.sqrt(s / t);
-        if (!(v > 0)) throw new UserError(what + ": every state is the same at every position (zero spread); "
-                + "a noise scale relative to it is undefined: use --noise-scale absolute");
-        return v;
     }
 
     // ------------------------------------------------------------------ --save-acts
@@ -419,9 +429,7 @@ public final class EmergenceRun {
 
     private void record(RunDir dir, SummaryBuilder summary, Path file, Level level, int l, int i, Matrix x, Matrix y,
                         double[] layerRms) throws IOException {
-        long seed = mix(mix(mix(s.seed(), level.ordinal() + 1), l), i);
-        Estimate e = policy.estimate(level, l, random, x, y, seed, groups, layerRms);
-        ObjectNode j = estimateJson(level, l, i, policy.mode(level, l, random), e);
+        ObjectNode j = cells.estimate(level, l, i, random, x, y, layerRms);
         AtomicFiles.writeString(file, RunDir.JSON.writeValueAsString(j) + "\n");
         done.put(file.getFileName().toString(), j);
         summary.put(j);
@@ -446,9 +454,5 @@ public final class EmergenceRun {
     private static double finite(double v) {
         if (!Double.isFinite(v)) throw new IllegalStateException("estimator returned a non-finite value " + v);
         return v;
-    }
-
-    private static long mix(long a, long b) {
-        return Seeds.mix(a, b);
     }
 }

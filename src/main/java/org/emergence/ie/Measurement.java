@@ -23,7 +23,7 @@ import org.emergence.common.UserError;
  * @param discreteThreshold raw mode: pairs with at most this share of distinct (x, y) values use discrete-exact
  */
 public record Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
-                          Pairing pairing, Positions positions, int groups, double discreteThreshold) {
+                          Pairing pairing, Positions positions, int groups, double discreteThreshold) implements java.io.Serializable {
 
     /** What the noise σ multiplies. */
     public enum NoiseScale {

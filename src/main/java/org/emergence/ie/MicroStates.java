@@ -20,7 +20,7 @@ import org.emergence.model.Transformer;
  * "original" at the position id it has in the dataset's sequences (the prefix before it, the suffix
  * after it).
  */
-final class MicroStates {
+public final class MicroStates {
     private final Transformer model;
     private final int h, batch;
     /** tokens per lone sequence and the token's index in it */
@@ -31,7 +31,7 @@ final class MicroStates {
     private final FloatBuffer state; // [U · len, H], residual before block `layer`
     private int layer;
 
-    MicroStates(Transformer model, Dataset data, boolean original, int[] prefix, int[] suffix, int batch) {
+    public MicroStates(Transformer model, Dataset data, boolean original, int[] prefix, int[] suffix, int batch) {
         this.model = model;
         this.h = model.config().hidden();
         this.batch = batch;
@@ -74,7 +74,7 @@ final class MicroStates {
         state = model.embed(batchOf(0, u));
     }
 
-    int items() {
+    public int items() {
         return tokens.length / len;
     }
 
@@ -104,7 +104,7 @@ final class MicroStates {
      * The items' token states before and after block l, [U, H] each; afterwards the residual stands
      * before block l + 1. Blocks below l that were not measured are run first.
      */
-    float[][] beforeAfter(int l) {
+    public float[][] beforeAfter(int l) {
         while (layer < l) advance(layer++);
         float[] before = tokenRows();
         advance(l);
@@ -113,7 +113,7 @@ final class MicroStates {
     }
 
     /** Every item's (token id, position id of the token), [U, 2]: the micro_items table of an activation layout. */
-    long[] itemTable() {
+    public long[] itemTable() {
         int u = items();
         long[] out = new long[2 * u];
         for (int k = 0; k < u; k++) {
@@ -123,13 +123,18 @@ final class MicroStates {
         return out;
     }
 
+    /** Each (sequence, position)'s item, [N · T] (a copy). */
+    public int[] itemOf() {
+        return itemOf.clone();
+    }
+
     /** Position i's micro pairs over the N sequences: each sequence's token at i, alone. */
     Matrix[] pairs(float[][] beforeAfter, int i) {
         return pairs(beforeAfter, itemOf, n, t, h, i);
     }
 
     /** The same from item states [U, H] before and after a block and each (sequence, position)'s item, itemOf [N · T]. */
-    static Matrix[] pairs(float[][] beforeAfter, int[] itemOf, int n, int t, int h, int i) {
+    public static Matrix[] pairs(float[][] beforeAfter, int[] itemOf, int n, int t, int h, int i) {
         float[] x = new float[n * h], y = new float[n * h];
         for (int seq = 0; seq < n; seq++) {
             int it = itemOf[seq * t + i];

@@ -107,7 +107,7 @@ final class RunDir implements AutoCloseable {
     }
 
     Path estimate(Level level, int layer, int position) {
-        return est().resolve(String.format("%s_l%03d_t%04d.json", level.key(), layer, position));
+        return est().resolve(EstimateCells.fileName(level, layer, position));
     }
 
     @Override

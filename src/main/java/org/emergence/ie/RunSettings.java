@@ -20,7 +20,8 @@ import java.util.Map;
  *                      entry, and the SHA-256 of every weight file of a model directory (empty for built-ins)
  */
 public record RunSettings(String model, String modelType, String dataset, boolean specialTokens, int n, int t, int[] layers,
-                          long seed, String ablation, Measurement measurement, java.util.Map<String, Object> source, String version) {
+                          long seed, String ablation, Measurement measurement, java.util.Map<String, Object> source, String version)
+        implements java.io.Serializable {
 
     public boolean noisy() {
         return measurement.noisy();
