@@ -128,51 +128,59 @@ public final class NoisyMixture extends AbstractEstimator {
         }
         int dx = x.cols(), dy = y.cols();
         double[] mx = means(x), my = means(y);
-        double[] cx = centered(x, first, mx), cy = centered(y, first, my); // components [k, d]
-        double[] qx = new double[m * dx], qy = new double[m * dy];
-        for (int j = 0; j < m; j++) {
-            int r = draws[j];
-            for (int a = 0; a < dx; a++) qx[j * dx + a] = x.data()[r * dx + a] - mx[a] + sx * rng.gaussian();
-            for (int a = 0; a < dy; a++) qy[j * dy + a] = y.data()[r * dy + a] - my[a] + sy * rng.gaussian();
-        }
+        // components [k, d] and noisy draws [m, d], centred, in direct buffers: OpenBLAS reads them in place
+        // (heap arrays are copied in and out of native memory on every call — most of a paper-scale estimate)
+        int block = Math.max(1, Math.min(m, (1 << 22) / Math.max(1, k)));
         // per draw: the log-density contributions of each group, [m, G] for x, y and (x, y)
         double[] lsx = new double[m * gs], lsy = new double[m * gs], lsxy = new double[m * gs];
-        double ax = 1 / (2 * sx * sx), ay = 1 / (2 * sy * sy);
-        double[] nx = rowNorms(cx, k, dx), ny = rowNorms(cy, k, dy);
-        int block = Math.max(1, Math.min(m, (1 << 22) / Math.max(1, k)));
-        final int ncells = cells;
-        for (int j0 = 0; j0 < m; j0 += block) {
-            int b = Math.min(block, m - j0);
-            double[] gx = new double[b * k], gy = new double[b * k];
-            // q·cᵀ for this block of draws against every component
-            Gemm.dgemm(false, true, b, k, dx, 1, java.util.Arrays.copyOfRange(qx, j0 * dx, (j0 + b) * dx), dx, cx, dx, 0, gx, k);
-            Gemm.dgemm(false, true, b, k, dy, 1, java.util.Arrays.copyOfRange(qy, j0 * dy, (j0 + b) * dy), dy, cy, dy, 0, gy, k);
-            final int base = j0;
-            Parallel.range(b, 8, (r0, r1) -> {
-                double[] ex = new double[k], ey = new double[k];
-                double[] vx = new double[ncells], vy = new double[ncells], vxy = new double[ncells];
-                for (int r = r0; r < r1; r++) {
-                    int j = base + r;
-                    double qnx = 0, qny = 0;
-                    for (int a = 0; a < dx; a++) qnx += qx[j * dx + a] * qx[j * dx + a];
-                    for (int a = 0; a < dy; a++) qny += qy[j * dy + a] * qy[j * dy + a];
-                    for (int c = 0; c < k; c++) {
-                        ex[c] = -ax * Math.max(0, qnx + nx[c] - 2 * gx[r * k + c]);
-                        ey[c] = -ay * Math.max(0, qny + ny[c] - 2 * gy[r * k + c]);
+        Scratch sc = Scratch.borrow();
+        try {
+            java.nio.DoubleBuffer cx = centered(x, first, mx, sc.get(0, (long) k * dx)), cy = centered(y, first, my, sc.get(1, (long) k * dy));
+            java.nio.DoubleBuffer qx = sc.get(2, (long) m * dx), qy = sc.get(3, (long) m * dy);
+            for (int j = 0; j < m; j++) {
+                int r = draws[j];
+                for (int a = 0; a < dx; a++) qx.put(j * dx + a, x.data()[r * dx + a] - mx[a] + sx * rng.gaussian());
+                for (int a = 0; a < dy; a++) qy.put(j * dy + a, y.data()[r * dy + a] - my[a] + sy * rng.gaussian());
+            }
+            double ax = 1 / (2 * sx * sx), ay = 1 / (2 * sy * sy);
+            double[] nx = rowNorms(cx, k, dx), ny = rowNorms(cy, k, dy);
+            double[] qnx = rowNorms(qx, m, dx), qny = rowNorms(qy, m, dy);
+            java.nio.DoubleBuffer gxd = sc.get(4, (long) block * k), gyd = sc.get(5, (long) block * k);
+            double[] gx = new double[block * k], gy = new double[block * k];
+            final int ncells = cells;
+            for (int j0 = 0; j0 < m; j0 += block) {
+                int b = Math.min(block, m - j0);
+                // q·cᵀ for this block of draws against every component
+                Gemm.dgemm(false, true, b, k, dx, 1, qx, (long) j0 * dx, dx, cx, 0, dx, 0, gxd, 0, k);
+                Gemm.dgemm(false, true, b, k, dy, 1, qy, (long) j0 * dy, dy, cy, 0, dy, 0, gyd, 0, k);
+                gxd.get(0, gx, 0, b * k); // one bulk copy: the loop below then runs on arrays the JIT vectorises
+                gyd.get(0, gy, 0, b * k);
+                final int base = j0;
+                Parallel.range(b, 8, (r0, r1) -> {
+                    double[] ex = new double[k], ey = new double[k];
+                    double[] vx = new double[ncells], vy = new double[ncells], vxy = new double[ncells];
+                    for (int r = r0; r < r1; r++) {
+                        int j = base + r;
+                        for (int c = 0; c < k; c++) {
+                            ex[c] = -ax * Math.max(0, qnx[j] + nx[c] - 2 * gx[r * k + c]);
+                            ey[c] = -ay * Math.max(0, qny[j] + ny[c] - 2 * gy[r * k + c]);
+                        }
+                        for (int e = 0; e < ncells; e++) {
+                            int c = cellComp[e];
+                            vx[e] = cellLogW[e] + ex[c];
+                            vy[e] = cellLogW[e] + ey[c];
+                            vxy[e] = vx[e] + ey[c];
+                        }
+                        for (int g = 0; g < gs; g++) {
+                            lsx[j * gs + g] = lse(vx, groupStart[g], groupStart[g + 1]);
+                            lsy[j * gs + g] = lse(vy, groupStart[g], groupStart[g + 1]);
+                            lsxy[j * gs + g] = lse(vxy, groupStart[g], groupStart[g + 1]);
+                        }
                     }
-                    for (int e = 0; e < ncells; e++) {
-                        int c = cellComp[e];
-                        vx[e] = cellLogW[e] + ex[c];
-                        vy[e] = cellLogW[e] + ey[c];
-                        vxy[e] = vx[e] + ey[c];
-                    }
-                    for (int g = 0; g < gs; g++) {
-                        lsx[j * gs + g] = lse(vx, groupStart[g], groupStart[g + 1]);
-                        lsy[j * gs + g] = lse(vy, groupStart[g], groupStart[g + 1]);
-                        lsxy[j * gs + g] = lse(vxy, groupStart[g], groupStart[g + 1]);
-                    }
-                }
-            });
+                });
+            }
+        } finally {
+            sc.release();
         }
         double[] iota = new double[m];
         for (int j = 0; j < m; j++) iota[j] = pointwise(lsx, lsy, lsxy, j, gs, -1, 0, 0);
@@ -307,20 +315,49 @@ public final class NoisyMixture extends AbstractEstimator {
         return mu;
     }
 
-    private static double[] centered(Matrix m, int[] rows, double[] mu) {
+    /**
+     * Direct buffers for the GEMM operands, kept for the next estimate (allocating ~200 MB of direct
+     * memory per paper-scale estimate made the JVM stall in direct-memory reclamation); one set per
+     * concurrently running estimate.
+     */
+    private static final class Scratch {
+        private static final java.util.concurrent.ConcurrentLinkedQueue<Scratch> FREE = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.nio.DoubleBuffer[] bufs = new java.nio.DoubleBuffer[6];
+
+        static Scratch borrow() {
+            Scratch s = FREE.poll();
+            return s != null ? s : new Scratch();
+        }
+
+        /** Buffer i with room for n doubles (contents undefined). */
+        java.nio.DoubleBuffer get(int i, long n) {
+            if (bufs[i] == null || bufs[i].capacity() < n) bufs[i] = Gemm.allocateDouble(Math.max(n, bufs[i] == null ? 0 : bufs[i].capacity() * 3L / 2));
+            return bufs[i];
+        }
+
+        void release() {
+            FREE.add(this);
+        }
+    }
+
+    /** The given rows minus the column means, [rows, d], into a direct buffer. */
+    private static java.nio.DoubleBuffer centered(Matrix m, int[] rows, double[] mu, java.nio.DoubleBuffer out) {
         int d = m.cols();
-        double[] out = new double[rows.length * d];
         for (int c = 0; c < rows.length; c++) {
-            for (int j = 0; j < d; j++) out[c * d + j] = m.data()[rows[c] * d + j] - mu[j];
+            for (int j = 0; j < d; j++) out.put(c * d + j, m.data()[rows[c] * d + j] - mu[j]);
         }
         return out;
     }
 
-    private static double[] rowNorms(double[] a, int rows, int d) {
+    /** Squared norms of the rows of a [rows, d] buffer, summed in index order. */
+    private static double[] rowNorms(java.nio.DoubleBuffer a, int rows, int d) {
         double[] out = new double[rows];
         for (int r = 0; r < rows; r++) {
             double s = 0;
-            for (int j = 0; j < d; j++) s += a[r * d + j] * a[r * d + j];
+            for (int j = 0; j < d; j++) {
+                double v = a.get(r * d + j);
+                s += v * v;
+            }
             out[r] = s;
         }
         return out;

@@ -40,4 +40,45 @@ class DiagnosticsTest {
         assertEquals(ids.ids[0], ids.ids[1]);
         assertEquals(ids.ids[0], ids.ids[5]);
     }
+
+    @Test
+    void rankOfManyRowsComesFromASubsampleAndStillCountsEveryDirection() {
+        // 20,000 rows of 12 columns spanning 5 directions, and one direction carried by a tenth of the rows
+        int n = 20000, d = 12;
+        Matrix z = TestData.gaussian(n, 6, 3);
+        float[] x = new float[n * d];
+        float[] mixing = new float[d * 5];
+        java.util.Random r = new java.util.Random(7);
+        for (int q = 0; q < mixing.length; q++) mixing[q] = (float) r.nextGaussian();
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < d; c++) {
+                float v = 0;
+                for (int k = 0; k < 5; k++) v += z.get(i, k) * mixing[c * 5 + k];
+                x[i * d + c] = v;
+            }
+            if (i % 10 == 3) x[i * d + 11] += z.get(i, 5); // a sixth direction, in 2,000 rows only
+        }
+        assertEquals(6, Diagnostics.of(new Matrix(x, n, d), new Matrix(x.clone(), n, d)).rankX());
+        assertEquals(Diagnostics.RANK_ROWS, Diagnostics.rankRows(new Matrix(x, n, d)).rows());
+    }
+
+    @Test
+    void rowsThatDifferInOneValueAreDistinctWhateverTheWidth() {
+        for (int d : new int[] {1, 3, 4, 7, 768}) {
+            int n = 64;
+            float[] a = new float[n * d];
+            for (int i = 0; i < n; i++) a[i * d + (i % d)] = i / 2; // rows 2k and 2k+1 differ (or not) in one place
+            RowIds ids = RowIds.of(new Matrix(a, n, d));
+            java.util.Set<String> rows = new java.util.HashSet<>();
+            for (int i = 0; i < n; i++) rows.add(java.util.Arrays.toString(java.util.Arrays.copyOfRange(a, i * d, i * d + d)));
+            assertEquals(rows.size(), ids.distinct, "d = " + d);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    boolean same = java.util.Arrays.equals(java.util.Arrays.copyOfRange(a, i * d, i * d + d),
+                            java.util.Arrays.copyOfRange(a, j * d, j * d + d));
+                    assertEquals(same, ids.ids[i] == ids.ids[j], "rows " + i + ", " + j + " at d = " + d);
+                }
+            }
+        }
+    }
 }
