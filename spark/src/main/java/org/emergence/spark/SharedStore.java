@@ -92,6 +92,29 @@ final class SharedStore implements Serializable {
         }
     }
 
+    /** A file's size in bytes, or −1 when it does not exist. */
+    long length(String name) {
+        try {
+            if (uri == null) {
+                Path f = local(name);
+                return Files.isRegularFile(f) ? Files.size(f) : -1;
+            }
+            return fs().exists(hpath(name)) ? fs().getFileStatus(hpath(name)).getLen() : -1;
+        } catch (IOException e) {
+            throw error(name, e);
+        }
+    }
+
+    /** Removes one file if it exists. */
+    void delete(String name) {
+        try {
+            if (uri == null) Files.deleteIfExists(local(name));
+            else fs().delete(hpath(name), false);
+        } catch (IOException e) {
+            throw error(name, e);
+        }
+    }
+
     /** The names of the files in a directory of the store (none when it does not exist), temporaries excluded. */
     List<String> list(String dir) {
         List<String> out = new ArrayList<>();

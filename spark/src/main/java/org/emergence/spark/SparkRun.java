@@ -85,7 +85,8 @@ public final class SparkRun {
         double captureSecs = 0, estimateSecs = 0;
         if (!pending.isEmpty()) {
             long c0 = System.nanoTime();
-            // capture: the partitions not yet done
+            // capture: the partitions not yet done, or whose files are damaged (recomputed, never trusted)
+            recoverDamagedPartitions(store, plan, quiet);
             List<Tasks.Capture> parts = new ArrayList<>();
             for (int j = 0; j < plan.partitions(); j++) {
                 if (!store.exists(SparkPlan.doneName(j))) {
@@ -94,7 +95,7 @@ public final class SparkRun {
             }
             if (!parts.isEmpty()) {
                 say(quiet, "spark: capture, %d partition tasks", parts.size());
-                sc.parallelize(parts, parts.size()).foreach(c -> Tasks.capture(plan, c));
+                unwrapped(() -> sc.parallelize(parts, parts.size()).foreach(c -> Tasks.capture(plan, c)));
             }
             // micro: every lone item through the blocks, on the driver
             MicroStates micro = new MicroStates(model, data, s.measurement().microPosition().equals("original"), p.microPrefix(),
@@ -121,7 +122,8 @@ public final class SparkRun {
                 }
                 List<Integer> todo = new ArrayList<>(ks);
                 say(quiet, "spark: noise scales, %d layer tasks", todo.size());
-                List<double[]> got = sc.parallelize(todo, todo.size()).map(k -> new double[] {k, Tasks.scale(plan, k)}).collect();
+                List<double[]> got = unwrapped(() -> sc.parallelize(todo, todo.size()).map(k -> new double[] {k, Tasks.scale(plan, k)})
+                        .collect());
                 scales = new TreeMap<>();
                 for (double[] kv : got) scales.put((int) kv[0], kv[1]);
             }
@@ -131,7 +133,7 @@ public final class SparkRun {
             Broadcast<int[]> itemOf = sc.broadcast(micro.itemOf());
             int items = micro.items();
             Map<Integer, Double> sc2 = scales;
-            sc.parallelize(pending, pending.size()).foreach(c -> Tasks.estimate(plan, c, items, itemOf.value(), sc2));
+            unwrapped(() -> sc.parallelize(pending, pending.size()).foreach(c -> Tasks.estimate(plan, c, items, itemOf.value(), sc2)));
             itemOf.destroy();
             estimateSecs = (System.nanoTime() - e0) / 1e9;
         }
@@ -143,6 +145,64 @@ public final class SparkRun {
             store.deleteDir("micro");
         }
         return o;
+    }
+
+    /**
+     * A partition whose done marker stands but one of whose activation files is missing or not of the
+     * size its shape implies (a store copied in part, a file damaged later) is captured again, with a note.
+     */
+    private static void recoverDamagedPartitions(SharedStore store, SparkPlan plan, boolean quiet) {
+        for (int j = 0; j < plan.partitions(); j++) {
+            if (!store.exists(SparkPlan.doneName(j))) continue;
+            long[] shape = plan.partShape(j);
+            long expected = org.emergence.data.Npy.headerBytes(org.emergence.data.DType.F4, shape).length + 4L * shape[0] * shape[1] * shape[2];
+            for (int k = 0; k <= plan.captureTo(); k++) {
+                long len = store.length(SparkPlan.actsName(k, j));
+                if (len != expected) {
+                    System.err.println("emergence-spark: note: " + store.location() + "/" + SparkPlan.actsName(k, j) + (len < 0 ? " is missing"
+                            : " has " + len + " bytes, expected " + expected) + ": partition " + j + " is captured again");
+                    store.delete(SparkPlan.doneName(j));
+                    break;
+                }
+            }
+        }
+    }
+
+    private interface Stage<T> {
+        T run();
+    }
+
+    private interface VoidStage {
+        void run();
+    }
+
+    private static void unwrapped(VoidStage s) {
+        unwrapped(() -> {
+            s.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs a Spark stage; a task that failed on bad input (a {@link UserError} on an executor, which
+     * Spark reports wrapped in its own exception) fails the job with that one line, as a local run would.
+     */
+    private static <T> T unwrapped(Stage<T> s) {
+        try {
+            return s.run();
+        } catch (RuntimeException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof UserError u) throw u;
+            }
+            // a cause Spark could not ship whole still names its class and message in the text
+            String m = String.valueOf(e.getMessage());
+            int at = m.indexOf(UserError.class.getName() + ": ");
+            if (at >= 0) {
+                String line = m.substring(at + UserError.class.getName().length() + 2);
+                throw new UserError(line.lines().findFirst().orElse(line), e);
+            }
+            throw e;
+        }
     }
 
     /** Binds the store to this run's settings (first use) or checks they are the same (a resumed job). */

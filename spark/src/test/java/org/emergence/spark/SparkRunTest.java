@@ -88,6 +88,30 @@ class SparkRunTest {
     }
 
     @Test
+    void damagedActivationsInTheStoreAreCapturedAgain() throws Exception {
+        Path out = tmp.resolve("spark-damaged");
+        Path store = tmp.resolve("store-damaged");
+        String[] args = concat(new String[] {"--master", "local[2]", "--partitions", "3", "--out", out.toString(),
+            "--store", store.toString(), "--keep-activations"}, RUN);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new SparkMain(), args, quietStream(), new PrintStream(err)), err.toString(StandardCharsets.UTF_8));
+        // a partition file cut short after the run, and two estimates to redo (so the job needs that layer again)
+        Path acts = store.resolve("acts").resolve("h001-p00001.npy");
+        long size = Files.size(acts);
+        try (var ch = java.nio.channels.FileChannel.open(acts, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(size / 2);
+        }
+        for (String e : new String[] {"macro_l000_t0005.json", "micro_l003_t0002.json"}) {
+            Files.delete(store.resolve("est").resolve(e));
+            Files.delete(out.resolve("est").resolve(e));
+        }
+        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new SparkMain(), args, quietStream(), new PrintStream(err2)), err2.toString(StandardCharsets.UTF_8));
+        assertEquals(size, Files.size(acts), "the damaged partition was captured again");
+        assertSameNumbers(reference, out);
+    }
+
+    @Test
     void storeOfAnotherRunIsRefusedWithOneLine() throws Exception {
         Path store = tmp.resolve("store-other");
         Files.createDirectories(store);
