@@ -56,16 +56,11 @@ final class LlamaFamily implements Family {
     public ModelConfig parse(ConfigReader c) {
         String type = modelTypes().get(0);
         ConfigReader.DecoderSizes z = c.decoderSizes(true);
-        int hidden = z.hidden(), layers = z.layers(), heads = z.heads(), kv = z.kvHeads(), headDim = z.headDim();
-        int inter = z.intermediate(), vocab = z.vocab(), positions = z.positions();
+        int layers = z.layers(), hidden = z.hidden(), headDim = z.headDim();
         float eps = (float) c.doubleOpt("rms_norm_eps", 1e-6);
 
-        String actName = gemma() ? c.stringOpt("hidden_activation", null) : c.stringOpt("hidden_act", "silu");
-        if (gemma() && actName == null) actName = "gelu_pytorch_tanh"; // the reference's choice when unset
-        Activation act = Activation.fromHf(actName);
-        if (act == null) {
-            throw c.unsupported((gemma() ? "hidden_activation=" : "hidden_act=") + actName, "supported: " + Activation.SUPPORTED);
-        }
+        // gemma: hidden_activation, gelu_pytorch_tanh when unset (the reference's choice)
+        Activation act = gemma() ? c.activation("hidden_activation", "gelu_pytorch_tanh") : c.activation("hidden_act", "silu");
 
         double partial = c.doubleOpt("partial_rotary_factor", 1.0);
         int ropeDims = (int) (headDim * partial);
@@ -90,7 +85,7 @@ final class LlamaFamily implements Family {
         boolean tied = c.boolOpt("tie_word_embeddings", gemma());
         float embedScale = gemma() ? (float) Math.sqrt(hidden) : 1f;
         boolean attnBias = c.boolOpt("attention_bias", false);
-        return ModelConfig.builder(type).sizes(layers, hidden, heads, kv, headDim, inter, vocab, positions)
+        return ModelConfig.builder(type).sizes(z)
                 .norm(gemma() ? Norm.RMS_NORM_UNIT_OFFSET : Norm.RMS_NORM, eps)
                 .wiring(variant == Variant.GEMMA2 ? Wiring.SANDWICH : Wiring.PRE_NORM).rope(rope).activation(act, true)
                 .embedScale(embedScale).attnScale(scale).softcaps(attnCap, finalCap).slidingWindow(window).tiedHead(tied)

@@ -36,8 +36,7 @@ final class MixtralFamily implements Family {
     @Override
     public ModelConfig parse(ConfigReader c) {
         ConfigReader.DecoderSizes z = c.decoderSizes(true);
-        int hidden = z.hidden(), layers = z.layers(), heads = z.heads(), kv = z.kvHeads(), d = z.headDim();
-        int inter = z.intermediate(), vocab = z.vocab(), positions = z.positions();
+        int layers = z.layers(), d = z.headDim();
         int e = c.positive("num_local_experts", c.intOpt("num_local_experts", 8));
         int k = c.positive("num_experts_per_tok", c.intOpt("num_experts_per_tok", 2));
         if (k > e) throw c.error("num_experts_per_tok " + k + " exceeds num_local_experts " + e);
@@ -46,7 +45,7 @@ final class MixtralFamily implements Family {
         Rope rope = RopeConfig.parse(c, d, c.doubleOpt("rope_theta", 1e6), false);
         int[] window = new int[layers];
         java.util.Arrays.fill(window, Math.max(0, c.intOpt("sliding_window", 0)));
-        return ModelConfig.builder("mixtral").sizes(layers, hidden, heads, kv, d, inter, vocab, positions)
+        return ModelConfig.builder("mixtral").sizes(z)
                 .norm(Norm.RMS_NORM, (float) c.doubleOpt("rms_norm_eps", 1e-5)).wiring(Wiring.PRE_NORM).rope(rope)
                 .activation(act, true).slidingWindow(window).tiedHead(c.boolOpt("tie_word_embeddings", false))
                 .experts(e, k).build();

@@ -97,6 +97,11 @@ public record ModelConfig(
             return this;
         }
 
+        /** The sizes as {@link ConfigReader#decoderSizes} read them. */
+        public Builder sizes(ConfigReader.DecoderSizes z) {
+            return sizes(z.layers(), z.hidden(), z.heads(), z.kvHeads(), z.headDim(), z.intermediate(), z.vocab(), z.positions());
+        }
+
         public Builder typeVocab(int n) { this.typeVocab = n; return this; }
         public Builder norm(Norm n, float eps) { this.norm = n; this.normEps = eps; return this; }
         public Builder wiring(Wiring w) { this.wiring = w; return this; }

@@ -32,8 +32,7 @@ final class OlmoFamily implements Family {
     @Override
     public ModelConfig parse(ConfigReader c) {
         ConfigReader.DecoderSizes z = c.decoderSizes(false);
-        int hidden = z.hidden(), layers = z.layers(), heads = z.heads(), kv = z.kvHeads(), d = z.headDim();
-        int inter = z.intermediate(), vocab = z.vocab(), positions = z.positions();
+        int d = z.headDim();
         Activation act = c.activation("hidden_act", "silu");
         double clip = c.doubleOpt("clip_qkv", 0.0);
         if (c.has("clip_qkv") && !(clip > 0)) throw c.error("'clip_qkv' must be > 0 or null, found " + clip);
@@ -41,7 +40,7 @@ final class OlmoFamily implements Family {
         Rope rope = RopeConfig.parse(c, d, c.doubleOpt("rope_theta", 10000.0), false);
         boolean bias = c.boolOpt("attention_bias", false);
         // the norms have no parameters and always use ε = 1e-5
-        return ModelConfig.builder("olmo").sizes(layers, hidden, heads, kv, d, inter, vocab, positions)
+        return ModelConfig.builder("olmo").sizes(z)
                 .norm(Norm.LAYER_NORM, 1e-5f).wiring(Wiring.PRE_NORM).rope(rope).activation(act, true)
                 .clipQkv((float) clip).tiedHead(c.boolOpt("tie_word_embeddings", false)).biases(bias, bias, false).build();
     }

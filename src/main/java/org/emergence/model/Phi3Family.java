@@ -32,8 +32,7 @@ final class Phi3Family implements Family {
     @Override
     public ModelConfig parse(ConfigReader c) {
         ConfigReader.DecoderSizes z = c.decoderSizes(false);
-        int hidden = z.hidden(), layers = z.layers(), heads = z.heads(), kv = z.kvHeads(), d = z.headDim();
-        int inter = z.intermediate(), vocab = z.vocab(), positions = z.positions();
+        int layers = z.layers(), d = z.headDim();
         Activation act = c.activation("hidden_act", "silu");
         if (c.has("rope_scaling")) {
             throw c.unsupported("rope_scaling", "Phi-3's su/yarn/LongRoPE scalings (128k models) are not implemented");
@@ -43,7 +42,7 @@ final class Phi3Family implements Family {
         Rope rope = RopeConfig.parse(c, d, c.doubleOpt("rope_theta", 10000.0), false);
         int[] window = new int[layers];
         java.util.Arrays.fill(window, Math.max(0, c.intOpt("sliding_window", 0)));
-        return ModelConfig.builder("phi3").sizes(layers, hidden, heads, kv, d, inter, vocab, positions)
+        return ModelConfig.builder("phi3").sizes(z)
                 .norm(Norm.RMS_NORM, (float) c.doubleOpt("rms_norm_eps", 1e-5)).wiring(Wiring.PRE_NORM).rope(rope)
                 .activation(act, true).slidingWindow(window).tiedHead(c.boolOpt("tie_word_embeddings", false))
                 .biases(false, false, false).build();

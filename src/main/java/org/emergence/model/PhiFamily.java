@@ -32,15 +32,14 @@ final class PhiFamily implements Family {
     @Override
     public ModelConfig parse(ConfigReader c) {
         ConfigReader.DecoderSizes z = c.decoderSizes(false);
-        int hidden = z.hidden(), layers = z.layers(), heads = z.heads(), kv = z.kvHeads(), d = z.headDim();
-        int inter = z.intermediate(), vocab = z.vocab(), positions = z.positions();
+        int d = z.headDim();
         Activation act = c.activation("hidden_act", "gelu_new");
         if (c.boolOpt("qk_layernorm", false)) throw c.unsupported("qk_layernorm=true", "LayerNorm on queries and keys");
         if (c.has("rope_scaling")) throw c.unsupported("rope_scaling", "only unscaled rotary embeddings are implemented for phi");
         double partial = c.doubleOpt("partial_rotary_factor", 0.5);
         if (!(partial > 0 && partial <= 1)) throw c.error("'partial_rotary_factor' must be in (0, 1], found " + partial);
         Rope rope = RopeConfig.parse(c, (int) (d * partial), c.doubleOpt("rope_theta", 10000.0), false);
-        return ModelConfig.builder("phi").sizes(layers, hidden, heads, kv, d, inter, vocab, positions)
+        return ModelConfig.builder("phi").sizes(z)
                 .norm(Norm.LAYER_NORM, (float) c.doubleOpt("layer_norm_eps", 1e-5)).wiring(Wiring.PARALLEL_ONE_NORM)
                 .rope(rope).activation(act, false).tiedHead(c.boolOpt("tie_word_embeddings", false))
                 .biases(true, true, true).build();
