@@ -132,32 +132,6 @@ public final class EmergenceRun {
         }
     }
 
-    /** {@link EstimateCells#assemble}: a run whose estimates were computed elsewhere, summarised here. */
-    static Outcome assemble(RunSettings s, ModelConfig cfg, Dataset data, Path runDir, Map<String, ? extends JsonNode> estimates,
-                            double captureSecs, double estimateSecs) throws IOException {
-        long start = System.nanoTime();
-        try (RunDir dir = RunDir.open(runDir, s)) {
-            for (Map.Entry<String, ? extends JsonNode> e : estimates.entrySet()) {
-                Path f = dir.est().resolve(e.getKey());
-                if (!Files.isRegularFile(f)) AtomicFiles.writeString(f, RunDir.JSON.writeValueAsString(e.getValue()) + "\n");
-            }
-            RunResume resume = new RunResume(s, data, data.n(), data.t(), cfg.hidden(),
-                    new EstimateCells(s).groups() != null, true);
-            resume.checkTokens(dir);
-            resume.loadFinished(dir);
-            SummaryBuilder summary = new SummaryBuilder(s, cfg, data, s.model(), new MiPolicy(s.measurement()), data.isRandom());
-            summary.load(resume.done());
-            summary.timing(captureSecs, estimateSecs, captureSecs + estimateSecs + (System.nanoTime() - start) / 1e9);
-            summary.recovered(resume.recoveries());
-            summary.write(dir.root, true);
-            summary.writeResults(dir.root, resume.done());
-            try (var list = Files.list(dir.acts())) {
-                if (list.findAny().isEmpty()) Files.deleteIfExists(dir.acts());
-            }
-            return new Outcome(dir.root, summary.json(true));
-        }
-    }
-
     private void validate() {
         if ((long) batch * t * h > Integer.MAX_VALUE - 8) {
             throw new UserError("--batch " + batch + " × T " + t + " × hidden " + h + " exceeds the 2^31 floats of one batch buffer; "
@@ -258,10 +232,16 @@ public final class EmergenceRun {
         }
         est.finish();
         if (saveActs != null) saveManifest(layers);
-        summary.timing(captureSecs, estimateSecs, (System.nanoTime() - start) / 1e9);
+        return conclude(dir, summary, resume, captureSecs, estimateSecs, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The end of every run, local or assembled from cells computed elsewhere: final summary.json and results.csv. */
+    static Outcome conclude(RunDir dir, SummaryBuilder summary, RunResume resume, double captureSecs, double estimateSecs,
+                            double totalSecs) throws IOException {
+        summary.timing(captureSecs, estimateSecs, totalSecs);
         summary.recovered(resume.recoveries());
         summary.write(dir.root, true);
-        summary.writeResults(dir.root, done);
+        summary.writeResults(dir.root, resume.done());
         return new Outcome(dir.root, summary.json(true));
     }
 
@@ -324,12 +304,20 @@ public final class EmergenceRun {
 
     /** Writes a batch [B, T, H] (row b·T + i) into the [T, N, H] file. */
     private void writePositionMajor(NpyWriter w, FloatBuffer x, int s0, int s1) throws IOException {
-        int b = s1 - s0;
         if (colBuf == null) colBuf = Gemm.allocate((long) batch * h);
-        FloatBuffer col = colBuf;
+        writePositionMajor(w, x, colBuf, n, s0, s1, t, h);
+    }
+
+    /**
+     * Writes sequences s0 … s1 − 1 of a batch [B, T, H] (row b·T + i) into a [T, rows, H] file, one
+     * position at a time through {@code col} (room for B·H floats): each position's rows stay contiguous.
+     */
+    public static void writePositionMajor(NpyWriter w, FloatBuffer x, FloatBuffer col, int rows, int s0, int s1, int t, int h)
+            throws IOException {
+        int b = s1 - s0;
         for (int i = 0; i < t; i++) {
             for (int j = 0; j < b; j++) col.put(j * h, x, (j * t + i) * h, h);
-            w.writeAt(((long) i * n + s0) * h, col.duplicate().position(0).limit(b * h));
+            w.writeAt(((long) i * rows + s0) * h, col.duplicate().position(0).limit(b * h));
         }
     }
 

@@ -3,9 +3,11 @@ package org.emergence.ie;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.IntFunction;
+import org.emergence.common.AtomicFiles;
 import org.emergence.common.Seeds;
 import org.emergence.common.UserError;
 import org.emergence.data.Dataset;
@@ -84,6 +86,22 @@ public final class EstimateCells {
     public static EmergenceRun.Outcome assemble(RunSettings s, ModelConfig cfg, Dataset data, Path runDir,
                                                 Map<String, ? extends JsonNode> estimates, double captureSecs,
                                                 double estimateSecs) throws IOException {
-        return EmergenceRun.assemble(s, cfg, data, runDir, estimates, captureSecs, estimateSecs);
+        long start = System.nanoTime();
+        try (RunDir dir = RunDir.open(runDir, s)) {
+            for (Map.Entry<String, ? extends JsonNode> e : estimates.entrySet()) {
+                Path f = dir.est().resolve(e.getKey());
+                if (!Files.isRegularFile(f)) AtomicFiles.writeString(f, RunDir.JSON.writeValueAsString(e.getValue()) + "\n");
+            }
+            RunResume resume = new RunResume(s, data, data.n(), data.t(), cfg.hidden(), new EstimateCells(s).groups != null, true);
+            resume.checkTokens(dir);
+            resume.loadFinished(dir);
+            SummaryBuilder summary = new SummaryBuilder(s, cfg, data, s.model(), new MiPolicy(s.measurement()), data.isRandom());
+            summary.load(resume.done());
+            try (var list = Files.list(dir.acts())) {
+                if (list.findAny().isEmpty()) Files.deleteIfExists(dir.acts());
+            }
+            return EmergenceRun.conclude(dir, summary, resume, captureSecs, estimateSecs,
+                    captureSecs + estimateSecs + (System.nanoTime() - start) / 1e9);
+        }
     }
 }

@@ -97,21 +97,24 @@ public final class SparkRun {
                 say(quiet, "spark: capture, %d partition tasks", parts.size());
                 unwrapped(() -> sc.parallelize(parts, parts.size()).foreach(c -> Tasks.capture(plan, c)));
             }
-            // micro: every lone item through the blocks, on the driver
-            MicroStates micro = new MicroStates(model, data, s.measurement().microPosition().equals("original"), p.microPrefix(),
-                    p.microSuffix(), batch);
-            Path tmp = Files.createTempDirectory("emergence-spark-micro-");
-            for (int l : layers) {
-                float[][] ba = micro.beforeAfter(l);
-                for (int k = 0; k < 2; k++) {
-                    String name = SparkPlan.microName(l + k);
-                    if (store.exists(name)) continue;
-                    Path f = tmp.resolve("h" + (l + k) + ".npy");
-                    Npy.writeFloats(f, new long[] {micro.items(), h}, ba[k]);
-                    store.publish(f, name);
+            // micro: every lone item through the blocks, on the driver — only when a micro estimate is pending
+            MicroStates micro = null;
+            if (pending.stream().anyMatch(c -> c.level() == Level.MICRO)) {
+                micro = new MicroStates(model, data, s.measurement().microPosition().equals("original"), p.microPrefix(),
+                        p.microSuffix(), batch);
+                Path tmp = Files.createTempDirectory("emergence-spark-micro-");
+                for (int l : layers) {
+                    float[][] ba = micro.beforeAfter(l);
+                    for (int k = 0; k < 2; k++) {
+                        String name = SparkPlan.microName(l + k);
+                        if (store.exists(name)) continue;
+                        Path f = tmp.resolve("h" + (l + k) + ".npy");
+                        Npy.writeFloats(f, new long[] {micro.items(), h}, ba[k]);
+                        store.publish(f, name);
+                    }
                 }
+                Files.deleteIfExists(tmp);
             }
-            Files.deleteIfExists(tmp);
             // scale: the pooled RMS of every residual layer a pending estimate uses
             Map<Integer, Double> scales = null;
             if (new EstimateCells(s).needsLayerScale()) {
@@ -130,11 +133,12 @@ public final class SparkRun {
             captureSecs = (System.nanoTime() - c0) / 1e9;
             long e0 = System.nanoTime();
             say(quiet, "spark: estimates, %d tasks", pending.size());
-            Broadcast<int[]> itemOf = sc.broadcast(micro.itemOf());
-            int items = micro.items();
+            Broadcast<int[]> itemOf = micro == null ? null : sc.broadcast(micro.itemOf());
+            int items = micro == null ? 0 : micro.items();
             Map<Integer, Double> sc2 = scales;
-            unwrapped(() -> sc.parallelize(pending, pending.size()).foreach(c -> Tasks.estimate(plan, c, items, itemOf.value(), sc2)));
-            itemOf.destroy();
+            unwrapped(() -> sc.parallelize(pending, pending.size())
+                    .foreach(c -> Tasks.estimate(plan, c, items, itemOf == null ? null : itemOf.value(), sc2)));
+            if (itemOf != null) itemOf.destroy();
             estimateSecs = (System.nanoTime() - e0) / 1e9;
         }
         Map<String, JsonNode> est = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.emergence.data.DType;
 import org.emergence.data.NpyWriter;
+import org.emergence.ie.EmergenceRun;
 import org.emergence.ie.EstimateCells;
 import org.emergence.ie.Level;
 import org.emergence.ie.MicroStates;
@@ -76,11 +77,11 @@ final class Tasks {
                 String where = "sequences " + (base + s0) + "-" + (base + s1 - 1);
                 FloatBuffer x = m.embed(tb, buf);
                 Finite.require(m, x, tb.rows(), -1, tb, where);
-                writePositionMajor(w[0], x, col, rows, s0, s1, t, h);
+                EmergenceRun.writePositionMajor(w[0], x, col, rows, s0, s1, t, h);
                 for (int k = 0; k < p.captureTo(); k++) {
                     m.block(k, tb, x);
                     Finite.require(m, x, tb.rows(), k, tb, where);
-                    writePositionMajor(w[k + 1], x, col, rows, s0, s1, t, h);
+                    EmergenceRun.writePositionMajor(w[k + 1], x, col, rows, s0, s1, t, h);
                 }
             }
             for (int k = 0; k <= p.captureTo(); k++) {
@@ -94,16 +95,6 @@ final class Tasks {
         } finally {
             FREE.get(key).add(m);
             if (tmp != null) deleteQuietly(tmp);
-        }
-    }
-
-    /** A batch [B, T, H] (row b·T + i) into a partition's [T, rows, H] file. */
-    private static void writePositionMajor(NpyWriter w, FloatBuffer x, FloatBuffer col, int rows, int s0, int s1, int t, int h)
-            throws IOException {
-        int b = s1 - s0;
-        for (int i = 0; i < t; i++) {
-            for (int j = 0; j < b; j++) col.put(j * h, x, (j * t + i) * h, h);
-            w.writeAt(((long) i * rows + s0) * h, col.duplicate().position(0).limit(b * h));
         }
     }
 
