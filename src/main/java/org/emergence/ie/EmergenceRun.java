@@ -59,9 +59,9 @@ public final class EmergenceRun {
     /** where to write this run's activations in the layout run --acts reads (--save-acts); null: nowhere */
     private final Path saveActs;
     private int[] actsItemOf;
-    /** the pooled RMS of the last estimated block's output, and that block (−1: none yet) */
-    private double outputRms;
-    private int outputRmsLayer = -1;
+    /** the pooled RMS of hidden state h^k last computed (a block's output), and its k (−1: none yet) */
+    private double hiddenRms;
+    private int hiddenRmsOf = -1;
 
     // reused batch buffers: [batch·T, H] activations and one position's [batch, H] column
     private FloatBuffer batchBuf, colBuf;
@@ -359,11 +359,11 @@ public final class EmergenceRun {
         if (cells.needsLayerScale()) {
             // block l's input is block l - 1's output: its pooled RMS (a full pass over T·N·H floats) is reused
             double inRms = random ? Math.sqrt(data.randomVar())
-                    : l > 0 && outputRmsLayer == l - 1 ? outputRms : EstimateCells.pooledRms(in, t, "the input of block " + l);
+                    : hiddenRmsOf == l ? hiddenRms : EstimateCells.pooledRms(in, t, "the input of block " + l);
             layerRms = new double[] {inRms, EstimateCells.pooledRms(out, t, "the output of block " + l)};
             if (!random) {
-                outputRmsLayer = l;
-                outputRms = layerRms[1];
+                hiddenRmsOf = l + 1;
+                hiddenRms = layerRms[1];
             }
         }
         for (int i = 0; i < t; i++) {
