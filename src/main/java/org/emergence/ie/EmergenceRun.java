@@ -268,13 +268,13 @@ public final class EmergenceRun {
 
     private void embedAll(RunDir dir) throws IOException {
         Progress p = Progress.start("embed", n, "seq", quiet);
-        try (NpyWriter w = NpyWriter.create(dir.hidden(0), DType.F4, new long[] {t, n, h})) {
+        try (SpillWriter w = spill(dir.hidden(0))) {
             for (int s0 = 0; s0 < n; s0 += batch) {
                 int s1 = Math.min(n, s0 + batch);
                 TokenBatch tb = batchOf(s0, s1);
                 FloatBuffer x = model.embed(tb, batchBuffer());
                 org.emergence.model.Finite.require(model, x, tb.rows(), -1, tb, "sequences " + s0 + "-" + (s1 - 1));
-                writePositionMajor(w, x, s0, s1);
+                w.write(x, s0, s1);
                 p.step(s1 - s0);
             }
             w.commit();
@@ -285,19 +285,24 @@ public final class EmergenceRun {
     private void forwardBlock(RunDir dir, int l) throws IOException {
         Progress p = Progress.start("block " + l + " forward", n, "seq", quiet);
         NpyHeader in = Npy.header(dir.hidden(l));
-        try (NpyWriter w = NpyWriter.create(dir.hidden(l + 1), DType.F4, new long[] {t, n, h})) {
+        try (SpillWriter w = spill(dir.hidden(l + 1))) {
             for (int s0 = 0; s0 < n; s0 += batch) {
                 int s1 = Math.min(n, s0 + batch);
                 FloatBuffer x = readPositionMajor(dir.hidden(l), in, s0, s1);
                 TokenBatch tb = batchOf(s0, s1);
                 model.block(l, tb, x);
                 org.emergence.model.Finite.require(model, x, tb.rows(), l, tb, "sequences " + s0 + "-" + (s1 - 1));
-                writePositionMajor(w, x, s0, s1);
+                w.write(x, s0, s1);
                 p.step(s1 - s0);
             }
             w.commit();
         }
         p.finish();
+    }
+
+    /** A [T, N, H] spill file written behind the forward pass. */
+    private SpillWriter spill(Path f) throws IOException {
+        return new SpillWriter(NpyWriter.create(f, DType.F4, new long[] {t, n, h}), n, t, h, batch);
     }
 
     private FloatBuffer batchBuffer() {

@@ -121,7 +121,9 @@ public abstract class AbstractEstimator implements Estimator {
             throw new IllegalArgumentException("row groups cover " + groups.rows() + " rows, the samples have " + x.rows());
         }
         Context ctx = new Context(x, y, known, groups);
-        boolean constX = isConstant(x), constY = isConstant(y);
+        // known diagnostics already say it: a constant variable is one distinct row (by value, like the columns)
+        boolean constX = known != null ? known.distinctX() == 1 : isConstant(x);
+        boolean constY = known != null ? known.distinctY() == 1 : isConstant(y);
         Result r;
         if (constX || constY) {
             ctx.warn((constX ? "X" : "Y") + " is constant (a single distinct row): MI is exactly 0");

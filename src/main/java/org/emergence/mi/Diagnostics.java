@@ -19,11 +19,14 @@ import org.emergence.tensor.DoubleLinalg;
  * @param duplicateFractionX share of rows equal to the most frequent row of X (1/n when all distinct)
  * @param maxDuplicateFraction the larger of duplicateFractionX and duplicateFractionY
  * @param entropyXNats       entropy of the empirical distribution of X's rows (bounds the MI of the samples)
+ * @param rowIdsX            the distinct rows the counts come from, kept so that an estimator grouping the
+ *                           same rows does not hash them again (an O(n·d) pass: ~1 s of a paper-scale
+ *                           estimate); not part of {@link #toMap}
  */
 public record Diagnostics(int n, int dx, int dy, int distinctX, int distinctY, int distinctXY, int rankX, int rankY,
                           int constantColumnsX, int constantColumnsY, double duplicateFractionX,
                           double duplicateFractionY, double maxDuplicateFraction, double entropyXNats,
-                          double entropyYNats) {
+                          double entropyYNats, RowIds rowIdsX, RowIds rowIdsY, RowIds rowIdsXY) {
 
     /** Relative pivot tolerance of the rank (on a unit-diagonal correlation matrix). */
     public static final double RANK_TOL = 1e-10;
@@ -60,7 +63,7 @@ public record Diagnostics(int n, int dx, int dy, int distinctX, int distinctY, i
         int cx = constantColumns(x), cy = constantColumns(y);
         double fx = ix.maxFraction(), fy = iy.maxFraction();
         return new Diagnostics(x.rows(), x.cols(), y.cols(), ix.distinct, iy.distinct, ixy.distinct,
-                rank(covX), rank(covY), cx, cy, fx, fy, Math.max(fx, fy), ix.entropyNats(), iy.entropyNats());
+                rank(covX), rank(covY), cx, cy, fx, fy, Math.max(fx, fy), ix.entropyNats(), iy.entropyNats(), ix, iy, ixy);
     }
 
     public static double[] covariance(Matrix m) {

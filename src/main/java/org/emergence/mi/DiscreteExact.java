@@ -28,7 +28,8 @@ public final class DiscreteExact extends AbstractEstimator {
     @Override
     protected Result compute(Matrix x, Matrix y, long seed, Context ctx) {
         int n = x.rows();
-        RowIds ix = RowIds.of(x), iy = RowIds.of(y), ixy = RowIds.pairs(ix, iy);
+        Diagnostics d = ctx.diagnostics(); // its row ids are the ones needed here
+        RowIds ix = d.rowIdsX(), iy = d.rowIdsY(), ixy = d.rowIdsXY();
         double hx = entropy(ix.counts, n), hy = entropy(iy.counts, n), hxy = entropy(ixy.counts, n);
         double plugin = hx + hy - hxy;
         double mm = (ix.distinct + iy.distinct - ixy.distinct - 1) / (2.0 * n);

@@ -63,7 +63,7 @@ public final class NoisyMixture extends AbstractEstimator {
         Rng rng = new Rng(seed);
         // components: distinct (x, y) pairs with their counts; capped by a seeded subsample of rows
         int[] rows = java.util.stream.IntStream.range(0, n).toArray();
-        RowIds pairs = RowIds.pairs(RowIds.of(x), RowIds.of(y));
+        RowIds pairs = ctx.diagnostics().rowIdsXY();
         if (pairs.distinct > maxComponents) {
             int[] perm = rng.permutation(n);
             rows = java.util.Arrays.copyOf(perm, maxComponents);

@@ -26,7 +26,10 @@ public final class RowIds {
             for (int i = r0; i < r1; i++) hash[i] = rowHash(a, i * d, d);
         });
         return group(n, hash, (i, j) -> {
-            // == (not bit equality): −0.0 and 0.0 are the same value
+            // equal bits are equal values (NaN aside, which estimators refuse): the vectorised comparison
+            // settles the common case, a hash match of two equal rows; only a bit mismatch needs the
+            // value comparison, where −0.0 and 0.0 are the same value
+            if (java.util.Arrays.equals(a, i * d, i * d + d, a, j * d, j * d + d)) return true;
             for (int c = 0; c < d; c++) if (a[i * d + c] != a[j * d + c]) return false;
             return true;
         });

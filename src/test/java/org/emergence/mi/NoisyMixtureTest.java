@@ -110,4 +110,26 @@ class NoisyMixtureTest {
         UserError u = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> Estimators.get("mixture").estimate(x, x, 1));
         assertTrue(u.getMessage().contains("--noise"));
     }
+
+    @Test
+    void knownDiagnosticsGiveTheSameEstimateAsComputingThemAfresh() {
+        // the mixture groups rows with the row ids the diagnostics already hold: reusing them must not change a bit
+        int n = 3000, d = 8;
+        SplittableRandom r = new SplittableRandom(11);
+        float[] x = new float[n * d], y = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            int c = r.nextInt(40); // duplicated rows, so the grouping matters
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = c * (j + 1);
+                y[i * d + j] = (float) (x[i * d + j] + (i % 3));
+            }
+        }
+        Matrix mx = new Matrix(x, n, d), my = new Matrix(y, n, d);
+        NoisyMixture mix = new NoisyMixture(512, 64).withNoise(0.7, 0.9);
+        Estimate fresh = mix.estimate(mx, my, 4);
+        Estimate known = mix.estimate(mx, my, 4, Diagnostics.of(mx, my));
+        assertEquals(fresh.nats(), known.nats(), 0.0);
+        assertEquals(fresh.ciLowNats(), known.ciLowNats(), 0.0);
+        assertEquals(fresh.diagnostics(), known.diagnostics());
+    }
 }
