@@ -107,10 +107,17 @@ public record Diagnostics(int n, int dx, int dy, int distinctX, int distinctY, i
         int n = m.rows(), d = m.cols();
         float[] a = m.data();
         boolean[] varies = new boolean[d];
-        for (int i = 1; i < n; i++) {
-            int base = i * d;
-            for (int j = 0; j < d; j++) if (a[base + j] != a[j]) varies[j] = true;
-        }
+        // rows split across cores, each comparing with row 0; the flags merge by OR (order-free)
+        org.emergence.tensor.Parallel.range(n, 4096, (r0, r1) -> {
+            boolean[] v = new boolean[d];
+            for (int i = Math.max(1, r0); i < r1; i++) {
+                int base = i * d;
+                for (int j = 0; j < d; j++) if (a[base + j] != a[j]) v[j] = true;
+            }
+            synchronized (varies) {
+                for (int j = 0; j < d; j++) varies[j] |= v[j];
+            }
+        });
         return varies;
     }
 

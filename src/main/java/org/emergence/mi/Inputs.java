@@ -29,6 +29,18 @@ public final class Inputs {
     /** Refuses NaN or infinite values, naming the first bad row (0-based) and column of {@code label}. */
     public static void requireFinite(Matrix m, String label) {
         float[] d = m.data();
+        int cols = m.cols();
+        // the common case, all finite, checked on every core; the first bad value is then found in order
+        boolean[] bad = {false};
+        org.emergence.tensor.Parallel.range(m.rows(), 4096, (r0, r1) -> {
+            for (int i = r0 * cols, end = r1 * cols; i < end; i++) {
+                if (!Float.isFinite(d[i])) {
+                    bad[0] = true; // set-only flag, read after the join
+                    return;
+                }
+            }
+        });
+        if (!bad[0]) return;
         for (int i = 0; i < d.length; i++) {
             if (!Float.isFinite(d[i])) {
                 int r = i / m.cols(), c = i % m.cols();

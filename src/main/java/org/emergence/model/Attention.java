@@ -27,7 +27,10 @@ final class Attention {
         Parallel.range(b.batch() * nH, 1, (t0, t1) -> {
             // the sequence's whole fused q|k|v block is contiguous: load it once per sequence
             float[] rows = new float[t * ld];
-            float[] q = new float[t * d], k = new float[t * d], v = new float[t * d];
+            // k transposed, [D, T]: a query's scores against all keys then advance together over the
+            // dimension (independent sums, each still added in dimension order: the same bits as one
+            // dot product at a time, without waiting on one long chain of dependent additions)
+            float[] q = new float[t * d], kT = new float[d * t], v = new float[t * d];
             float[] s = new float[t], o = new float[d];
             int loadedRows = -1, loadedSeq = -1, loadedKv = -1;
             for (int task = t0; task < t1; task++) {
@@ -42,7 +45,7 @@ final class Attention {
                 if (seq != loadedSeq || g != loadedKv) {
                     int ko = lay.k(g, nH, nKV, d), vo = lay.v(g, nH, nKV, d);
                     for (int j = 0; j < t; j++) {
-                        System.arraycopy(rows, j * ld + ko, k, j * d, d);
+                        for (int e = 0; e < d; e++) kT[e * t + j] = rows[j * ld + ko + e];
                         System.arraycopy(rows, j * ld + vo, v, j * d, d);
                     }
                     loadedSeq = seq;
@@ -53,15 +56,19 @@ final class Attention {
                     int lo = window > 0 ? Math.max(0, i - window + 1) : 0;
                     float max = Float.NEGATIVE_INFINITY;
                     boolean any = false;
+                    java.util.Arrays.fill(s, lo, hi + 1, 0f);
+                    int qi = i * d;
+                    for (int e = 0; e < d; e++) {
+                        float qe = q[qi + e];
+                        int ke = e * t;
+                        for (int j = lo; j <= hi; j++) s[j] += qe * kT[ke + j];
+                    }
                     for (int j = lo; j <= hi; j++) {
                         if (mask != null && mask[row0 + j] == 0) {
                             s[j] = Float.NEGATIVE_INFINITY;
                             continue;
                         }
-                        float dot = 0f;
-                        int qi = i * d, kj = j * d;
-                        for (int e = 0; e < d; e++) dot += q[qi + e] * k[kj + e];
-                        float sc = dot * scale;
+                        float sc = s[j] * scale;
                         if (cap > 0) sc = cap * FastMath.tanh(sc / cap);
                         s[j] = sc;
                         if (sc > max) max = sc;
