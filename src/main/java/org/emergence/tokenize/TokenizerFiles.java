@@ -209,6 +209,7 @@ public final class TokenizerFiles {
         int order = 0;
         for (SentencePieceModel.Piece p : sp.pieces()) {
             String s = p.piece();
+            if (s.codePointCount(0, s.length()) < 2) continue; // an empty or one-character piece has no split (fuzzing found the empty one)
             List<M> local = new ArrayList<>();
             for (int i = s.offsetByCodePoints(0, 1); i < s.length(); i = s.offsetByCodePoints(i, 1)) {
                 String l = s.substring(0, i), r = s.substring(i);
