@@ -55,12 +55,7 @@ public final class NoiseRegularized implements Estimator {
     public static double rms(Matrix m) {
         int n = m.rows(), d = m.cols();
         float[] a = m.data();
-        double[] mean = new double[d];
-        // column means split across cores, each column summed over the rows in order (same bits)
-        org.emergence.tensor.Parallel.range(d, 16, (c0, c1) -> {
-            for (int i = 0; i < n; i++) for (int j = c0; j < c1; j++) mean[j] += a[i * d + j];
-        });
-        for (int j = 0; j < d; j++) mean[j] /= n;
+        double[] mean = org.emergence.tensor.DoubleLinalg.means(n, new org.emergence.tensor.DoubleLinalg.Block(a, d));
         double s = 0; // one sum in row-major order: the value every earlier run computed
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {

@@ -307,15 +307,7 @@ public final class NoisyMixture extends AbstractEstimator {
     }
 
     private static double[] means(Matrix m) {
-        int n = m.rows(), d = m.cols();
-        double[] mu = new double[d];
-        float[] a = m.data();
-        // columns split across cores; each column is still summed over the rows in order (same bits)
-        org.emergence.tensor.Parallel.range(d, 16, (c0, c1) -> {
-            for (int i = 0; i < n; i++) for (int j = c0; j < c1; j++) mu[j] += a[i * d + j];
-        });
-        for (int j = 0; j < d; j++) mu[j] /= n;
-        return mu;
+        return org.emergence.tensor.DoubleLinalg.means(m.rows(), new org.emergence.tensor.DoubleLinalg.Block(m.data(), m.cols()));
     }
 
     /**
