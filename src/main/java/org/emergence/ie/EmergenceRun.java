@@ -64,7 +64,7 @@ public final class EmergenceRun {
     private int hiddenRmsOf = -1;
 
     // reused batch buffers: [batch·T, H] activations and one position's [batch, H] column
-    private FloatBuffer batchBuf, colBuf;
+    private FloatBuffer batchBuf;
 
     /** What a resumed run finds: finished estimates (by file name), damage repaired. */
     private final RunResume resume;
@@ -310,12 +310,6 @@ public final class EmergenceRun {
         return batchBuf;
     }
 
-    /** Writes a batch [B, T, H] (row b·T + i) into the [T, N, H] file. */
-    private void writePositionMajor(NpyWriter w, FloatBuffer x, int s0, int s1) throws IOException {
-        if (colBuf == null) colBuf = Gemm.allocate((long) batch * h);
-        writePositionMajor(w, x, colBuf, n, s0, s1, t, h);
-    }
-
     /**
      * Writes sequences s0 … s1 − 1 of a batch [B, T, H] (row b·T + i) into a [T, rows, H] file, one
      * position at a time through {@code col} (room for B·H floats): each position's rows stay contiguous.
@@ -346,8 +340,8 @@ public final class EmergenceRun {
     }
 
     private void forwardRandom(RunDir dir, int l) throws IOException {
-        try (NpyWriter w = NpyWriter.create(dir.randomOutput(l), DType.F4, new long[] {t, n, h})) {
-            baseline.forward(l, w, batchBuffer(), this::writePositionMajor, quiet);
+        try (SpillWriter w = spill(dir.randomOutput(l))) {
+            baseline.forward(l, w, batchBuffer(), quiet);
             w.commit();
         }
     }

@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 import org.emergence.common.Progress;
 import org.emergence.common.Seeds;
 import org.emergence.data.DType;
-import org.emergence.data.NpyWriter;
 import org.emergence.mi.Matrix;
 import org.emergence.model.TokenBatch;
 import org.emergence.model.Transformer;
@@ -44,7 +43,7 @@ final class RandomBaseline {
     }
 
     /** Block l on every sequence's random inputs, written as [T, N, H] through {@code w}. */
-    void forward(int l, NpyWriter w, FloatBuffer buf, PositionMajor pm, boolean quiet) throws IOException {
+    void forward(int l, SpillWriter w, FloatBuffer buf, boolean quiet) throws IOException {
         Progress p = Progress.start("block " + l + " on random inputs", n, "seq", quiet);
         float[] row = new float[h];
         for (int s0 = 0; s0 < n; s0 += batch) {
@@ -56,7 +55,7 @@ final class RandomBaseline {
                 }
             }
             model.block(l, TokenBatch.of(s1 - s0, t, new int[(s1 - s0) * t]), buf);
-            pm.write(w, buf, s0, s1);
+            w.write(buf, s0, s1);
             p.step(s1 - s0);
         }
         p.finish();
@@ -85,10 +84,5 @@ final class RandomBaseline {
             buf.get(0, y, s0 * h, (s1 - s0) * h);
         }
         return new Matrix[] {x, new Matrix(y, n, h)};
-    }
-
-    /** Writes a batch [B, T, H] (row b·T + i) into a [T, N, H] file. */
-    interface PositionMajor {
-        void write(NpyWriter w, FloatBuffer x, int s0, int s1) throws IOException;
     }
 }

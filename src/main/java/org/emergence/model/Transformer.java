@@ -2,13 +2,11 @@ package org.emergence.model;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import org.emergence.common.UserError;
-import org.emergence.model.Layout.LinearSpec;
-import org.emergence.model.Layout.NormSpec;
+import org.emergence.model.BoundWeights.BlockP;
+import org.emergence.model.BoundWeights.LinearP;
+import org.emergence.model.BoundWeights.MoeP;
+import org.emergence.model.BoundWeights.NormP;
 import org.emergence.model.ModelConfig.Norm;
 import org.emergence.tensor.Gemm;
 import org.emergence.tensor.Kernels;
@@ -21,9 +19,9 @@ import org.emergence.tensor.Parallel;
  * (see {@link Kernels}). The per-family differences are data in {@link ModelConfig}: which norm,
  * how a block wires norms and residuals, which positional encoding, which activation.
  *
- * <p>Weights stay memory-mapped. F32 weights are used in place; F16/BF16 weights are widened to
- * fp32 either once for the whole model (when that fits {@code emergence.widenAllBytes}, default 1 GB) or per block,
- * into one reusable arena, just before that block runs — so peak memory is the mapping plus one
+ * <p>The checkpoint's tensors are bound to their roles once ({@link BoundWeights}) and stay
+ * memory-mapped; {@link Fp32Weights} widens F16/BF16 matrices once for the whole model (when that fits
+ * {@code emergence.widenAllBytes}, default 1 GB) or per block — so peak memory is the mapping plus one
  * block of fp32 weights plus activations.
  *
  * <p>Not thread-safe: one forward at a time (the kernels themselves are parallel).
@@ -48,83 +46,27 @@ public final class Transformer {
     private final LinearP embedProj, headProj; // OPT's project_in / project_out, else null
     private final Rope.Tables ropeTables;
 
-    private final boolean widenAll;
-    private final Map<Weight, FloatBuffer> widened = new IdentityHashMap<>();
-    private FloatBuffer arena;
-    private int arenaLayer = -1;
+    private final Fp32Weights fp32;
     private Workspace ws;
     private FloatBuffer resid, selected, finalBuf, logitsBuf, narrow, moeX, moeY, moeLogits;
-
-    /** A norm's parameters as small heap vectors (bias null for RMS norms). */
-    record NormP(float[] w, float[] b) {}
-
-    /** A bound linear layer: stored weight, its orientation, bias vector or null. */
-    record LinearP(Weight w, boolean inOut, float[] bias, int in, int out) {}
-
-    /** A bound mixture-of-experts MLP: router [E, H] and per expert up, gate, down. */
-    record MoeP(LinearP router, LinearP[] up, LinearP[] gate, LinearP[] down, int topK) {}
-
-    /** A bound block; qkv projections write side by side into the fused activation, with one fused bias. */
-    record BlockP(NormP n1, NormP n2, NormP n1Post, NormP n2Post, List<LinearP> qkv, float[] qkvBias,
-                  Layout.QkvLayout qkvLayout, LinearP out, LinearP up, LinearP gate, LinearP down, MoeP moe) {
-        List<LinearP> linears() {
-            List<LinearP> l = new ArrayList<>(qkv);
-            l.add(out);
-            if (up != null) l.add(up);
-            if (gate != null) l.add(gate);
-            if (down != null) l.add(down);
-            if (moe != null) {
-                l.add(moe.router());
-                for (int e = 0; e < moe.up().length; e++) {
-                    l.add(moe.up()[e]);
-                    l.add(moe.gate()[e]);
-                    l.add(moe.down()[e]);
-                }
-            }
-            return l;
-        }
-    }
 
     private Transformer(Checkpoint ck, Family family, ModelConfig cfg) {
         this.checkpoint = ck;
         this.family = family;
         this.cfg = cfg;
         this.layout = family.layout(cfg);
-        this.tokens = resolve(layout.tokens());
-        this.positions = layout.positions() == null ? null : resolve(layout.positions());
-        this.tokenTypes = layout.tokenTypes() == null ? null : resolve(layout.tokenTypes());
-        this.embNorm = norm(layout.embeddingNorm());
-        this.blocks = new BlockP[cfg.layers()];
-        long widenBytes = 0;
-        for (int l = 0; l < cfg.layers(); l++) {
-            Layout.Block b = layout.blocks()[l];
-            List<LinearP> qkv = new ArrayList<>();
-            for (LinearSpec s : b.qkv()) qkv.add(linear(s));
-            float[] qkvBias = null;
-            int col = 0;
-            for (LinearP p : qkv) {
-                if (p.bias() != null) {
-                    if (qkvBias == null) qkvBias = new float[cfg.qkvWidth()];
-                    System.arraycopy(p.bias(), 0, qkvBias, col, p.out());
-                }
-                col += p.out();
-            }
-            if (col != cfg.qkvWidth()) throw new IllegalStateException("qkv width " + col + " != " + cfg.qkvWidth());
-            blocks[l] = new BlockP(norm(b.norm1()), norm(b.norm2()), norm(b.norm1Post()), norm(b.norm2Post()), qkv,
-                    qkvBias, b.qkvLayout(), linear(b.out()), linear(b.up()), linear(b.gate()), linear(b.down()), moe(b.moe()));
-            for (LinearP p : blocks[l].linears()) if (p.w().type() != StorageType.F32) widenBytes += p.w().numel() * 4;
-        }
-        this.finalNorm = norm(layout.finalNorm());
-        this.embedProj = linear(layout.embedProj());
-        this.headProj = linear(layout.headProj());
-        // a tied head reads the token embedding, which is narrower than the stream when there is a projection
-        int embWidth = embedProj == null ? cfg.hidden() : embedProj.in();
-        // no head and no tied embedding: an encoder without a language-model head (BERT) has no logits
-        this.head = layout.head() != null ? linear(layout.head())
-                : cfg.tiedHead() ? new LinearP(tokens, false, null, embWidth, cfg.vocab()) : null;
-        // the pooler is optional: BertModel saves one, BertForMaskedLM and ONNX exports usually do not
-        this.pooler = layout.pooler() != null && find(layout.pooler().weight()) != null ? linear(layout.pooler()) : null;
-        this.widenAll = widenBytes <= widenAllBudget;
+        BoundWeights bw = BoundWeights.bind(ck, family, cfg, layout);
+        this.tokens = bw.tokens();
+        this.positions = bw.positions();
+        this.tokenTypes = bw.tokenTypes();
+        this.embNorm = bw.embNorm();
+        this.blocks = bw.blocks();
+        this.finalNorm = bw.finalNorm();
+        this.head = bw.head();
+        this.pooler = bw.pooler();
+        this.embedProj = bw.embedProj();
+        this.headProj = bw.headProj();
+        this.fp32 = new Fp32Weights(blocks, widenAllBudget);
         this.ropeTables = cfg.rope() == null ? null : cfg.rope().tables(cfg.maxPositions());
     }
 
@@ -168,130 +110,11 @@ public final class Transformer {
         return pooler != null;
     }
 
-    // ------------------------------------------------------------------ binding
-
-    private Weight resolve(Layout.Tensor t) {
-        Weight w = find(t);
-        if (w == null) throw new UserError(checkpoint.dir() + ": missing tensor '" + t.name() + "'");
-        return w.expect(t.shape());
-    }
-
-    /** The tensor under its name or with/without a base prefix, or null. */
-    private Weight find(Layout.Tensor t) {
-        Weight w = checkpoint.find(t.name());
-        if (w == null) {
-            for (String p : family.basePrefixes()) {
-                if (t.name().startsWith(p)) w = checkpoint.find(t.name().substring(p.length()));
-                else w = checkpoint.find(p + t.name());
-                if (w != null) break;
-            }
-        }
-        return w;
-    }
-
-    private NormP norm(NormSpec s) {
-        if (s == null) return null;
-        if (s.weight() == null) return new NormP(null, null); // a norm without parameters
-        return new NormP(vector(resolve(s.weight())), s.bias() == null ? null : vector(resolve(s.bias())));
-    }
-
-    private LinearP linear(LinearSpec s) {
-        if (s == null) return null;
-        Weight w = resolve(s.weight());
-        // one part of a fused [rows, in] projection: a view of its rows
-        if (s.rowOffset() != 0 || (!s.inOut() && w.rows() != s.out())) w = w.rows(s.rowOffset(), s.out());
-        return new LinearP(w, s.inOut(), s.bias() == null ? null : vector(resolve(s.bias())), s.in(), s.out());
-    }
-
-    private MoeP moe(Layout.Moe s) {
-        if (s == null) return null;
-        int n = s.experts().size();
-        LinearP[] up = new LinearP[n], gate = new LinearP[n], down = new LinearP[n];
-        for (int e = 0; e < n; e++) {
-            up[e] = linear(s.experts().get(e).up());
-            gate[e] = linear(s.experts().get(e).gate());
-            down[e] = linear(s.experts().get(e).down());
-        }
-        return new MoeP(linear(s.router()), up, gate, down, s.topK());
-    }
-
-    private static float[] vector(Weight w) {
-        float[] v = new float[(int) w.numel()];
-        FloatBuffer b = FloatBuffer.wrap(v);
-        w.readF32(0, w.numel(), b, 0);
-        return v;
-    }
-
-    /** fp32 view of a block weight (mapped, widened once, or widened into this block's arena). */
-    private FloatBuffer f32(Weight w) {
-        if (w.type() == StorageType.F32) {
-            return widened.computeIfAbsent(w, Weight::f32);
-        }
-        FloatBuffer b = widened.get(w);
-        if (b == null) throw new IllegalStateException("weight " + w.name() + " not prepared");
-        return b;
-    }
-
-    /** Makes every weight of block l available in fp32 (see class comment). */
-    private void prepare(int l) {
-        if (widenAll || arenaLayer == l) {
-            if (widenAll) {
-                for (LinearP p : blocks[l].linears()) {
-                    if (p.w().type() != StorageType.F32) widened.computeIfAbsent(p.w(), Weight::f32);
-                }
-            }
-            return;
-        }
-        // per-block arena: drop the previous block's views, widen this block's weights into one buffer
-        if (arenaLayer >= 0) for (LinearP p : blocks[arenaLayer].linears()) if (p.w().type() != StorageType.F32) widened.remove(p.w());
-        long need = 0;
-        for (LinearP p : blocks[l].linears()) if (p.w().type() != StorageType.F32) need += p.w().numel();
-        if (arena == null || arena.capacity() < need) arena = Gemm.allocate(need);
-        int off = 0;
-        for (LinearP p : blocks[l].linears()) {
-            if (p.w().type() == StorageType.F32) continue;
-            int n = (int) p.w().numel();
-            p.w().readF32(0, n, arena, off);
-            widened.put(p.w(), arena.slice(off, n));
-            off += n;
-        }
-        arenaLayer = l;
-    }
-
     // ------------------------------------------------------------------ validation
 
-    /** Checks ids, positions, token types and mask against this model; one-line errors. */
+    /** Checks ids, positions and token types against this model; one-line errors. */
     public void validate(TokenBatch b, String source) {
-        String src = source == null ? "" : source + ": ";
-        if (b.length() < 1) throw new UserError(src + "empty sequences");
-        if (b.length() > cfg.maxPositions()) {
-            throw new UserError(src + "sequences of " + b.length() + " tokens are longer than the model's "
-                    + cfg.maxPositions() + " positions");
-        }
-        int[] ids = b.ids();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= cfg.vocab()) {
-                throw new UserError(src + "token id " + ids[i] + " at row " + i / b.length() + ", position "
-                        + i % b.length() + " is outside the vocabulary [0, " + cfg.vocab() + ")");
-            }
-        }
-        int[] pos = b.positions();
-        for (int i = 0; i < pos.length; i++) {
-            if (pos[i] < 0 || pos[i] >= cfg.maxPositions()) {
-                throw new UserError(src + "position id " + pos[i] + " at row " + i / b.length()
-                        + " is outside the model's " + cfg.maxPositions() + " positions");
-            }
-        }
-        if (b.tokenTypes() != null) {
-            int nt = Math.max(cfg.typeVocab(), 1);
-            for (int i = 0; i < b.tokenTypes().length; i++) {
-                int t = b.tokenTypes()[i];
-                if (t < 0 || t >= nt) {
-                    throw new UserError(src + "token type id " + t + " at row " + i / b.length() + ", position "
-                            + i % b.length() + " is outside [0, " + nt + ")");
-                }
-            }
-        }
+        BatchChecks.validate(cfg, b, source);
     }
 
     // ------------------------------------------------------------------ forward
@@ -362,7 +185,7 @@ public final class Transformer {
         for (TokenBatch b : batches) bytes += (long) b.rows() * cfg.hidden() * 4;
         boolean anyWidened = false;
         for (BlockP bp : blocks) for (LinearP lp : bp.linears()) anyWidened |= lp.w().type() != StorageType.F32;
-        if (widenAll || !anyWidened || batches.size() < 2 || bytes > layerMajorBudget || req.wants(Hooks.POOLER)) {
+        if (fp32.widenAll() || !anyWidened || batches.size() < 2 || bytes > layerMajorBudget || req.wants(Hooks.POOLER)) {
             for (TokenBatch b : batches) run(b, req, sink);
             return;
         }
@@ -449,7 +272,7 @@ public final class Transformer {
     }
 
     private FloatBuffer f32Embedding(Weight w) {
-        return widened.computeIfAbsent(w, Weight::f32);
+        return fp32.kept(w);
     }
 
     /** A scratch buffer of at least n floats for the narrow (embedding-width) activations. */
@@ -463,45 +286,45 @@ public final class Transformer {
         BlockP p = blocks[l];
         int m = b.rows();
         Workspace w = workspace(m);
-        prepare(l);
+        fp32.prepare(l);
         switch (cfg.wiring()) {
             case PRE_NORM -> {
-                norm(p.n1, h, w.x, m);
+                norm(p.n1(), h, w.x, m);
                 attention(l, p, w.x, b, w);
-                linear(p.out, w.att, m, h, 1f);
-                norm(p.n2, h, w.x, m);
+                linear(p.out(), w.att, m, h, 1f);
+                norm(p.n2(), h, w.x, m);
                 mlp(p, w.x, m, h, 1f, w);
             }
             case PARALLEL_TWO_NORMS -> {
-                norm(p.n1, h, w.x, m);
+                norm(p.n1(), h, w.x, m);
                 attention(l, p, w.x, b, w);
-                norm(p.n2, h, w.x, m); // both norms read the block input
-                linear(p.out, w.att, m, h, 1f);
+                norm(p.n2(), h, w.x, m); // both norms read the block input
+                linear(p.out(), w.att, m, h, 1f);
                 mlp(p, w.x, m, h, 1f, w);
             }
             case PARALLEL_ONE_NORM -> {
-                norm(p.n1, h, w.x, m);
+                norm(p.n1(), h, w.x, m);
                 attention(l, p, w.x, b, w);
-                linear(p.out, w.att, m, h, 1f);
+                linear(p.out(), w.att, m, h, 1f);
                 mlp(p, w.x, m, h, 1f, w);
             }
             case SANDWICH -> {
-                norm(p.n1, h, w.x, m);
+                norm(p.n1(), h, w.x, m);
                 attention(l, p, w.x, b, w);
-                linear(p.out, w.att, m, w.tmp, 0f);
-                normAdd(p.n1Post, w.tmp, h, m);
-                norm(p.n2, h, w.x, m);
+                linear(p.out(), w.att, m, w.tmp, 0f);
+                normAdd(p.n1Post(), w.tmp, h, m);
+                norm(p.n2(), h, w.x, m);
                 mlp(p, w.x, m, w.tmp, 0f, w);
-                normAdd(p.n2Post, w.tmp, h, m);
+                normAdd(p.n2Post(), w.tmp, h, m);
             }
             case POST_NORM -> {
                 attention(l, p, h, b, w);
                 Kernels.copyRows(h, 0, cfg.hidden(), w.tmp, 0, cfg.hidden(), m, cfg.hidden());
-                linear(p.out, w.att, m, w.tmp, 1f);
-                norm(p.n1, w.tmp, h, m);
+                linear(p.out(), w.att, m, w.tmp, 1f);
+                norm(p.n1(), w.tmp, h, m);
                 Kernels.copyRows(h, 0, cfg.hidden(), w.tmp, 0, cfg.hidden(), m, cfg.hidden());
                 mlp(p, h, m, w.tmp, 1f, w);
-                norm(p.n2, w.tmp, h, m);
+                norm(p.n2(), w.tmp, h, m);
             }
         }
     }
@@ -534,10 +357,10 @@ public final class Transformer {
         }
         Weight w = head.w();
         if (w.type() == StorageType.F32 && w.byteSize() <= Integer.MAX_VALUE) {
-            FloatBuffer wf = widened.computeIfAbsent(w, Weight::f32);
+            FloatBuffer wf = fp32.kept(w);
             Gemm.sgemm(false, !head.inOut(), rows, v, hd, 1f, f, 0, hd, wf, 0, head.inOut() ? v : hd, 0f, out, 0, v);
         } else if (head.inOut()) {
-            FloatBuffer wf = widened.computeIfAbsent(w, Weight::f32);
+            FloatBuffer wf = fp32.kept(w);
             Gemm.sgemm(false, false, rows, v, hd, 1f, f, 0, hd, wf, 0, v, 0f, out, 0, v);
         } else {
             int chunk = Math.max(1, (int) Math.min(v, (64L << 20) / hd));
@@ -581,7 +404,7 @@ public final class Transformer {
 
     /** y[:, col0:col0+out] = x·W + beta·y (no bias), rows of y with stride ldy. */
     private void gemm(LinearP p, FloatBuffer x, int m, FloatBuffer y, int col0, int ldy, float beta) {
-        FloatBuffer wf = f32(p.w());
+        FloatBuffer wf = fp32.block(p.w());
         // [out, in] is used transposed; [in, out] as is
         Gemm.sgemm(false, !p.inOut(), m, p.out(), p.in(), 1f, x, 0, p.in(), wf, 0, p.inOut() ? p.out() : p.in(),
                 beta, y, col0, ldy);
@@ -615,11 +438,11 @@ public final class Transformer {
 
     /** MLP of x [m, H] into y (beta = 1 adds to y: the residual), including the down bias. */
     private void mlp(BlockP p, FloatBuffer x, int m, FloatBuffer y, float beta, Workspace w) {
-        if (p.moe != null) {
-            moe(p.moe, x, m, y, beta, w);
+        if (p.moe() != null) {
+            moe(p.moe(), x, m, y, beta, w);
             return;
         }
-        mlp(p.up, p.gate, p.down, x, m, y, beta, w);
+        mlp(p.up(), p.gate(), p.down(), x, m, y, beta, w);
     }
 
     /** One (possibly gated) MLP: y = down(act(gate(x)) · up(x)) or down(act(up(x))), plus beta·y. */
@@ -696,13 +519,13 @@ public final class Transformer {
     private void attention(int l, BlockP p, FloatBuffer x, TokenBatch b, Workspace w) {
         int m = b.rows(), q = cfg.qkvWidth();
         int col = 0;
-        for (LinearP lp : p.qkv) {
+        for (LinearP lp : p.qkv()) {
             gemm(lp, x, m, w.qkv, col, q, 0f);
             col += lp.out();
         }
         int nH = cfg.heads(), nKV = cfg.kvHeads();
-        Layout.QkvLayout lay = p.qkvLayout;
-        float[] bias = p.qkvBias;
+        Layout.QkvLayout lay = p.qkvLayout();
+        float[] bias = p.qkvBias();
         Rope rope = cfg.rope();
         int[] pos = b.positions();
         float clip = cfg.clipQkv();

@@ -17,12 +17,21 @@ final class FuzzFiles {
     private static final ThreadLocal<Path> DIR = ThreadLocal.withInitial(() -> {
         try {
             Path d = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "emergence-fuzz");
-            d.toFile().deleteOnExit();
+            // deleteOnExit cannot remove a directory that still holds files: delete the tree at exit instead
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(d)));
             return d;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     });
+
+    private static void deleteTree(Path d) {
+        try (var walk = Files.walk(d)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort at exit: a leftover scratch directory in java.io.tmpdir is harmless
+        }
+    }
 
     /** Writes {@code data} to a scratch file named {@code name} and returns it. */
     static Path file(String name, byte[] data) {

@@ -1,0 +1,73 @@
+package org.emergence.model;
+
+import java.nio.FloatBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.emergence.model.BoundWeights.BlockP;
+import org.emergence.model.BoundWeights.LinearP;
+import org.emergence.tensor.Gemm;
+
+/**
+ * fp32 views of a model's matrices for the GEMMs. F32 weights are used in place (memory-mapped);
+ * F16/BF16 weights are widened either once for the whole model, when their fp32 size fits the
+ * budget, or block by block into one reusable arena just before that block runs — so peak memory is
+ * the mapping plus one block of fp32 weights.
+ */
+final class Fp32Weights {
+    private final BlockP[] blocks;
+    private final boolean widenAll;
+    private final Map<Weight, FloatBuffer> widened = new IdentityHashMap<>();
+    private FloatBuffer arena;
+    private int arenaLayer = -1;
+
+    Fp32Weights(BlockP[] blocks, long widenAllBudget) {
+        this.blocks = blocks;
+        long widenBytes = 0;
+        for (BlockP b : blocks) for (LinearP p : b.linears()) if (p.w().type() != StorageType.F32) widenBytes += p.w().numel() * 4;
+        this.widenAll = widenBytes <= widenAllBudget;
+    }
+
+    /** True when every block's weights are widened once (nothing is re-widened per block). */
+    boolean widenAll() {
+        return widenAll;
+    }
+
+    /** fp32 view of a block weight (mapped, widened once, or widened into the current block's arena). */
+    FloatBuffer block(Weight w) {
+        if (w.type() == StorageType.F32) return widened.computeIfAbsent(w, Weight::f32);
+        FloatBuffer b = widened.get(w);
+        if (b == null) throw new IllegalStateException("weight " + w.name() + " not prepared");
+        return b;
+    }
+
+    /** fp32 view of a weight outside the blocks (embeddings, head, projections): mapped or widened once, kept. */
+    FloatBuffer kept(Weight w) {
+        return widened.computeIfAbsent(w, Weight::f32);
+    }
+
+    /** Makes every weight of block l available through {@link #block}. */
+    void prepare(int l) {
+        if (widenAll || arenaLayer == l) {
+            if (widenAll) {
+                for (LinearP p : blocks[l].linears()) {
+                    if (p.w().type() != StorageType.F32) widened.computeIfAbsent(p.w(), Weight::f32);
+                }
+            }
+            return;
+        }
+        // per-block arena: drop the previous block's views, widen this block's weights into one buffer
+        if (arenaLayer >= 0) for (LinearP p : blocks[arenaLayer].linears()) if (p.w().type() != StorageType.F32) widened.remove(p.w());
+        long need = 0;
+        for (LinearP p : blocks[l].linears()) if (p.w().type() != StorageType.F32) need += p.w().numel();
+        if (arena == null || arena.capacity() < need) arena = Gemm.allocate(need);
+        int off = 0;
+        for (LinearP p : blocks[l].linears()) {
+            if (p.w().type() == StorageType.F32) continue;
+            int n = (int) p.w().numel();
+            p.w().readF32(0, n, arena, off);
+            widened.put(p.w(), arena.slice(off, n));
+            off += n;
+        }
+        arenaLayer = l;
+    }
+}
