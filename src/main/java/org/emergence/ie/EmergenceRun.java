@@ -63,7 +63,7 @@ public final class EmergenceRun {
     private double hiddenRms;
     private int hiddenRmsOf = -1;
 
-    // reused batch buffers: [batch·T, H] activations and one position's [batch, H] column
+    // reused batch buffer: [batch·T, H] activations
     private FloatBuffer batchBuf;
 
     /** What a resumed run finds: finished estimates (by file name), damage repaired. */
@@ -308,19 +308,6 @@ public final class EmergenceRun {
     private FloatBuffer batchBuffer() {
         if (batchBuf == null) batchBuf = Gemm.allocate((long) batch * t * h);
         return batchBuf;
-    }
-
-    /**
-     * Writes sequences s0 … s1 − 1 of a batch [B, T, H] (row b·T + i) into a [T, rows, H] file, one
-     * position at a time through {@code col} (room for B·H floats): each position's rows stay contiguous.
-     */
-    public static void writePositionMajor(NpyWriter w, FloatBuffer x, FloatBuffer col, int rows, int s0, int s1, int t, int h)
-            throws IOException {
-        int b = s1 - s0;
-        for (int i = 0; i < t; i++) {
-            for (int j = 0; j < b; j++) col.put(j * h, x, (j * t + i) * h, h);
-            w.writeAt(((long) i * rows + s0) * h, col.duplicate().position(0).limit(b * h));
-        }
     }
 
     private FloatBuffer readPositionMajor(Path f, NpyHeader hd, int s0, int s1) {

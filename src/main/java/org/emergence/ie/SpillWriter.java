@@ -20,11 +20,12 @@ import org.emergence.data.NpyWriter;
  * At paper scale the spill is 7.4 GB per block against ~340 MB/s of sustained writes here: written
  * inline, the forward waited ~20 s per block in {@code pwrite} (write-back throttling).
  *
- * <p>The bytes are exactly those of {@link EmergenceRun#writePositionMajor}; the file is published
- * only by {@link #commit}, after every write has finished, so a failure or a kill leaves no file
- * under the final name. A write error surfaces, unchanged, at the next {@link #write} or at commit.
+ * <p>The layout is {@link #writePositionMajor}'s, also used directly where the writes need not
+ * overlap (the Spark backend's partitions); the file is published only by {@link #commit}, after
+ * every write has finished, so a failure or a kill leaves no file under the final name. A write
+ * error surfaces, unchanged, at the next {@link #write} or at commit.
  */
-final class SpillWriter implements AutoCloseable {
+public final class SpillWriter implements AutoCloseable {
     /** Staging buffers in flight: one being filled while the other is written. */
     private static final int BUFFERS = 2;
 
@@ -33,20 +34,23 @@ final class SpillWriter implements AutoCloseable {
     private final BlockingQueue<FloatBuffer> free;
     private final ArrayDeque<Future<?>> pending = new ArrayDeque<>();
     private final ExecutorService io;
+    /** One position's rows of a batch [B, H], used only on the writer thread. */
+    private final FloatBuffer col;
 
     /**
      * @param w     the target, shaped [T, rows, H] (F4)
      * @param batch the largest batch that will be written, in sequences
      */
-    SpillWriter(NpyWriter w, int rows, int t, int h, int batch) {
+    public SpillWriter(NpyWriter w, int rows, int t, int h, int batch) {
         this.w = w;
         this.rows = rows;
         this.t = t;
         this.h = h;
         this.free = new ArrayBlockingQueue<>(BUFFERS);
         for (int k = 0; k < BUFFERS; k++) {
-            free.add(ByteBuffer.allocateDirect(Math.multiplyExact(batch * t * h, 4)).order(ByteOrder.nativeOrder()).asFloatBuffer());
+            free.add(direct(Math.multiplyExact(batch * t, h)));
         }
+        this.col = direct(Math.multiplyExact(batch, h));
         this.io = Executors.newSingleThreadExecutor(r -> {
             Thread th = new Thread(r, "spill-writer");
             th.setDaemon(true);
@@ -64,16 +68,10 @@ final class SpillWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while spilling activations", e);
         }
-        int b = s1 - s0;
-        // position-major within the batch: position i's b rows are contiguous, as in the file
-        for (int i = 0; i < t; i++) {
-            for (int j = 0; j < b; j++) st.put((i * b + j) * h, x, (j * t + i) * h, h);
-        }
+        st.put(0, x, 0, (s1 - s0) * t * h);
         pending.add(io.submit(() -> {
             try {
-                for (int i = 0; i < t; i++) {
-                    w.writeAt(((long) i * rows + s0) * h, st.duplicate().position(i * b * h).limit((i + 1) * b * h));
-                }
+                writePositionMajor(w, st, col, rows, s0, s1, t, h);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
@@ -81,6 +79,23 @@ final class SpillWriter implements AutoCloseable {
             }
             return null;
         }));
+    }
+
+    /**
+     * Writes sequences s0 … s1 − 1 of a batch [B, T, H] (row b·T + i) into a [T, rows, H] file, one
+     * position at a time through {@code col} (room for B·H floats): each position's rows stay contiguous.
+     */
+    public static void writePositionMajor(NpyWriter w, FloatBuffer x, FloatBuffer col, int rows, int s0, int s1, int t, int h)
+            throws IOException {
+        int b = s1 - s0;
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < b; j++) col.put(j * h, x, (j * t + i) * h, h);
+            w.writeAt(((long) i * rows + s0) * h, col.duplicate().position(0).limit(b * h));
+        }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(Math.multiplyExact(floats, 4)).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** Waits for every queued write, then verifies and publishes the file ({@link NpyWriter#commit}). */

@@ -24,12 +24,13 @@ final class Fp32Weights {
         this.blocks = blocks;
         long widenBytes = 0;
         for (BlockP b : blocks) for (LinearP p : b.linears()) if (p.w().type() != StorageType.F32) widenBytes += p.w().numel() * 4;
-        this.widenAll = widenBytes <= widenAllBudget;
+        // nothing to widen (all F32) is widening all, whatever the budget
+        this.widenAll = widenBytes == 0 || widenBytes <= widenAllBudget;
     }
 
-    /** True when every block's weights are widened once (nothing is re-widened per block). */
-    boolean widenAll() {
-        return widenAll;
+    /** True when some block weights are widened into the arena anew each time their block runs. */
+    boolean perBlock() {
+        return !widenAll;
     }
 
     /** fp32 view of a block weight (mapped, widened once, or widened into the current block's arena). */

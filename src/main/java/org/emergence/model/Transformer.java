@@ -33,7 +33,6 @@ public final class Transformer {
     private final Checkpoint checkpoint;
     private final Family family;
     private final ModelConfig cfg;
-    private final Layout layout;
 
     private final Weight tokens;
     private final Weight positions;
@@ -54,8 +53,7 @@ public final class Transformer {
         this.checkpoint = ck;
         this.family = family;
         this.cfg = cfg;
-        this.layout = family.layout(cfg);
-        BoundWeights bw = BoundWeights.bind(ck, family, cfg, layout);
+        BoundWeights bw = BoundWeights.bind(ck, family, cfg, family.layout(cfg));
         this.tokens = bw.tokens();
         this.positions = bw.positions();
         this.tokenTypes = bw.tokenTypes();
@@ -183,9 +181,7 @@ public final class Transformer {
     public synchronized void runBatches(java.util.List<TokenBatch> batches, CaptureRequest req, CaptureSink sink) {
         long bytes = 0;
         for (TokenBatch b : batches) bytes += (long) b.rows() * cfg.hidden() * 4;
-        boolean anyWidened = false;
-        for (BlockP bp : blocks) for (LinearP lp : bp.linears()) anyWidened |= lp.w().type() != StorageType.F32;
-        if (fp32.widenAll() || !anyWidened || batches.size() < 2 || bytes > layerMajorBudget || req.wants(Hooks.POOLER)) {
+        if (!fp32.perBlock() || batches.size() < 2 || bytes > layerMajorBudget || req.wants(Hooks.POOLER)) {
             for (TokenBatch b : batches) run(b, req, sink);
             return;
         }

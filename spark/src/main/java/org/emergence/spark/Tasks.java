@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.emergence.data.DType;
 import org.emergence.data.NpyWriter;
-import org.emergence.ie.EmergenceRun;
 import org.emergence.ie.EstimateCells;
 import org.emergence.ie.Level;
 import org.emergence.ie.MicroStates;
+import org.emergence.ie.SpillWriter;
 import org.emergence.mi.Matrix;
 import org.emergence.model.Ablation;
 import org.emergence.model.Finite;
@@ -77,11 +77,11 @@ final class Tasks {
                 String where = "sequences " + (base + s0) + "-" + (base + s1 - 1);
                 FloatBuffer x = m.embed(tb, buf);
                 Finite.require(m, x, tb.rows(), -1, tb, where);
-                EmergenceRun.writePositionMajor(w[0], x, col, rows, s0, s1, t, h);
+                SpillWriter.writePositionMajor(w[0], x, col, rows, s0, s1, t, h);
                 for (int k = 0; k < p.captureTo(); k++) {
                     m.block(k, tb, x);
                     Finite.require(m, x, tb.rows(), k, tb, where);
-                    EmergenceRun.writePositionMajor(w[k + 1], x, col, rows, s0, s1, t, h);
+                    SpillWriter.writePositionMajor(w[k + 1], x, col, rows, s0, s1, t, h);
                 }
             }
             for (int k = 0; k <= p.captureTo(); k++) {
