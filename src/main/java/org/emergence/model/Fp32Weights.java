@@ -6,12 +6,14 @@ import java.util.Map;
 import org.emergence.model.BoundWeights.BlockP;
 import org.emergence.model.BoundWeights.LinearP;
 import org.emergence.tensor.Gemm;
+import org.emergence.tensor.Kernels;
 
 /**
  * fp32 views of a model's matrices for the GEMMs. F32 weights are used in place (memory-mapped);
  * F16/BF16 weights are widened either once for the whole model, when their fp32 size fits the
  * budget, or block by block into one reusable arena just before that block runs — so peak memory is
- * the mapping plus one block of fp32 weights.
+ * the mapping plus one block of fp32 weights. {@link #linear} and {@link #gemm} apply a bound linear
+ * through these views, so every matrix product of the forward pass goes through one place.
  */
 final class Fp32Weights {
     private final BlockP[] blocks;
@@ -70,5 +72,19 @@ final class Fp32Weights {
             off += n;
         }
         arenaLayer = l;
+    }
+
+    /** y = x·W (+ beta·y) + bias, over m rows. */
+    void linear(LinearP p, FloatBuffer x, int m, FloatBuffer y, float beta) {
+        gemm(p, x, m, y, 0, p.out(), beta);
+        Kernels.addBias(y, 0, m, p.out(), p.out(), 0, p.bias());
+    }
+
+    /** y[:, col0:col0+out] = x·W + beta·y (no bias), rows of y with stride ldy. */
+    void gemm(LinearP p, FloatBuffer x, int m, FloatBuffer y, int col0, int ldy, float beta) {
+        FloatBuffer wf = block(p.w());
+        // [out, in] is used transposed; [in, out] as is
+        Gemm.sgemm(false, !p.inOut(), m, p.out(), p.in(), 1f, x, 0, p.in(), wf, 0, p.inOut() ? p.out() : p.in(),
+                beta, y, col0, ldy);
     }
 }

@@ -5,9 +5,7 @@ import java.nio.file.Path;
 import org.emergence.common.UserError;
 import org.emergence.model.BoundWeights.BlockP;
 import org.emergence.model.BoundWeights.LinearP;
-import org.emergence.model.BoundWeights.MoeP;
 import org.emergence.model.BoundWeights.NormP;
-import org.emergence.model.ModelConfig.Norm;
 import org.emergence.tensor.Gemm;
 import org.emergence.tensor.Kernels;
 import org.emergence.tensor.Parallel;
@@ -46,8 +44,9 @@ public final class Transformer {
     private final Rope.Tables ropeTables;
 
     private final Fp32Weights fp32;
+    private final FeedForward ffn;
     private Workspace ws;
-    private FloatBuffer resid, selected, finalBuf, logitsBuf, narrow, moeX, moeY, moeLogits;
+    private FloatBuffer resid, selected, finalBuf, logitsBuf, narrow;
 
     private Transformer(Checkpoint ck, Family family, ModelConfig cfg) {
         this.checkpoint = ck;
@@ -65,6 +64,7 @@ public final class Transformer {
         this.embedProj = bw.embedProj();
         this.headProj = bw.headProj();
         this.fp32 = new Fp32Weights(blocks, widenAllBudget);
+        this.ffn = new FeedForward(cfg, fp32);
         this.ropeTables = cfg.rope() == null ? null : cfg.rope().tables(cfg.maxPositions());
     }
 
@@ -243,7 +243,7 @@ public final class Transformer {
                 for (int r = r0; r < r1; r++) tokens.readF32((long) ids[r] * e, e, x, r * e);
             });
             f32Embedding(embedProj.w());
-            linear(embedProj, x, m, h, 0f);
+            fp32.linear(embedProj, x, m, h, 0f);
         }
         boolean learned = positions != null, typed = tokenTypes != null;
         if (cfg.embedScale() != 1f || learned || typed) {
@@ -263,7 +263,7 @@ public final class Transformer {
                 }
             });
         }
-        if (embNorm != null) norm(embNorm, h, h, m);
+        if (embNorm != null) Norms.rows(cfg, embNorm, h, h, m);
         return h;
     }
 
@@ -285,42 +285,42 @@ public final class Transformer {
         fp32.prepare(l);
         switch (cfg.wiring()) {
             case PRE_NORM -> {
-                norm(p.n1(), h, w.x, m);
+                Norms.rows(cfg, p.n1(), h, w.x, m);
                 attention(l, p, w.x, b, w);
-                linear(p.out(), w.att, m, h, 1f);
-                norm(p.n2(), h, w.x, m);
-                mlp(p, w.x, m, h, 1f, w);
+                fp32.linear(p.out(), w.att, m, h, 1f);
+                Norms.rows(cfg, p.n2(), h, w.x, m);
+                ffn.apply(p, w.x, m, h, 1f, w);
             }
             case PARALLEL_TWO_NORMS -> {
-                norm(p.n1(), h, w.x, m);
+                Norms.rows(cfg, p.n1(), h, w.x, m);
                 attention(l, p, w.x, b, w);
-                norm(p.n2(), h, w.x, m); // both norms read the block input
-                linear(p.out(), w.att, m, h, 1f);
-                mlp(p, w.x, m, h, 1f, w);
+                Norms.rows(cfg, p.n2(), h, w.x, m); // both norms read the block input
+                fp32.linear(p.out(), w.att, m, h, 1f);
+                ffn.apply(p, w.x, m, h, 1f, w);
             }
             case PARALLEL_ONE_NORM -> {
-                norm(p.n1(), h, w.x, m);
+                Norms.rows(cfg, p.n1(), h, w.x, m);
                 attention(l, p, w.x, b, w);
-                linear(p.out(), w.att, m, h, 1f);
-                mlp(p, w.x, m, h, 1f, w);
+                fp32.linear(p.out(), w.att, m, h, 1f);
+                ffn.apply(p, w.x, m, h, 1f, w);
             }
             case SANDWICH -> {
-                norm(p.n1(), h, w.x, m);
+                Norms.rows(cfg, p.n1(), h, w.x, m);
                 attention(l, p, w.x, b, w);
-                linear(p.out(), w.att, m, w.tmp, 0f);
-                normAdd(p.n1Post(), w.tmp, h, m);
-                norm(p.n2(), h, w.x, m);
-                mlp(p, w.x, m, w.tmp, 0f, w);
-                normAdd(p.n2Post(), w.tmp, h, m);
+                fp32.linear(p.out(), w.att, m, w.tmp, 0f);
+                Norms.addRows(cfg, p.n1Post(), w.tmp, h, m);
+                Norms.rows(cfg, p.n2(), h, w.x, m);
+                ffn.apply(p, w.x, m, w.tmp, 0f, w);
+                Norms.addRows(cfg, p.n2Post(), w.tmp, h, m);
             }
             case POST_NORM -> {
                 attention(l, p, h, b, w);
                 Kernels.copyRows(h, 0, cfg.hidden(), w.tmp, 0, cfg.hidden(), m, cfg.hidden());
-                linear(p.out(), w.att, m, w.tmp, 1f);
-                norm(p.n1(), w.tmp, h, m);
+                fp32.linear(p.out(), w.att, m, w.tmp, 1f);
+                Norms.rows(cfg, p.n1(), w.tmp, h, m);
                 Kernels.copyRows(h, 0, cfg.hidden(), w.tmp, 0, cfg.hidden(), m, cfg.hidden());
-                mlp(p, h, m, w.tmp, 1f, w);
-                norm(p.n2(), w.tmp, h, m);
+                ffn.apply(p, h, m, w.tmp, 1f, w);
+                Norms.rows(cfg, p.n2(), w.tmp, h, m);
             }
         }
     }
@@ -332,7 +332,7 @@ public final class Transformer {
 
     private FloatBuffer finalHidden(TokenBatch b, FloatBuffer h, FloatBuffer f) {
         int m = b.rows();
-        if (finalNorm != null) norm(finalNorm, h, f, m);
+        if (finalNorm != null) Norms.rows(cfg, finalNorm, h, f, m);
         else Kernels.copyRows(h, 0, cfg.hidden(), f, 0, cfg.hidden(), m, cfg.hidden());
         return f;
     }
@@ -348,7 +348,7 @@ public final class Transformer {
             // OPT-350m: the final hidden state is projected down to the embedding width (project_out) first
             FloatBuffer x = Gemm.allocate((long) rows * hd);
             f32Embedding(headProj.w());
-            linear(headProj, f, rows, x, 0f);
+            fp32.linear(headProj, f, rows, x, 0f);
             f = x;
         }
         Weight w = head.w();
@@ -383,7 +383,7 @@ public final class Transformer {
         FloatBuffer first = Gemm.allocate((long) b.batch() * hd);
         for (int s = 0; s < b.batch(); s++) first.put(s * hd, h, s * b.length() * hd, hd);
         FloatBuffer out = Gemm.allocate((long) b.batch() * hd);
-        linear(pooler, first, b.batch(), out, 0f);
+        fp32.linear(pooler, first, b.batch(), out, 0f);
         Kernels.mapRows(out, 0, b.batch(), hd, hd, 0, (r, x, n) -> {
             for (int j = 0; j < n; j++) x[j] = FastMath.tanh(x[j]);
         });
@@ -392,131 +392,12 @@ public final class Transformer {
 
     // ------------------------------------------------------------------ parts
 
-    /** y = x·W (+ beta·y) + bias, over m rows. */
-    private void linear(LinearP p, FloatBuffer x, int m, FloatBuffer y, float beta) {
-        gemm(p, x, m, y, 0, p.out(), beta);
-        Kernels.addBias(y, 0, m, p.out(), p.out(), 0, p.bias());
-    }
-
-    /** y[:, col0:col0+out] = x·W + beta·y (no bias), rows of y with stride ldy. */
-    private void gemm(LinearP p, FloatBuffer x, int m, FloatBuffer y, int col0, int ldy, float beta) {
-        FloatBuffer wf = fp32.block(p.w());
-        // [out, in] is used transposed; [in, out] as is
-        Gemm.sgemm(false, !p.inOut(), m, p.out(), p.in(), 1f, x, 0, p.in(), wf, 0, p.inOut() ? p.out() : p.in(),
-                beta, y, col0, ldy);
-    }
-
-    private void norm(NormP p, FloatBuffer x, FloatBuffer y, int m) {
-        int n = cfg.hidden();
-        float eps = cfg.normEps();
-        Norm kind = cfg.norm();
-        float[] w = p.w(), bias = p.b();
-        Parallel.range(m, 64, (r0, r1) -> {
-            float[] row = new float[n];
-            for (int r = r0; r < r1; r++) {
-                x.get(r * n, row, 0, n);
-                Norms.normRow(kind, row, n, w, bias, eps);
-                y.put(r * n, row, 0, n);
-            }
-        });
-    }
-
-    /** h += norm(t) (Gemma 2's post-attention and post-MLP norms). */
-    private void normAdd(NormP p, FloatBuffer t, FloatBuffer h, int m) {
-        int n = cfg.hidden();
-        float eps = cfg.normEps();
-        Norm kind = cfg.norm();
-        Kernels.mapRows2(h, 0, n, t, 0, n, m, n, (r, hr, tr, len) -> {
-            Norms.normRow(kind, tr, len, p.w(), p.b(), eps);
-            for (int j = 0; j < len; j++) hr[j] += tr[j];
-        });
-    }
-
-    /** MLP of x [m, H] into y (beta = 1 adds to y: the residual), including the down bias. */
-    private void mlp(BlockP p, FloatBuffer x, int m, FloatBuffer y, float beta, Workspace w) {
-        if (p.moe() != null) {
-            moe(p.moe(), x, m, y, beta, w);
-            return;
-        }
-        mlp(p.up(), p.gate(), p.down(), x, m, y, beta, w);
-    }
-
-    /** One (possibly gated) MLP: y = down(act(gate(x)) · up(x)) or down(act(up(x))), plus beta·y. */
-    private void mlp(LinearP up, LinearP gate, LinearP down, FloatBuffer x, int m, FloatBuffer y, float beta, Workspace w) {
-        int inter = cfg.intermediate();
-        Activation act = cfg.activation();
-        if (gate != null) {
-            gemm(gate, x, m, w.gate, 0, inter, 0f);
-            gemm(up, x, m, w.mlp, 0, inter, 0f);
-            float[] bg = gate.bias(), bu = up.bias();
-            Kernels.mapRows2(w.mlp, 0, inter, w.gate, 0, inter, m, inter, (r, u, g, n) -> {
-                if (bg != null) for (int j = 0; j < n; j++) g[j] += bg[j];
-                act.apply(g, 0, n);
-                if (bu != null) for (int j = 0; j < n; j++) u[j] += bu[j];
-                for (int j = 0; j < n; j++) u[j] *= g[j];
-            });
-        } else {
-            gemm(up, x, m, w.mlp, 0, inter, 0f);
-            float[] bu = up.bias();
-            Kernels.mapRows(w.mlp, 0, m, inter, inter, 0, (r, u, n) -> {
-                if (bu != null) for (int j = 0; j < n; j++) u[j] += bu[j];
-                act.apply(u, 0, n);
-            });
-        }
-        linear(down, w.mlp, m, y, beta);
-    }
-
-    /**
-     * Mixtral's routed MLP: per token, softmax over the router's expert logits, keep the top k and
-     * renormalise them to sum to 1; y (+)= Σ weight_e · expert_e(x). Each expert runs once, over the
-     * rows routed to it (gathered into a contiguous block), as the reference does.
-     */
-    private void moe(MoeP p, FloatBuffer x, int m, FloatBuffer y, float beta, Workspace w) {
-        int n = cfg.hidden(), experts = p.up().length, k = p.topK();
-        if (moeLogits == null || moeLogits.capacity() < (long) m * experts) moeLogits = Gemm.allocate((long) m * experts);
-        if (moeX == null || moeX.capacity() < (long) m * n) {
-            moeX = Gemm.allocate((long) m * n);
-            moeY = Gemm.allocate((long) m * n);
-        }
-        gemm(p.router(), x, m, moeLogits, 0, experts, 0f);
-        ExpertRouting routing = ExpertRouting.route(moeLogits, m, experts, k);
-        int[][] chosen = routing.chosen();
-        float[][] weight = routing.weight();
-        if (beta == 0f) {
-            float[] zero = new float[n];
-            for (int r = 0; r < m; r++) y.put(r * n, zero, 0, n);
-        }
-        int[] rows = new int[m];
-        float[] rowWeight = new float[m];
-        float[] a = new float[n], o = new float[n];
-        for (int e = 0; e < experts; e++) {
-            int cnt = 0;
-            for (int r = 0; r < m; r++) {
-                for (int i = 0; i < k; i++) {
-                    if (chosen[r][i] == e) {
-                        rows[cnt] = r;
-                        rowWeight[cnt++] = weight[r][i];
-                    }
-                }
-            }
-            if (cnt == 0) continue;
-            for (int i = 0; i < cnt; i++) moeX.put(i * n, x, rows[i] * n, n);
-            mlp(p.up()[e], p.gate()[e], p.down()[e], moeX, cnt, moeY, 0f, w);
-            for (int i = 0; i < cnt; i++) {
-                y.get(rows[i] * n, a, 0, n);
-                moeY.get(i * n, o, 0, n);
-                for (int j = 0; j < n; j++) a[j] += rowWeight[i] * o[j];
-                y.put(rows[i] * n, a, 0, n);
-            }
-        }
-    }
-
     /** Self-attention of x [m, H] into w.att [m, nH·D] (before the output projection). */
     private void attention(int l, BlockP p, FloatBuffer x, TokenBatch b, Workspace w) {
         int m = b.rows(), q = cfg.qkvWidth();
         int col = 0;
         for (LinearP lp : p.qkv()) {
-            gemm(lp, x, m, w.qkv, col, q, 0f);
+            fp32.gemm(lp, x, m, w.qkv, col, q, 0f);
             col += lp.out();
         }
         int nH = cfg.heads(), nKV = cfg.kvHeads();

@@ -10,6 +10,18 @@ import java.util.Map;
 import org.emergence.report.SummaryFile.LayerE;
 import org.emergence.report.SummaryFile.Val;
 
+import static org.emergence.report.HtmlFormat.bits;
+import static org.emergence.report.HtmlFormat.duration;
+import static org.emergence.report.HtmlFormat.interval;
+import static org.emergence.report.HtmlFormat.kvTable;
+import static org.emergence.report.HtmlFormat.numCell;
+import static org.emergence.report.HtmlFormat.or;
+import static org.emergence.report.HtmlFormat.ranges;
+import static org.emergence.report.HtmlFormat.row;
+import static org.emergence.report.HtmlFormat.signClass;
+import static org.emergence.report.HtmlFormat.textOf;
+import static org.emergence.report.Pages.escape;
+
 /**
  * The self-contained report page: inline CSS, charts as base64 data URIs, no scripts and no
  * external references (a Content-Security-Policy forbids loading anything). Every string taken
@@ -25,11 +37,7 @@ final class Html {
         StringBuilder h = new StringBuilder(256 * 1024);
         String modelName = or(s.model().name(), "unknown model");
         String spec = or(s.dataset().spec(), "unknown dataset");
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>Information emergence: ").append(esc(modelName)).append(" on ").append(esc(spec))
-                .append(s.partial() ? " (partial)" : "").append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
+        h.append(Pages.head("Information emergence: " + modelName + " on " + spec + (s.partial() ? " (partial)" : "")));
 
         header(h, s, modelName, spec);
         validity(h, s);
@@ -55,17 +63,17 @@ final class Html {
     private static void header(StringBuilder h, SummaryFile s, String modelName, String spec) {
         SummaryFile.Model m = s.model();
         SummaryFile.Dataset d = s.dataset();
-        h.append("<header>\n<h1>Information emergence: ").append(esc(modelName)).append(" on <code>").append(esc(spec))
+        h.append("<header>\n<h1>Information emergence: ").append(escape(modelName)).append(" on <code>").append(escape(spec))
                 .append("</code></h1>\n<p class=\"sub\">");
         List<String> model = new ArrayList<>();
-        if (m.modelType() != null) model.add(esc(m.modelType()));
+        if (m.modelType() != null) model.add(escape(m.modelType()));
         if (m.layers() != null) model.add(m.layers() + " layers");
         if (m.hidden() != null) model.add("hidden size " + m.hidden());
         if (m.causal() != null) model.add(m.causal() ? "causal (decoder)" : "bidirectional (encoder)");
-        h.append("<b>Model</b> ").append(esc(modelName));
+        h.append("<b>Model</b> ").append(escape(modelName));
         if (!model.isEmpty()) h.append(" (").append(String.join(", ", model)).append(")");
-        h.append(" &middot; <b>Dataset</b> <code>").append(esc(spec)).append("</code>");
-        if (d.description() != null) h.append(": ").append(esc(d.description()));
+        h.append(" &middot; <b>Dataset</b> <code>").append(escape(spec)).append("</code>");
+        if (d.description() != null) h.append(": ").append(escape(d.description()));
         h.append(" &middot; <b>n</b> = ").append(d.n() == null ? "?" : d.n().toString()).append(" sequences")
                 .append(" &middot; <b>t</b> = ").append(d.t() == null ? "?" : d.t().toString()).append(" tokens")
                 .append("</p>\n</header>\n");
@@ -84,25 +92,25 @@ final class Html {
         for (JsonNode m : v.path("measurements")) validated.add(m.asText());
         if (!validated.contains(meas)) {
             h.append("<div class=\"box warn\" id=\"validity\"><p><b>Validity not established for this measurement.</b> The controls "
-                    + "of README &ldquo;Validity&rdquo; were run for the default measurements (").append(esc(String.join("; ", validated)))
-                    .append("); this run uses another (").append(esc(meas)).append("). Run <code>emergence validate</code> with the same options before reading IE as "
+                    + "of README &ldquo;Validity&rdquo; were run for the default measurements (").append(escape(String.join("; ", validated)))
+                    .append("); this run uses another (").append(escape(meas)).append("). Run <code>emergence validate</code> with the same options before reading IE as "
                             + "semantic emergence.</p></div>\n");
             return;
         }
         h.append("<div class=\"box ").append(v.path("all_pass").asBoolean() ? "warn" : "fail").append("\" id=\"validity\"><p><b>Validity of "
                 + "this measurement</b> (<code>emergence validate</code>, README &ldquo;Validity&rdquo;):</p>\n<ul>\n");
         for (JsonNode m : v.path("models")) {
-            h.append("<li><b>").append(esc(m.path("model").asText())).append("</b>: ").append(m.path("passed").asInt()).append(" of ")
+            h.append("<li><b>").append(escape(m.path("model").asText())).append("</b>: ").append(m.path("passed").asInt()).append(" of ")
                     .append(m.path("total").asInt()).append(" controls pass");
             if (m.path("failed").size() > 0) {
                 h.append("; fail: ");
                 List<String> f = new ArrayList<>();
-                for (JsonNode x : m.path("failed")) f.add(esc(x.asText()));
+                for (JsonNode x : m.path("failed")) f.add(escape(x.asText()));
                 h.append(String.join("; ", f));
             }
             h.append("</li>\n");
         }
-        h.append("</ul>\n<p class=\"small\">").append(esc(v.path("note").asText())).append("</p></div>\n");
+        h.append("</ul>\n<p class=\"small\">").append(escape(v.path("note").asText())).append("</p></div>\n");
     }
 
     private static void status(StringBuilder h, SummaryFile s) {
@@ -110,7 +118,7 @@ final class Html {
         if (s.partial()) {
             h.append("<div class=\"box partial\" id=\"status\"><p><b>Partial run.</b> This report was built from a run that is "
                     + "still in progress or stopped early")
-                    .append(s.updated() == null ? "" : " (summary updated " + esc(s.updated()) + ")")
+                    .append(s.updated() == null ? "" : " (summary updated " + escape(s.updated()) + ")")
                     .append(". Values not yet estimated appear as &ldquo;&mdash;&rdquo; in the tables, as gaps in the line charts "
                             + "and as hatched grey cells in the heat map; the headline and averages may change when the run completes.</p>\n");
             if (missing.isEmpty()) {
@@ -129,12 +137,12 @@ final class Html {
         }
         if (s.modes().mixed()) {
             h.append("<div class=\"box mixed\" id=\"mixed\"><p><b>Mixed modes.</b> Not all estimates were made in the same "
-                    + "mode (macro: ").append(esc(or(s.modes().macro(), "?"))).append("; micro: ")
-                    .append(esc(or(s.modes().micro(), "?")))
+                    + "mode (macro: ").append(escape(or(s.modes().macro(), "?"))).append("; micro: ")
+                    .append(escape(or(s.modes().micro(), "?")))
                     .append("). Where macro and micro values come from different modes, E = MI_macro &minus; mean MI_micro "
                             + "subtracts two different kinds of quantity, so E, IE(t) and IE are indicative only, not a "
                             + "like-for-like difference. See <a href=\"#measured\">what was measured</a>.</p>\n");
-            if (s.modes().note() != null) h.append("<p>").append(esc(s.modes().note())).append("</p>\n");
+            if (s.modes().note() != null) h.append("<p>").append(escape(s.modes().note())).append("</p>\n");
             h.append("</div>\n");
         } else if (mixedCells(s)) {
             h.append("<div class=\"box warn\" id=\"mixed\"><p><b>Check the modes.</b> The run does not report mixed modes, "
@@ -164,7 +172,7 @@ final class Html {
             h.append("</p>\n<p>").append(reading(ie)).append("</p>\n");
         }
         provenance(h, s);
-        if (s.intervalMethod() != null) h.append("<p class=\"small\">Intervals: ").append(esc(s.intervalMethod())).append("</p>\n");
+        if (s.intervalMethod() != null) h.append("<p class=\"small\">Intervals: ").append(escape(s.intervalMethod())).append("</p>\n");
         if (!s.warnings().isEmpty()) {
             h.append("<p class=\"small\"><a href=\"#warnings\">").append(s.warnings().size()).append(" warning")
                     .append(s.warnings().size() == 1 ? "" : "s").append("</a> recorded by the run.</p>\n");
@@ -196,7 +204,7 @@ final class Html {
                     .append(".</p>\n");
         }
         if (s.root().path("measurement").isTextual()) {
-            h.append("<p class=\"small\">Measurement: ").append(esc(s.root().path("measurement").asText())).append(".</p>\n");
+            h.append("<p class=\"small\">Measurement: ").append(escape(s.root().path("measurement").asText())).append(".</p>\n");
         }
     }
 
@@ -220,16 +228,16 @@ final class Html {
     private static void measured(StringBuilder h, SummaryFile s) {
         h.append("<section id=\"measured\">\n<h2>What was measured</h2>\n<table class=\"kv\">\n");
         String estimator = s.settings() == null ? null : textOf(s.settings().get("estimator"));
-        row(h, "Estimator", estimator == null ? "&mdash;" : "<code>" + esc(estimator) + "</code>");
-        row(h, "Macro mode", esc(or(s.modes().macro(), "—")));
-        row(h, "Micro mode", esc(or(s.modes().micro(), "—")) + (s.modes().mixed() ? " <b class=\"bad\">(differs from macro)</b>" : ""));
+        row(h, "Estimator", estimator == null ? "&mdash;" : "<code>" + escape(estimator) + "</code>");
+        row(h, "Macro mode", escape(or(s.modes().macro(), "—")));
+        row(h, "Micro mode", escape(or(s.modes().micro(), "—")) + (s.modes().mixed() ? " <b class=\"bad\">(differs from macro)</b>" : ""));
         if (s.settings() != null && s.settings().has("noise")) {
             JsonNode abs = s.settings().get("noise_absolute");
             String kind = abs == null || abs.isNull() ? "" : abs.asBoolean() ? " (absolute)" : " (relative)";
-            row(h, "Noise &sigma;", esc(textOf(s.settings().get("noise"))) + kind);
+            row(h, "Noise &sigma;", escape(textOf(s.settings().get("noise"))) + kind);
         }
-        if (s.intervalMethod() != null) row(h, "Intervals", esc(s.intervalMethod()));
-        if (s.modes().note() != null) row(h, "Note", esc(s.modes().note()));
+        if (s.intervalMethod() != null) row(h, "Intervals", escape(s.intervalMethod()));
+        if (s.modes().note() != null) row(h, "Note", escape(s.modes().note()));
         h.append("</table>\n");
         h.append("<p>All mutual informations here are <em>estimates</em> (approximations) computed from n sampled sequences with "
                 + "the estimator named above, not exact values. Where a mode adds noise to the hidden states, the quantity measured "
@@ -248,8 +256,8 @@ final class Html {
                     + "<th>mode</th><th class=\"num\">estimates</th></tr></thead>\n<tbody>\n");
             for (Map.Entry<String, int[]> e : used.entrySet()) {
                 String[] k = e.getKey().split("\u0000", -1);
-                h.append("<tr><td>").append(esc(k[0])).append("</td><td><code>").append(esc(k[1])).append("</code></td><td>")
-                        .append(esc(k[2])).append("</td><td class=\"num\">").append(e.getValue()[0]).append("</td></tr>\n");
+                h.append("<tr><td>").append(escape(k[0])).append("</td><td><code>").append(escape(k[1])).append("</code></td><td>")
+                        .append(escape(k[2])).append("</td><td class=\"num\">").append(e.getValue()[0]).append("</td></tr>\n");
             }
             h.append("</tbody>\n</table>\n");
         }
@@ -257,17 +265,17 @@ final class Html {
     }
 
     private static void chart(StringBuilder h, Chart c) {
-        h.append("<figure id=\"").append(esc(c.file().replace(".png", ""))).append("\">\n");
+        h.append("<figure id=\"").append(escape(c.file().replace(".png", ""))).append("\">\n");
         if (c.png() != null) {
             h.append("<img width=\"").append(c.width()).append("\" height=\"").append(c.height()).append("\" alt=\"")
-                    .append(esc(c.alt())).append("\" src=\"data:image/png;base64,")
+                    .append(escape(c.alt())).append("\" src=\"data:image/png;base64,")
                     .append(Base64.getEncoder().encodeToString(c.png())).append("\">\n");
         } else {
-            h.append("<div class=\"box warn\"><p><b>").append(esc(c.title())).append(":</b> the chart could not be drawn (")
-                    .append(esc(c.error())).append(").</p></div>\n");
+            h.append("<div class=\"box warn\"><p><b>").append(escape(c.title())).append(":</b> the chart could not be drawn (")
+                    .append(escape(c.error())).append(").</p></div>\n");
         }
-        h.append("<figcaption><b>").append(esc(c.title())).append(".</b> ").append(c.caption())
-                .append(" <span class=\"small\">(charts/").append(esc(c.file())).append(")</span></figcaption>\n</figure>\n");
+        h.append("<figcaption><b>").append(escape(c.title())).append(".</b> ").append(c.caption())
+                .append(" <span class=\"small\">(charts/").append(escape(c.file())).append(")</span></figcaption>\n</figure>\n");
     }
 
     private static void layerTable(StringBuilder h, SummaryFile s) {
@@ -338,8 +346,8 @@ final class Html {
         } else {
             kvTable(h, s.settings());
         }
-        h.append("<p>Layers measured: ").append(esc(ranges(s.layers()))).append(" &middot; positions: ")
-                .append(esc(ranges(s.positions()))).append("</p>\n");
+        h.append("<p>Layers measured: ").append(escape(ranges(s.layers()))).append(" &middot; positions: ")
+                .append(escape(ranges(s.positions()))).append("</p>\n");
         if (s.dataset().details() != null && !s.dataset().details().isEmpty()) {
             h.append("<h3>Dataset details</h3>\n");
             kvTable(h, s.dataset().details());
@@ -353,7 +361,7 @@ final class Html {
             h.append("<p>None recorded.</p>\n");
         } else {
             h.append("<ul class=\"warnings\">\n");
-            for (String w : s.warnings()) h.append("<li>").append(esc(w)).append("</li>\n");
+            for (String w : s.warnings()) h.append("<li>").append(escape(w)).append("</li>\n");
             h.append("</ul>\n");
         }
         h.append("</section>\n");
@@ -370,22 +378,22 @@ final class Html {
                 text = duration(v.doubleValue());
                 key = key.substring(0, key.length() - "_seconds".length());
             } else {
-                text = esc(textOf(v));
+                text = escape(textOf(v));
             }
-            row(h, esc(key.replace('_', ' ')), text);
+            row(h, escape(key.replace('_', ' ')), text);
         }
         h.append("</table>\n</section>\n");
     }
 
     private static void footer(StringBuilder h, SummaryFile s, Map<String, Boolean> siblingFiles) {
-        h.append("<footer>\n<p>Run status: <b>").append(esc(s.status())).append("</b>");
-        if (s.created() != null) h.append(" &middot; started ").append(esc(s.created()));
-        if (s.updated() != null) h.append(" &middot; summary updated ").append(esc(s.updated()));
-        h.append(" &middot; ").append(esc(or(s.tool(), "emergence")));
-        if (s.version() != null) h.append(' ').append(esc(s.version()));
+        h.append("<footer>\n<p>Run status: <b>").append(escape(s.status())).append("</b>");
+        if (s.created() != null) h.append(" &middot; started ").append(escape(s.created()));
+        if (s.updated() != null) h.append(" &middot; summary updated ").append(escape(s.updated()));
+        h.append(" &middot; ").append(escape(or(s.tool(), "emergence")));
+        if (s.version() != null) h.append(' ').append(escape(s.version()));
         h.append("</p>\n<p>Data files next to this report:");
         for (Map.Entry<String, Boolean> f : siblingFiles.entrySet()) {
-            if (f.getValue()) h.append(" <a href=\"").append(esc(f.getKey())).append("\">").append(esc(f.getKey())).append("</a>");
+            if (f.getValue()) h.append(" <a href=\"").append(escape(f.getKey())).append("\">").append(escape(f.getKey())).append("</a>");
         }
         h.append("</p>\n</footer>\n");
     }
@@ -433,149 +441,4 @@ final class Html {
         }
         return out;
     }
-
-    private static void kvTable(StringBuilder h, JsonNode obj) {
-        h.append("<table class=\"kv\">\n");
-        for (Map.Entry<String, JsonNode> e : obj.properties()) {
-            row(h, "<code>" + esc(e.getKey()) + "</code>", esc(textOf(e.getValue())));
-        }
-        h.append("</table>\n");
-    }
-
-    private static void row(StringBuilder h, String keyHtml, String valueHtml) {
-        h.append("<tr><th>").append(keyHtml).append("</th><td>").append(valueHtml).append("</td></tr>\n");
-    }
-
-    private static String textOf(JsonNode v) {
-        if (v == null || v.isNull()) return "—";
-        if (v.isValueNode()) return v.asText();
-        if (v.isArray()) {
-            boolean ints = v.size() > 2;
-            for (JsonNode x : v) ints &= x.isIntegralNumber() && x.canConvertToInt();
-            if (ints) {
-                int[] a = new int[v.size()];
-                for (int i = 0; i < a.length; i++) a[i] = v.get(i).asInt();
-                return ranges(a);
-            }
-        }
-        return v.toString();
-    }
-
-    private static String numCell(double v) {
-        return "<td class=\"num\">" + bits(v) + "</td>";
-    }
-
-    private static String signClass(Val v) {
-        if (!v.finite()) return "missing";
-        if (v.hasInterval() && v.ciLow() > 0) return "pos";
-        if (v.hasInterval() && v.ciHigh() < 0) return "neg";
-        return "";
-    }
-
-    private static String interval(Val v) {
-        if (!v.present() || !v.hasInterval()) return "<span class=\"missing\">&mdash;</span>";
-        return "[" + bits(v.ciLow()) + ", " + bits(v.ciHigh()) + "]";
-    }
-
-    /** Bits with three decimals; "—" when missing, ∞ when infinite. */
-    static String bits(double v) {
-        if (Double.isNaN(v)) return "<span class=\"missing\">&mdash;</span>";
-        if (v == Double.POSITIVE_INFINITY) return "&infin;";
-        if (v == Double.NEGATIVE_INFINITY) return "&minus;&infin;";
-        String t = Math.abs(v) >= 1e6 ? String.format(Locale.ROOT, "%.3e", v) : String.format(Locale.ROOT, "%.3f", v);
-        if (t.equals("-0.000")) t = "0.000";
-        return t.startsWith("-") ? "&minus;" + t.substring(1) : t;
-    }
-
-    private static String duration(double seconds) {
-        if (!Double.isFinite(seconds)) return "&mdash;";
-        if (seconds < 120) return String.format(Locale.ROOT, "%.1f s", seconds);
-        long s = Math.round(seconds);
-        if (s < 7200) return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
-        return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
-    }
-
-    /** "0–3, 7, 9–15" for sorted runs of consecutive integers. */
-    static String ranges(int[] v) {
-        if (v.length == 0) return "none";
-        StringBuilder b = new StringBuilder();
-        int i = 0;
-        while (i < v.length) {
-            int j = i;
-            while (j + 1 < v.length && v[j + 1] == v[j] + 1) j++;
-            if (b.length() > 0) b.append(", ");
-            b.append(v[i]);
-            if (j > i) b.append(j == i + 1 ? ", " : "–").append(v[j]);
-            i = j + 1;
-        }
-        return b.toString();
-    }
-
-    private static String or(String s, String dflt) {
-        return s == null || s.isBlank() ? dflt : s;
-    }
-
-    /** Escapes text for element content and quoted attribute values; drops control characters. */
-    static String esc(String s) {
-        if (s == null) return "";
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&': b.append("&amp;"); break;
-                case '<': b.append("&lt;"); break;
-                case '>': b.append("&gt;"); break;
-                case '"': b.append("&quot;"); break;
-                case '\'': b.append("&#39;"); break;
-                default:
-                    if (c < 0x20 && c != '\n' && c != '\t' || c == 0x7f) break;
-                    b.append(c);
-            }
-        }
-        return b.toString();
-    }
-
-    static String css() {
-        return CSS;
-    }
-
-    private static final String CSS = String.join("\n",
-            ":root { color-scheme: light; }",
-            "body { margin: 0; background: #f4f5f7; color: #1d1f23; font: 15px/1.5 system-ui, -apple-system, \"Segoe UI\", sans-serif; }",
-            "main { max-width: 980px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }",
-            "h1 { font-size: 1.6em; margin: 0.2em 0 0.3em; }",
-            "h2 { font-size: 1.25em; margin: 1.6em 0 0.5em; border-bottom: 1px solid #dde; padding-bottom: 0.2em; }",
-            "h3 { font-size: 1.05em; margin: 1.2em 0 0.4em; }",
-            "code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.92em; background: #f0f1f4; padding: 0 3px; border-radius: 3px; }",
-            ".sub { color: #444; margin-top: 0; }",
-            ".small { font-size: 0.88em; color: #555; }",
-            ".box { border-radius: 6px; padding: 4px 16px; margin: 14px 0; border: 1px solid; }",
-            ".box.partial { background: #fff6e0; border-color: #e0a800; }",
-            ".box.warn { background: #fff8e6; border-color: #e3b341; }",
-            ".box.mixed { background: #fdecea; border-color: #c62828; border-width: 2px; }",
-            ".box.fail { background: #fdecea; border-color: #c62828; }",
-            ".pass { color: #1b5e20; font-weight: 600; }",
-            ".fail { color: #b71c1c; font-weight: 600; }",
-            ".bad { color: #b71c1c; }",
-            ".headline { background: #eef3fb; border-radius: 6px; padding: 6px 18px; margin: 16px 0; }",
-            ".headline .ie { font-size: 1.6em; margin: 0.3em 0; }",
-            ".headline .ci { font-size: 0.6em; color: #333; }",
-            "figure { margin: 18px 0 26px; }",
-            "figure img { max-width: 100%; height: auto; border: 1px solid #e3e4e8; }",
-            "figcaption { font-size: 0.92em; color: #333; margin-top: 4px; }",
-            "table { border-collapse: collapse; margin: 8px 0; font-size: 0.94em; }",
-            "th, td { border-bottom: 1px solid #e3e4e8; padding: 3px 10px; text-align: left; vertical-align: top; }",
-            "thead th { border-bottom: 2px solid #c8cad0; }",
-            "table.kv th { font-weight: 600; white-space: nowrap; }",
-            ".num { text-align: right; font-variant-numeric: tabular-nums; }",
-            ".pos { color: #a3161f; font-weight: 600; }",
-            ".neg { color: #1a4f94; font-weight: 600; }",
-            ".missing { color: #888; }",
-            "dt { font-weight: 600; margin-top: 0.6em; }",
-            "dd { margin-left: 1.2em; }",
-            "ul.warnings li { margin: 2px 0; }",
-            "details summary { cursor: pointer; font-weight: 600; margin: 1.2em 0 0.4em; }",
-            "footer { margin-top: 2.4em; border-top: 1px solid #dde; font-size: 0.88em; color: #555; }",
-            "@media print { body { background: #fff; } main { max-width: none; } }",
-            "");
 }

@@ -296,11 +296,11 @@ class ReportTest {
 
     @Test
     void rangesAndNumbers() {
-        assertEquals("0–3, 7, 9, 10", Html.ranges(new int[] {0, 1, 2, 3, 7, 9, 10}));
-        assertEquals("none", Html.ranges(new int[0]));
-        assertEquals("&minus;0.125", Html.bits(-0.125));
-        assertEquals("0.000", Html.bits(-0.0001));
-        assertEquals("1.700e+308", Html.bits(1.7e308));
+        assertEquals("0–3, 7, 9, 10", HtmlFormat.ranges(new int[] {0, 1, 2, 3, 7, 9, 10}));
+        assertEquals("none", HtmlFormat.ranges(new int[0]));
+        assertEquals("&minus;0.125", HtmlFormat.bits(-0.125));
+        assertEquals("0.000", HtmlFormat.bits(-0.0001));
+        assertEquals("1.700e+308", HtmlFormat.bits(1.7e308));
         assertEquals(2.5, Charts.niceCeil(2.1));
         assertEquals(0.5, Charts.niceCeil(0.31), 1e-12);
         assertEquals(1, Charts.niceCeil(0));
