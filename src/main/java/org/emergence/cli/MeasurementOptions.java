@@ -37,6 +37,11 @@ public final class MeasurementOptions {
     @Option(names = "--noise-absolute", description = "Same as --noise-scale absolute.")
     boolean noiseAbsolute;
 
+    @Option(names = "--noise-reference", paramLabel = "RUN_DIR",
+            description = "Scale σ by the layer RMS of another finished run of the same model (e.g. on natural text) "
+                    + "instead of this run's own, so datasets measured through one model share one noise scale.")
+    Path noiseReference;
+
     @Option(names = "--micro-position", defaultValue = DEFAULT_MICRO_POSITION, paramLabel = "zero|original",
             description = "Position id of a token fed alone: its original position (default) or 0.")
     String microPosition;
@@ -78,6 +83,6 @@ public final class MeasurementOptions {
                               boolean keepActivations, boolean force) {
         return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise,
                 noiseAbsolute ? "absolute" : noiseScale, microPosition, microSpecials, pairing, positions, groups,
-                discreteThreshold, specialTokens, batch, out, keepActivations, CommonOptions.quiet(), force);
+                discreteThreshold, specialTokens, batch, out, keepActivations, CommonOptions.quiet(), force, noiseReference);
     }
 }

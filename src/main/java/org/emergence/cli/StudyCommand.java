@@ -81,6 +81,11 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--text-tokens", defaultValue = "8", description = "Tokens per text window, specials not counted (default ${DEFAULT-VALUE}).")
     int textTokens;
 
+    @Option(names = "--text-scale", defaultValue = "shared", paramLabel = "shared|own",
+            description = "texts: noise scale of every condition — shared = the first source's natural text run's layer RMS "
+                    + "(one resolution per layer of the measuring model), own = each condition its own (default ${DEFAULT-VALUE}).")
+    String textScale;
+
     @Option(names = "--n", defaultValue = "1000", description = "Sequences per condition (default ${DEFAULT-VALUE}).")
     int n;
 
@@ -122,7 +127,7 @@ public final class StudyCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("studies", k + "-" + Path.of(ms.get(0)).getFileName().toString().replaceAll("[^A-Za-z0-9_.=-]+", "_"));
         RunRequest base = measure.request(ms.get(0), dataset, n, 0, null, seed, "none", null, false, force);
         StudyOptions o = new StudyOptions(k, ms, split(categories), kmin, kmax, replicates != null ? replicates : k.equals("errors") ? 4 : 1,
-                dataset, src, split(ablations), preset, longSep, gen, textTokens, dir, base);
+                dataset, src, split(ablations), preset, longSep, gen, textTokens, textScale, dir, base);
         if (plan != null) o = StudyOptions.fromPlan(plan, o);
         var err = spec.commandLine().getErr();
         JsonNode s = Study.run(o, Main.version(), line -> {

@@ -45,6 +45,12 @@ public final class ValidateCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}, the paper's).")
     int textTokens;
 
+    @Option(names = "--text-scale", defaultValue = "shared", paramLabel = "shared|own",
+            description = "Noise scale of the scrambled and shifted text: shared = the natural text run's layer RMS, so the "
+                    + "text comparisons are made at one resolution per layer of the model; own = each condition's own "
+                    + "(default ${DEFAULT-VALUE}).")
+    String textScale;
+
     @Option(names = "--n", defaultValue = "1000", description = "Sequences per condition (default ${DEFAULT-VALUE}).")
     int n;
 
@@ -92,12 +98,14 @@ public final class ValidateCommand implements Callable<Integer> {
         for (double f : factors) if (!(f > 0) || f == 1) throw new UserError("--sigma-factors: each factor must be > 0 and not 1, got " + f);
         if (n < 8) throw new UserError("--n must be at least 8, got " + n);
         if (textTokens < 2) throw new UserError("--text-tokens must be at least 2");
+        if (!textScale.equals("shared") && !textScale.equals("own")) throw new UserError("--text-scale must be shared or own, got '" + textScale + "'");
         Set<String> skipped = new LinkedHashSet<>();
         if (skip != null) for (String s : skip.split(",")) if (!s.isBlank()) skipped.add(s.strip());
         Path dir = out != null ? out : Path.of("validate", Path.of(model).getFileName().toString().replaceAll("[^A-Za-z0-9_.=-]+", "_"));
         RunRequest base = measure.request(model, dataset, n, 0, null, seed, "none", null, false, force);
         var err = spec.commandLine().getErr();
-        Validation.Plan plan = new Validation.Plan(base, dataset, text, textTokens, seeds, factors, replicates, dir, skipped);
+        Validation.Plan plan = new Validation.Plan(base, dataset, text, textTokens, seeds, factors, replicates, dir, skipped,
+                textScale.equals("shared"));
         JsonNode v = Validation.run(plan, Main.version(), s -> {
             if (!CommonOptions.quiet()) err.println(s);
         });
@@ -108,6 +116,7 @@ public final class ValidateCommand implements Callable<Integer> {
     private void print(JsonNode v, Path dir) {
         var o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "%nValidity controls, %s (%s)%n", v.path("model").asText(), v.path("measurement").asText());
+        o.printf(Locale.ROOT, "text noise scale: %s%n", v.path("settings").path("text_scale").asText());
         o.printf(Locale.ROOT, "%-28s %-7s %s%n", "control", "verdict", "measured");
         for (JsonNode c : v.path("controls")) {
             o.printf(Locale.ROOT, "%-28s %-7s %s%n", c.path("name").asText(), c.path("verdict").asText(), c.path("measured").asText()

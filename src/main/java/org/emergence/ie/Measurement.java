@@ -21,9 +21,14 @@ import org.emergence.common.UserError;
  * @param groups           row groups (sequences) of the delete-a-group jackknife behind every interval; 0 = none
  *                         (intervals then only hold each estimator's own error)
  * @param discreteThreshold raw mode: pairs with at most this share of distinct (x, y) values use discrete-exact
+ * @param referenceRms     with the layer scale: the pooled RMS of each hidden state h^k (k = 0 … L; NaN where not
+ *                         measured) taken from a reference run of the same model ({@code --noise-reference}), used
+ *                         instead of this run's own, so datasets measured through one model share one noise scale;
+ *                         null = this run's own RMS
  */
 public record Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
-                          Pairing pairing, Positions positions, int groups, double discreteThreshold) implements java.io.Serializable {
+                          Pairing pairing, Positions positions, int groups, double discreteThreshold, double[] referenceRms)
+        implements java.io.Serializable {
 
     /** What the noise σ multiplies. */
     public enum NoiseScale {
@@ -99,6 +104,15 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
         if (noise == 0 && estimator.startsWith("mixture")) {
             throw new UserError("--estimator mixture computes noise-regularised MI: it needs --noise > 0");
         }
+        if (referenceRms != null && (noise == 0 || noiseScale != NoiseScale.LAYER)) {
+            throw new UserError("--noise-reference sets the layer scale of σ: it needs --noise > 0 and --noise-scale layer");
+        }
+    }
+
+    /** The same measurement without a reference: σ scaled by this run's own layer RMS. */
+    public Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
+                       Pairing pairing, Positions positions, int groups, double discreteThreshold) {
+        this(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups, discreteThreshold, null);
     }
 
     public boolean noisy() {
@@ -119,12 +133,20 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
         o.put("positions", positions.key());
         o.put("groups", groups);
         o.put("discrete_threshold", discreteThreshold);
+        if (referenceRms != null) {
+            // the values, not the directory, determine the numbers: a resumed run must see the same ones
+            var a = o.putArray("noise_reference_rms");
+            for (double v : referenceRms) {
+                if (Double.isFinite(v)) a.add(v);
+                else a.addNull();
+            }
+        }
     }
 
     /** "mixture, σ = 1 × layer RMS, micro at position 0, matched, all positions". */
     public String describe() {
         String n = !noisy() ? "raw activations" : noiseScale == NoiseScale.ABSOLUTE ? "σ = " + MiPolicy.trim(noise) + " (absolute)"
-                : "σ = " + MiPolicy.trim(noise) + " × " + noiseScale.key() + " RMS";
+                : "σ = " + MiPolicy.trim(noise) + " × " + (referenceRms != null ? "reference " : "") + noiseScale.key() + " RMS";
         return estimator + ", " + n + ", micro at " + (microPosition.equals("zero") ? "position 0" : "its own position")
                 + (microSpecials ? " with special tokens" : "") + ", " + pairing.key() + " pairing, " + positions.key()
                 + " positions";
@@ -132,6 +154,6 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
 
     public Measurement withNoise(double sigma) {
         return new Measurement(estimator, sigma, noiseScale, microPosition, microSpecials, pairing, positions, groups,
-                discreteThreshold);
+                discreteThreshold, referenceRms);
     }
 }

@@ -58,15 +58,16 @@ final class MiPolicy {
 
     String noiseMode() {
         return String.format(Locale.ROOT, "noise σ=%s (%s)", trim(m.noise()), switch (m.noiseScale()) {
-            case LAYER -> "× the layer's RMS, shared by positions and levels";
+            case LAYER -> m.referenceRms() != null ? "× the reference run's layer RMS, shared by positions and levels"
+                    : "× the layer's RMS, shared by positions and levels";
             case VARIABLE -> "relative to each variable's RMS";
             case ABSOLUTE -> "absolute";
         });
     }
 
-    /** True when σ is a multiple of the layer's pooled RMS, which the run computes per block. */
+    /** True when σ is a multiple of the layer's pooled RMS and the run computes it per block (no reference given). */
     boolean needsLayerScale() {
-        return m.noisy() && m.noiseScale() == Measurement.NoiseScale.LAYER;
+        return m.noisy() && m.noiseScale() == Measurement.NoiseScale.LAYER && m.referenceRms() == null;
     }
 
     /**
@@ -78,7 +79,10 @@ final class MiPolicy {
     Estimate estimate(Level level, int layer, boolean randomInputs, Matrix x, Matrix y, long seed, RowGroups groups,
                       double[] layerRms) {
         Estimator est;
-        if (needsLayerScale()) {
+        if (m.noisy() && m.referenceRms() != null) {
+            double[] r = m.referenceRms();
+            est = NoiseRegularized.fixed(base, m.noise(), m.noise() * r[layer], m.noise() * r[layer + 1]);
+        } else if (needsLayerScale()) {
             est = NoiseRegularized.fixed(base, m.noise(), m.noise() * layerRms[0], m.noise() * layerRms[1]);
         } else if (m.noisy()) {
             est = continuous;

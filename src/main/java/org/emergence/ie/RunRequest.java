@@ -30,11 +30,13 @@ import org.emergence.tokenize.Tokenizer;
  * @param positions     auto|last|all|varying
  * @param out           run directory, or null for runs/&lt;model&gt;-&lt;dataset&gt;-&lt;hash of the settings&gt;
  * @param force         skip the disk and memory pre-flight check
+ * @param noiseReference a finished run of the same model whose layer RMS scales σ instead of this run's own
+ *                      ({@link NoiseReference}), or null
  */
 public record RunRequest(String model, String dataset, int n, int t, String layers, long seed, String ablate,
                          String estimator, double noise, String noiseScale, String microPosition, String microSpecials,
                          String pairing, String positions, int groups, double discreteThreshold, String specialTokens,
-                         int batch, Path out, boolean keepActivations, boolean quiet, boolean force) {
+                         int batch, Path out, boolean keepActivations, boolean quiet, boolean force, Path noiseReference) {
 
     /** The model, the dataset and the settings of a request, before anything is written. */
     /** A request made concrete: the model (null when the activations come from {@code acts}), dataset, settings, directory. */
@@ -56,17 +58,35 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
 
     public RunRequest withDataset(String d) {
         return new RunRequest(model, d, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition, microSpecials,
-                pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force);
+                pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference);
     }
 
     public RunRequest with(String modelName, String d, long s, String abl, double sigma, Path dir) {
         return new RunRequest(modelName, d, n, t, layers, s, abl, estimator, sigma, noiseScale, microPosition, microSpecials,
-                pairing, positions, groups, discreteThreshold, specialTokens, batch, dir, keepActivations, quiet, force);
+                pairing, positions, groups, discreteThreshold, specialTokens, batch, dir, keepActivations, quiet, force, noiseReference);
     }
 
     public RunRequest withN(int newN, int newT) {
         return new RunRequest(model, dataset, newN, newT, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
-                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force);
+                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference);
+    }
+
+    /** The same request with σ scaled by the layer RMS of the finished run in {@code dir} (null: its own). */
+    public RunRequest withNoiseReference(Path dir) {
+        return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
+                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, dir);
+    }
+
+    /** The reference scale for these blocks, or null without --noise-reference; one-line errors. */
+    private double[] reference(String modelName, String ablation, int[] blocks, boolean randomInputs) {
+        if (noiseReference == null) return null;
+        if (!(noise > 0) || !noiseScale.equals("layer")) {
+            throw new UserError("--noise-reference sets the layer scale of σ: it needs --noise > 0 and --noise-scale layer");
+        }
+        if (randomInputs) throw new UserError("--noise-reference: random inputs are scaled by their own variance; drop the option");
+        double[] rms = NoiseReference.read(noiseReference, modelName, ablation);
+        NoiseReference.requireBlocks(rms, blocks, noiseReference);
+        return rms;
     }
 
     /** Checks the options, loads the model (with its ablation) and builds the dataset; one-line errors. */
@@ -111,7 +131,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         Measurement.Positions pos = positions.equals("auto")
                 ? (m.config().causal() ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
         Measurement meas = new Measurement(est, noise, scale, microPosition, microWith && !d.isRandom(), pair, pos, groups,
-                discreteThreshold);
+                discreteThreshold, reference(model, ablation.key(), ls, d.isRandom()));
         RunSettings s = new RunSettings(model, m.config().modelType(), dataset, wrapped, d.n(), d.t(), ls, seed, ablation.key(),
                 meas, source(), version);
         int[] pre = new int[0], suf = new int[0];
@@ -148,7 +168,8 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         Measurement.Positions pos = positions.equals("auto")
                 ? (causal ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
         Measurement meas = new Measurement(est, noise, Measurement.NoiseScale.parse(noiseScale), a.microPosition(),
-                a.manifest().path("micro_specials").asBoolean(false), Measurement.Pairing.parse(pairing), pos, groups, discreteThreshold);
+                a.manifest().path("micro_specials").asBoolean(false), Measurement.Pairing.parse(pairing), pos, groups, discreteThreshold,
+                reference(a.manifest().path("model").asText(), "none", ls, false));
         java.util.Map<String, Object> src = new java.util.LinkedHashMap<>();
         src.put("acts", actsDir.toAbsolutePath().normalize().toString());
         if (a.manifest().hasNonNull("source")) src.put("captured_by", a.manifest().path("source").asText());

@@ -68,6 +68,12 @@ public record RunSettings(String model, String modelType, String dataset, boolea
                 return e.getKey() + " (this run: " + e.getValue() + ", directory: " + (other == null ? "unset" : other) + ")";
             }
         }
+        // a setting only the directory has (e.g. the reference noise scale of --noise-reference) differs too
+        Iterator<String> names = stored.fieldNames();
+        while (names.hasNext()) {
+            String k = names.next();
+            if (!k.equals("version") && !mine.has(k)) return k + " (this run: unset, directory: " + stored.get(k) + ")";
+        }
         return null;
     }
 }

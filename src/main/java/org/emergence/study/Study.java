@@ -106,7 +106,9 @@ public final class Study {
             double el = (System.nanoTime() - t0) / 1e9;
             String eta = k > 1 ? String.format(Locale.ROOT, ", about %.0f s left", el / (k - 1) * (runs.size() - k + 1)) : "";
             log.accept(String.format(Locale.ROOT, "[%d/%d] %s (%s%s)", k, runs.size(), c.name(), c.request().dataset(), eta));
-            c.request().prepare(version).execute();
+            // texts: every later condition is measured at the first (natural) run's layer noise scale
+            RunRequest r = o.sharedTextScale() && c != runs.get(0) ? c.request().withNoiseReference(runs.get(0).dir()) : c.request();
+            r.prepare(version).execute();
             summaries.put(c.name(), new ObjectMapper().readTree(c.dir().resolve("summary.json").toFile()));
         }
         for (Condition c : conditions) ie.put(c.name(), c.derived() ? prefixIe(c) : Estimated.of(summaries.get(c.name()).path("IE")));
@@ -185,6 +187,10 @@ public final class Study {
             plan.put("kmax", o.kmax());
             if (o.preset() != null) plan.put("preset", o.preset());
             if (o.longSep() != null) plan.put("long_sep", o.longSep());
+        }
+        if (o.kind().equals("texts")) {
+            plan.put("text_scale", o.sharedTextScale() ? "shared: every condition at the layer noise scale of " + conditions.get(0).name()
+                    : "own: every condition scales σ by its own layer RMS");
         }
         JsonNode first = summaryOf(conditions.get(conditions.size() - 1));
         out.put("measurement", first.path("measurement").asText());

@@ -29,11 +29,13 @@ import org.emergence.ie.RunRequest;
  * @param longSep    shots variant with longer demonstrations: this separator after every item (null: none)
  * @param generator  texts study: the model whose samples are the "model-written" source (null: none)
  * @param textTokens tokens per text window, special tokens not counted
+ * @param textScale  texts study: "shared" = every condition at the first source's natural run's layer noise scale (one
+ *                   resolution per layer of the measuring model), "own" = each condition its own
  * @param base       measurement, N, seed, batch (model and dataset are set per condition)
  */
 public record StudyOptions(String kind, List<String> models, List<String> categories, int kmin, int kmax, int replicates,
                            String dataset, Map<String, String> sources, List<String> ablations, String preset, String longSep,
-                           String generator, int textTokens, Path out, RunRequest base) {
+                           String generator, int textTokens, String textScale, Path out, RunRequest base) {
 
     public static final List<String> KINDS = List.of("shots", "errors", "texts", "models", "ablations");
 
@@ -44,11 +46,19 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
         if (replicates < 1) throw new UserError("study " + kind + ": --replicates must be >= 1");
         if (textTokens < 2) throw new UserError("study " + kind + ": --text-tokens must be >= 2");
         if (preset != null && !preset.equals("paper")) throw new UserError("study: unknown --preset '" + preset + "' (known: paper)");
+        if (!textScale.equals("shared") && !textScale.equals("own")) {
+            throw new UserError("study " + kind + ": --text-scale must be shared or own, got '" + textScale + "'");
+        }
+    }
+
+    /** True when a texts study measures every condition at its first condition's noise scale. */
+    public boolean sharedTextScale() {
+        return kind.equals("texts") && textScale.equals("shared") && base.noise() > 0 && base.noiseScale().equals("layer");
     }
 
     /** The plan file's keys, which are also the command's option names. */
     static final Set<String> PLAN_KEYS = Set.of("kind", "models", "model", "categories", "kmin", "kmax", "replicates", "dataset",
-            "sources", "ablations", "preset", "long_sep", "generator", "text_tokens", "n", "seed", "noise", "noise_scale",
+            "sources", "ablations", "preset", "long_sep", "generator", "text_tokens", "text_scale", "n", "seed", "noise", "noise_scale",
             "estimator", "micro_position", "micro_specials", "pairing", "positions", "groups", "batch", "out");
 
     /** Reads a plan file; every value not in it comes from {@code defaults} (the command line). */
@@ -67,7 +77,8 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
                 number(p, file, "noise", b.noise()), text(p, file, "noise_scale", b.noiseScale()),
                 text(p, file, "micro_position", b.microPosition()), text(p, file, "micro_specials", b.microSpecials()),
                 text(p, file, "pairing", b.pairing()), text(p, file, "positions", b.positions()), integer(p, file, "groups", b.groups()),
-                b.discreteThreshold(), b.specialTokens(), integer(p, file, "batch", b.batch()), b.out(), false, b.quiet(), b.force());
+                b.discreteThreshold(), b.specialTokens(), integer(p, file, "batch", b.batch()), b.out(), false, b.quiet(), b.force(),
+                b.noiseReference());
         List<String> models = p.has("model") ? List.of(text(p, file, "model", null)) : list(p, file, "models", defaults.models());
         Map<String, String> sources = defaults.sources();
         if (p.has("sources")) {
@@ -85,7 +96,7 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
                 integer(p, file, "replicates", defaults.replicates()), text(p, file, "dataset", defaults.dataset()), sources,
                 list(p, file, "ablations", defaults.ablations()), text(p, file, "preset", defaults.preset()),
                 text(p, file, "long_sep", defaults.longSep()), text(p, file, "generator", defaults.generator()),
-                integer(p, file, "text_tokens", defaults.textTokens()),
+                integer(p, file, "text_tokens", defaults.textTokens()), text(p, file, "text_scale", defaults.textScale()),
                 p.has("out") ? Path.of(text(p, file, "out", null)) : defaults.out(), base);
     }
 

@@ -64,12 +64,23 @@ public final class Validation {
      * @param initSeeds    seeds of the untrained models
      * @param sigmaFactors σ multiples (besides 1) for σ-robustness
      * @param replicates   extra fresh dataset draws of the ICL condition for interval calibration
+     * @param sharedTextScale scrambled and shifted text use the natural text run's layer RMS as their noise scale
+     *                     (one resolution per layer of the model, {@code --noise-reference}); false: each its own
      */
     public record Plan(RunRequest base, String icl, String text, int textTokens, long[] initSeeds, double[] sigmaFactors,
-                       int replicates, Path out, Set<String> skip) {}
+                       int replicates, Path out, Set<String> skip, boolean sharedTextScale) {}
 
-    /** A run of the validation and what it gave. */
-    public record Condition(String name, String what, RunRequest request, Path dir) {}
+    /**
+     * A run of the validation and what it gave.
+     *
+     * @param reference the condition whose layer RMS scales this one's σ, or null for its own
+     */
+    public record Condition(String name, String what, RunRequest request, Path dir, String reference) {
+        /** The request as it runs: with the reference's scale once that run has finished. */
+        RunRequest resolved(Path runs) {
+            return reference == null ? request : request.withNoiseReference(runs.resolve(reference));
+        }
+    }
 
     private final Plan plan;
     private final String version;
@@ -93,15 +104,19 @@ public final class Validation {
             throw new UserError("--replicates must be at least 2 for interval_calibration (or --skip interval_calibration)");
         }
         Validation v = new Validation(plan, version, log);
+        if (plan.base().noiseReference() != null) {
+            throw new UserError("--noise-reference: validate sets the noise scale of each condition itself (see --text-scale)");
+        }
         v.plan();
-        // refuse what cannot run before any run starts: every condition is prepared (model, tokenizer, dataset) first
+        // refuse what cannot run before any run starts: every condition is prepared (model, tokenizer, dataset) first;
+        // a reference scale is read when its run has finished, so the check prepares each condition without it
         for (Condition c : v.conditions) c.request().prepare(version);
         long t0 = System.nanoTime();
         int k = 0;
         for (Condition c : v.conditions) {
             k++;
             log.accept(String.format(Locale.ROOT, "[%d/%d] %s: %s", k, v.conditions.size(), c.name(), c.what()));
-            c.request().prepare(version).execute();
+            c.resolved(plan.out().resolve("runs")).prepare(version).execute();
             v.summaries.put(c.name(), readSummary(c.dir()));
         }
         ObjectNode out = v.evaluate((System.nanoTime() - t0) / 1e9);
@@ -121,10 +136,17 @@ public final class Validation {
     }
 
     private void add(String name, String what, String dataset, long seed, String ablate, double sigmaFactor, int t) {
+        add(name, what, dataset, seed, ablate, sigmaFactor, t, null);
+    }
+
+    /** @param textReference the natural text condition whose scale a scrambled or shifted one shares (with --text-scale shared) */
+    private void add(String name, String what, String dataset, long seed, String ablate, double sigmaFactor, int t,
+                     String textReference) {
         RunRequest b = plan.base();
         Path dir = plan.out().resolve("runs").resolve(name);
         RunRequest r = b.with(b.model(), dataset, seed, ablate, b.noise() * sigmaFactor, dir).withN(b.n(), t);
-        conditions.add(new Condition(name, what, r, dir));
+        boolean shared = plan.sharedTextScale() && textReference != null && b.noise() > 0 && b.noiseScale().equals("layer");
+        conditions.add(new Condition(name, what, r, dir, shared ? textReference : null));
     }
 
     private int textT() {
@@ -156,12 +178,13 @@ public final class Validation {
         }
         if (textControls() || wants("sigma_robustness")) {
             add("text", "natural text windows", text, seed, b.ablate(), 1, tt);
-            add("text-within", "the same windows, tokens shuffled within each window", text + ":scramble=within", seed, b.ablate(), 1, tt);
+            add("text-within", "the same windows, tokens shuffled within each window", text + ":scramble=within", seed, b.ablate(), 1, tt,
+                    "text");
             add("text-position", "the same windows, each position shuffled across windows", text + ":scramble=position", seed,
-                    b.ablate(), 1, tt);
+                    b.ablate(), 1, tt, "text");
         }
         if (wants("shift")) {
-            add("text-shift", "the same windows, starting one token later", plan.text() + ":shift=1", seed, b.ablate(), 1, tt);
+            add("text-shift", "the same windows, starting one token later", plan.text() + ":shift=1", seed, b.ablate(), 1, tt, "text");
         }
         if (wants("random_baseline")) add("random", "i.i.d. Gaussian block inputs", "random", seed, b.ablate(), 1, 0);
         if (wants("sigma_robustness")) {
@@ -171,9 +194,10 @@ public final class Validation {
                 add(tag + "untrained-" + plan.initSeeds()[0], "untrained at σ × " + trim(f), plan.icl(), seed,
                         "untrained:" + plan.initSeeds()[0], f, b.t());
                 add(tag + "text", "text at σ × " + trim(f), text, seed, b.ablate(), f, tt);
-                add(tag + "text-within", "within-shuffled text at σ × " + trim(f), text + ":scramble=within", seed, b.ablate(), f, tt);
+                add(tag + "text-within", "within-shuffled text at σ × " + trim(f), text + ":scramble=within", seed, b.ablate(), f, tt,
+                        tag + "text");
                 add(tag + "text-position", "position-shuffled text at σ × " + trim(f), text + ":scramble=position", seed,
-                        b.ablate(), f, tt);
+                        b.ablate(), f, tt, tag + "text");
             }
         }
         if (wants("interval_calibration")) {
@@ -218,6 +242,8 @@ public final class Validation {
         st.put("icl", plan.icl());
         st.put("text", plan.text());
         st.put("text_tokens", plan.textTokens());
+        st.put("text_scale", plan.sharedTextScale() ? "shared: scrambled and shifted text use the natural text run's layer RMS"
+                : "own: every condition scales σ by its own layer RMS");
         st.put("n", b.n());
         st.put("seed", b.seed());
         ArrayNode is = st.putArray("init_seeds");

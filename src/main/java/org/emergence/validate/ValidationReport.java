@@ -29,7 +29,8 @@ final class ValidationReport {
         StringBuilder h = new StringBuilder(Pages.head("Validity controls: " + v.path("model").asText()));
         JsonNode sum = v.path("summary");
         h.append("<h1>Validity controls</h1>\n<p class=\"sub\">").append(Pages.escape(v.path("model").asText())).append(" — ")
-                .append(Pages.escape(v.path("measurement").asText())).append("</p>\n");
+                .append(Pages.escape(v.path("measurement").asText())).append("; text noise scale: ")
+                .append(Pages.escape(v.path("settings").path("text_scale").asText())).append("</p>\n");
         int failed = sum.path("failed").asInt();
         h.append("<div class=\"box ").append(failed == 0 ? "warn" : "fail").append("\"><p><b>")
                 .append(sum.path("passed").asInt()).append(" of ").append(sum.path("total").asInt()).append(" controls pass")

@@ -66,6 +66,47 @@ class StudyTest {
         assertEquals(before, est(out), "a resumed study recomputes nothing");
     }
 
+    /** σ of the block input and output that estimate f of a run was computed with. */
+    static double[] sigmas(Path run, String f) throws Exception {
+        JsonNode d = new ObjectMapper().readTree(run.resolve("est").resolve(f).toFile()).path("diagnostics");
+        return new double[] {d.path("noise_sigma_x").asDouble(), d.path("noise_sigma_y").asDouble()};
+    }
+
+    @Test
+    void textsAreMeasuredAtTheFirstSourcesNoiseScaleUnlessAskedOtherwise() throws Exception {
+        Path gpt2 = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
+        Path out = TestFiles.tempDir("study-texts").resolve("s");
+        String[] args = {"study", "texts", "--model", gpt2.toString(), "--source", "a=text:builtin", "--source", "b=text:builtin:shift=1",
+            "--generator", "none", "--n", "40", "--text-tokens", "4", "--quiet", "--out", out.toString()};
+        Cli.run(args).assertOk();
+        JsonNode s = new ObjectMapper().readTree(out.resolve("study.json").toFile());
+        assertEquals(6, s.path("conditions").size(), "two sources, each natural and two scrambles");
+        assertTrue(s.path("plan").path("text_scale").asText().startsWith("shared"), s.path("plan").toString());
+        Path runs = out.resolve("runs");
+        assertFalse(new ObjectMapper().readTree(runs.resolve("a-r0/settings.json").toFile()).has("noise_reference_rms"));
+        for (String c : new String[] {"a-within-r0", "a-position-r0", "b-r0", "b-within-r0", "b-position-r0"}) {
+            assertTrue(new ObjectMapper().readTree(runs.resolve(c).resolve("settings.json").toFile()).has("noise_reference_rms"), c);
+            for (int l = 0; l < 3; l++) {
+                String f = String.format("macro_l%03d_t0001.json", l);
+                double[] ref = sigmas(runs.resolve("a-r0"), f), got = sigmas(runs.resolve(c), f);
+                assertEquals(ref[0], got[0], 1e-12 * ref[0], c + " " + f);
+                assertEquals(ref[1], got[1], 1e-12 * ref[1], c + " " + f);
+            }
+        }
+        Map<Path, FileTime> before = est(out);
+        Cli.run(args).assertOk();
+        assertEquals(before, est(out), "a resumed texts study recomputes nothing");
+
+        Path own = TestFiles.tempDir("study-texts-own").resolve("s");
+        Cli.run("study", "texts", "--model", gpt2.toString(), "--source", "a=text:builtin", "--generator", "none", "--n", "40",
+                "--text-tokens", "4", "--text-scale", "own", "--quiet", "--out", own.toString()).assertOk();
+        for (String c : new String[] {"a-r0", "a-within-r0", "a-position-r0"}) {
+            assertFalse(new ObjectMapper().readTree(own.resolve("runs").resolve(c).resolve("settings.json").toFile()).has("noise_reference_rms"), c);
+        }
+        Cli.run("study", "texts", "--model", gpt2.toString(), "--text-scale", "both", "--out", own.toString())
+                .assertUserError("--text-scale must be shared or own");
+    }
+
     @Test
     void ablationsAndModelsCompareOnTheSameSequences() throws Exception {
         Path gpt2 = WordTokenizer.goldenWithTokenizer("gpt2", List.of()), llama = WordTokenizer.goldenWithTokenizer("llama", List.of());

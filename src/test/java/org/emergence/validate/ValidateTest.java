@@ -69,6 +69,20 @@ class ValidateTest {
                 assertTrue(c.path("method").asText().startsWith("paired"), c.toString());
             }
         }
+        // scrambled and shifted text are measured at the natural text run's noise scale (--text-scale shared)
+        Path runs = out.resolve("runs");
+        for (String[] pair : new String[][] {{"text-within", "text"}, {"text-position", "text"}, {"text-shift", "text"},
+            {"sigma-2-text-within", "sigma-2-text"}, {"sigma-2-text-position", "sigma-2-text"}}) {
+            JsonNode st = new ObjectMapper().readTree(runs.resolve(pair[0]).resolve("settings.json").toFile());
+            assertTrue(st.path("noise_reference_rms").isArray(), pair[0]);
+            for (int l = 0; l < 3; l++) {
+                String f = String.format("macro_l%03d_t0001.json", l);
+                assertEquals(sigma(runs.resolve(pair[1]), f), sigma(runs.resolve(pair[0]), f), 1e-9, pair[0] + " " + f);
+            }
+        }
+        for (String own : new String[] {"icl", "untrained-1", "text", "random", "sigma-2-text", "replicate-1"}) {
+            assertTrue(!new ObjectMapper().readTree(runs.resolve(own).resolve("settings.json").toFile()).has("noise_reference_rms"), own);
+        }
         String html = Files.readString(out.resolve("validate.html"));
         assertTrue(html.contains("Validity controls") && html.contains("data:image/png;base64,") && !html.contains("http://")
                 && !html.contains("https://"), "self-contained page");
@@ -78,6 +92,11 @@ class ValidateTest {
         assertEquals(before, estFiles(out), "a second run resumes every condition without recomputing an estimate");
     }
 
+    /** σ of the block input that estimate f of a run was computed with. */
+    static double sigma(Path run, String f) throws Exception {
+        return new ObjectMapper().readTree(run.resolve("est").resolve(f).toFile()).path("diagnostics").path("noise_sigma_x").asDouble();
+    }
+
     @Test
     void badRequestsAreOneLine() throws Exception {
         Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
@@ -85,6 +104,8 @@ class ValidateTest {
         Cli.run(args(model, out, "--skip", "nonsense")).assertUserError("--skip nonsense: unknown control");
         Cli.run(args(model, out, "--replicates", "1")).assertUserError("--replicates must be at least 2");
         Cli.run(args(model, out, "--sigma-factors", "1")).assertUserError("--sigma-factors");
+        Cli.run(args(model, out, "--text-scale", "both")).assertUserError("--text-scale must be shared or own");
+        Cli.run(args(model, out, "--noise-reference", out.toString())).assertUserError("validate sets the noise scale");
         Cli.run(args(model, out, "--text", "text:/nonexistent.txt")).assertUserError("/nonexistent.txt");
         // a model without a tokenizer cannot build the text or list conditions
         Cli.run(args(model, out, "--model", TestFiles.golden("gpt2").toString())).assertUserError("tokenizer");
