@@ -92,6 +92,9 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
         }
     }
 
+    static final String REFERENCE_NEEDS_LAYER_SCALE =
+            "--noise-reference sets the layer scale of σ: it needs --noise > 0 and --noise-scale layer";
+
     public Measurement {
         if (!(noise >= 0) || Double.isInfinite(noise)) throw new UserError("--noise must be >= 0, got " + noise);
         if (!microPosition.equals("zero") && !microPosition.equals("original")) {
@@ -104,9 +107,7 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
         if (noise == 0 && estimator.startsWith("mixture")) {
             throw new UserError("--estimator mixture computes noise-regularised MI: it needs --noise > 0");
         }
-        if (referenceRms != null && (noise == 0 || noiseScale != NoiseScale.LAYER)) {
-            throw new UserError("--noise-reference sets the layer scale of σ: it needs --noise > 0 and --noise-scale layer");
-        }
+        if (referenceRms != null && (noise == 0 || noiseScale != NoiseScale.LAYER)) throw new UserError(REFERENCE_NEEDS_LAYER_SCALE);
     }
 
     /** The same measurement without a reference: σ scaled by this run's own layer RMS. */

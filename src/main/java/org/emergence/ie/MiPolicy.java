@@ -74,16 +74,16 @@ final class MiPolicy {
      * Estimates one pair (with replicates over {@code groups} when not null), then checks it against
      * the entropy bound. Deterministic for the seed.
      *
-     * @param layerRms RMS of the block's input and output states ({@link #needsLayerScale()}), else null
+     * @param layerRms RMS of the block's input and output states when {@link #needsLayerScale()}, else null
      */
     Estimate estimate(Level level, int layer, boolean randomInputs, Matrix x, Matrix y, long seed, RowGroups groups,
                       double[] layerRms) {
         Estimator est;
-        if (m.noisy() && m.referenceRms() != null) {
+        if (m.noisy() && m.noiseScale() == Measurement.NoiseScale.LAYER) {
+            // the block's input and output RMS: a reference run's (--noise-reference), else this run's own
             double[] r = m.referenceRms();
-            est = NoiseRegularized.fixed(base, m.noise(), m.noise() * r[layer], m.noise() * r[layer + 1]);
-        } else if (needsLayerScale()) {
-            est = NoiseRegularized.fixed(base, m.noise(), m.noise() * layerRms[0], m.noise() * layerRms[1]);
+            double rmsIn = r != null ? r[layer] : layerRms[0], rmsOut = r != null ? r[layer + 1] : layerRms[1];
+            est = NoiseRegularized.fixed(base, m.noise(), m.noise() * rmsIn, m.noise() * rmsOut);
         } else if (m.noisy()) {
             est = continuous;
         } else if (!randomInputs && (level == Level.MICRO || layer == 0)) {

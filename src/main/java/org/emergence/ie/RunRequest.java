@@ -77,12 +77,16 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
                 microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, dir);
     }
 
+    /** True when σ is a multiple of the layer RMS: the only scale a {@code --noise-reference} can set. */
+    public boolean scalesByLayer() {
+        return noise > 0 && noiseScale.equals("layer");
+    }
+
     /** The reference scale for these blocks, or null without --noise-reference; one-line errors. */
     private double[] reference(String modelName, String ablation, int[] blocks, boolean randomInputs) {
         if (noiseReference == null) return null;
-        if (!(noise > 0) || !noiseScale.equals("layer")) {
-            throw new UserError("--noise-reference sets the layer scale of σ: it needs --noise > 0 and --noise-scale layer");
-        }
+        // checked before the reference is read, so a scale mismatch is the error a user sees first
+        if (!scalesByLayer()) throw new UserError(Measurement.REFERENCE_NEEDS_LAYER_SCALE);
         if (randomInputs) throw new UserError("--noise-reference: random inputs are scaled by their own variance; drop the option");
         double[] rms = NoiseReference.read(noiseReference, modelName, ablation);
         NoiseReference.requireBlocks(rms, blocks, noiseReference);

@@ -242,13 +242,13 @@ public final class Transformer {
             Parallel.range(m, 64, (r0, r1) -> {
                 for (int r = r0; r < r1; r++) tokens.readF32((long) ids[r] * e, e, x, r * e);
             });
-            f32Embedding(embedProj.w());
+            fp32.kept(embedProj.w());
             fp32.linear(embedProj, x, m, h, 0f);
         }
         boolean learned = positions != null, typed = tokenTypes != null;
         if (cfg.embedScale() != 1f || learned || typed) {
-            FloatBuffer pe = learned ? f32Embedding(positions) : null;
-            FloatBuffer te = typed ? f32Embedding(tokenTypes) : null;
+            FloatBuffer pe = learned ? fp32.kept(positions) : null;
+            FloatBuffer te = typed ? fp32.kept(tokenTypes) : null;
             float scale = cfg.embedScale();
             int offset = cfg.positionOffset();
             Kernels.mapRows(h, 0, m, hd, hd, 0, (r, x, n) -> {
@@ -265,10 +265,6 @@ public final class Transformer {
         }
         if (embNorm != null) Norms.rows(cfg, embNorm, h, h, m);
         return h;
-    }
-
-    private FloatBuffer f32Embedding(Weight w) {
-        return fp32.kept(w);
     }
 
     /** A scratch buffer of at least n floats for the narrow (embedding-width) activations. */
@@ -347,7 +343,7 @@ public final class Transformer {
         if (headProj != null) {
             // OPT-350m: the final hidden state is projected down to the embedding width (project_out) first
             FloatBuffer x = Gemm.allocate((long) rows * hd);
-            f32Embedding(headProj.w());
+            fp32.kept(headProj.w());
             fp32.linear(headProj, f, rows, x, 0f);
             f = x;
         }

@@ -53,7 +53,7 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
 
     /** True when a texts study measures every condition at its first condition's noise scale. */
     public boolean sharedTextScale() {
-        return kind.equals("texts") && textScale.equals("shared") && base.noise() > 0 && base.noiseScale().equals("layer");
+        return kind.equals("texts") && textScale.equals("shared") && base.scalesByLayer();
     }
 
     /** The plan file's keys, which are also the command's option names. */

@@ -145,7 +145,7 @@ public final class Validation {
         RunRequest b = plan.base();
         Path dir = plan.out().resolve("runs").resolve(name);
         RunRequest r = b.with(b.model(), dataset, seed, ablate, b.noise() * sigmaFactor, dir).withN(b.n(), t);
-        boolean shared = plan.sharedTextScale() && textReference != null && b.noise() > 0 && b.noiseScale().equals("layer");
+        boolean shared = plan.sharedTextScale() && textReference != null && b.scalesByLayer();
         conditions.add(new Condition(name, what, r, dir, shared ? textReference : null));
     }
 
