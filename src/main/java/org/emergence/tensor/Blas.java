@@ -64,6 +64,8 @@ public final class Blas {
         try {
             LocalDirs.defaultProperty("org.bytedeco.javacpp.cachedir", null, "javacpp");
             LocalDirs.defaultProperty("jna.tmpdir", null, "jna");
+            // a cached library that differs from the jar's (recorded at build time) is removed before JavaCPP can reuse it
+            org.emergence.common.VerifiedCache.checkJavaCpp(java.nio.file.Path.of(System.getProperty("org.bytedeco.javacpp.cachedir")));
             chooseCoreType();
             Loader.load(openblas_full.class);
             openblas_full.openblas_set_num_threads(threads);

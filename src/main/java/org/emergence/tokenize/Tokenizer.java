@@ -38,6 +38,8 @@ public final class Tokenizer implements AutoCloseable {
         LocalDirs.defaultProperty("ENGINE_CACHE_DIR", "ENGINE_CACHE_DIR", "djl");
         LocalDirs.defaultProperty("HF_HOME", "HF_HOME", "hf");
         LocalDirs.defaultProperty("jna.tmpdir", null, "jna");
+        // DJL's native library: a verified copy in the private cache, never one found lying there
+        org.emergence.common.VerifiedCache.tokenizersLibrary(HuggingFaceTokenizer.class.getClassLoader());
     }
 
     private Tokenizer(HuggingFaceTokenizer tok, String source) {
