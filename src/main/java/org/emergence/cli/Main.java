@@ -42,6 +42,10 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
+        if (code == EXIT_OK && System.out.checkError()) {
+            System.err.println("emergence: error: cannot write to standard output (disk full, or the pipe or file behind it closed)");
+            code = EXIT_USER;
+        }
         System.out.flush();
         System.err.flush();
         System.exit(code);
@@ -98,7 +102,13 @@ public final class Main implements Runnable {
             if (CommonOptions.debug()) oom.printStackTrace(errW);
             code = EXIT_USER;
         }
-        outW.flush();
+        // PrintStream and PrintWriter swallow write errors: a full disk or a closed pipe behind stdout would
+        // otherwise end in exit 0 with the results lost
+        if (outW.checkError() || out.checkError()) {
+            errW.println("emergence: error: cannot write to standard output (disk full, or the pipe or file behind it closed); "
+                    + "the output is incomplete");
+            if (code == EXIT_OK) code = EXIT_USER;
+        }
         errW.flush();
         return code;
     }
