@@ -192,7 +192,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
     }
 
-    /** Repo id, revision and commit (hub cache) and weight-file digests (model directories) of the model. */
+    /** Repo id, revision and commit (hub cache) and the SHA-256 of every file the run depends on ({@link org.emergence.model.ModelFingerprint}). */
     private java.util.Map<String, Object> source() {
         org.emergence.model.HubCache.Resolved r = ModelSources.provenance(model);
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -201,10 +201,9 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
             m.put("revision", r.revision());
             m.put("commit", r.commit());
         }
-        if (r.dir() != null && java.nio.file.Files.isDirectory(r.dir())) {
-            java.util.Map<String, String> d = org.emergence.model.WeightDigests.of(r.dir());
-            if (!d.isEmpty()) m.put("sha256", d);
-        }
+        // weights, config.json and tokenizer files (built-ins: the digests recorded at build time), checked on resume
+        java.util.Map<String, String> d = org.emergence.model.ModelFingerprint.of(model, r);
+        if (!d.isEmpty()) m.put("sha256", d);
         return m;
     }
 

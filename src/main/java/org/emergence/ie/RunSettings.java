@@ -56,6 +56,23 @@ public record RunSettings(String model, String modelType, String dataset, boolea
         return a.equals(b);
     }
 
+    /** "the model's config.json (sha256 … now, … then)" when one fingerprinted file differs, else null. */
+    private static String changedFile(JsonNode mine, JsonNode stored) {
+        JsonNode a = mine.path("sha256"), b = stored.path("sha256");
+        if (!a.isObject() || !b.isObject()) return null;
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        a.fieldNames().forEachRemaining(names::add);
+        b.fieldNames().forEachRemaining(names::add);
+        for (String n : names) {
+            String x = a.path(n).asText(null), y = b.path(n).asText(null);
+            if (java.util.Objects.equals(x, y)) continue;
+            return "the model's " + n + " (" + (x == null ? "absent now" : "sha256 " + x.substring(0, Math.min(12, x.length())) + "… now")
+                    + ", " + (y == null ? "absent" : "sha256 " + y.substring(0, Math.min(12, y.length())) + "…")
+                    + " when the run started: the model changed in between)";
+        }
+        return null;
+    }
+
     /** The first setting whose value differs from a stored settings.json, or null when they agree. */
     public String firstDifference(JsonNode stored) {
         ObjectNode mine = toJson();
@@ -65,6 +82,8 @@ public record RunSettings(String model, String modelType, String dataset, boolea
             JsonNode other = stored.get(e.getKey());
             if (e.getKey().equals("version")) continue; // a newer tool may continue an older run's identical settings
             if (other == null || !same(other, e.getValue())) {
+                String file = e.getKey().equals("model_source") && other != null ? changedFile(e.getValue(), other) : null;
+                if (file != null) return file;
                 return e.getKey() + " (this run: " + e.getValue() + ", directory: " + (other == null ? "unset" : other) + ")";
             }
         }

@@ -72,16 +72,35 @@ public final class HubCache {
         return resolve(repo, id, rev);
     }
 
+    /** A branch or tag name (segments of letters, digits, '.', '_', '-', joined by '/'; no '.' or '..' segment), or a commit. */
+    static boolean safeRevision(String rev) {
+        if (rev.isEmpty() || rev.length() > 255 || !rev.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")) return false;
+        for (String seg : rev.split("/")) if (seg.equals(".") || seg.equals("..")) return false;
+        return true;
+    }
+
+    /** The largest refs file read: it holds a 40-hex-digit commit. */
+    private static final long MAX_REF_BYTES = 256;
+
     private static Resolved resolve(Path repo, String id, String revision) {
         String rev = revision == null ? "main" : revision;
+        if (!safeRevision(rev)) {
+            throw new UserError(id + ": revision '" + rev + "' is not a branch, tag or commit name (letters, digits, '.', '_', '-' "
+                    + "and '/' between names; no '..', no absolute path)");
+        }
         Path snapshots = repo.resolve("snapshots");
         if (!Files.isDirectory(snapshots)) throw new UserError(repo + ": a Hugging Face cache folder without snapshots/ (incomplete download?)");
         Path ref = repo.resolve("refs").resolve(rev);
         String commit;
         try {
-            if (Files.isRegularFile(ref)) {
+            if (Files.isSymbolicLink(ref)) {
+                throw new UserError(ref + ": is a symbolic link; a refs file of the Hugging Face cache is a plain file naming a commit");
+            } else if (Files.isRegularFile(ref)) {
+                if (Files.size(ref) > MAX_REF_BYTES) {
+                    throw new UserError(ref + ": " + Files.size(ref) + " bytes, not a refs file (which names one commit)");
+                }
                 commit = Files.readString(ref, StandardCharsets.UTF_8).strip();
-            } else if (Files.isDirectory(snapshots.resolve(rev))) {
+            } else if (Files.isDirectory(snapshots.resolve(rev)) && !rev.contains("/")) {
                 commit = rev; // a commit hash given directly
             } else {
                 throw new UserError(id + ": revision '" + rev + "' is not in the cache (" + repo + " has refs " + list(repo.resolve("refs"))
@@ -90,10 +109,14 @@ public final class HubCache {
         } catch (IOException e) {
             throw new UserError(ref + ": cannot read (" + e.getMessage() + ")", e);
         }
-        if (!commit.matches("[0-9a-fA-F]{7,64}") && !Files.isDirectory(snapshots.resolve(commit))) {
-            throw new UserError(ref + ": does not name a commit (found '" + commit + "')");
+        // a commit is one folder name under snapshots/: never a path that leads elsewhere
+        if (!commit.matches("[0-9a-fA-F]{7,64}") && !(commit.matches("[A-Za-z0-9._-]{1,64}") && !commit.matches("\\.+")
+                && Files.isDirectory(snapshots.resolve(commit)))) {
+            throw new UserError(ref + ": does not name a commit (" + commit.length() + " characters"
+                    + (commit.matches("[A-Za-z0-9._-]{1,64}") ? " '" + commit + "'" : ", not a commit hash") + ")");
         }
         Path dir = snapshots.resolve(commit);
+        if (!dir.normalize().startsWith(snapshots.normalize())) throw new UserError(ref + ": names a folder outside " + snapshots);
         if (!Files.isDirectory(dir)) {
             throw new UserError(id + ": refs/" + rev + " names commit " + commit + ", but " + dir + " is missing (incomplete download?)");
         }

@@ -9,9 +9,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.emergence.common.AtomicFiles;
 import org.emergence.common.LocalDirs;
 import org.emergence.common.UserError;
@@ -23,21 +20,6 @@ import org.emergence.common.UserError;
  */
 public final class WeightDigests {
     private WeightDigests() {}
-
-    /** Weight files of a directory (*.safetensors, *.bin, *.onnx, *.pt) → lower-case hex SHA-256, by file name. */
-    public static Map<String, String> of(Path dir) {
-        Map<String, String> out = new TreeMap<>();
-        if (dir == null || !Files.isDirectory(dir)) return out;
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String n = p.getFileName().toString();
-                if (n.endsWith(".safetensors") || n.endsWith(".bin") || n.endsWith(".onnx") || n.endsWith(".pt")) out.put(n, sha256(p));
-            }
-        } catch (IOException e) {
-            throw new UserError(dir + ": cannot list the weight files (" + e.getMessage() + ")", e);
-        }
-        return out;
-    }
 
     public static String sha256(Path file) {
         try {

@@ -98,4 +98,40 @@ class HubCacheTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().strip().split("\n").length == 1 && r.err().contains("config.json"), r.err());
     }
+
+    /** Finding 6 of issue 27: revisions and refs files that led out of the cache, echoed a file, or made a 20 MB error line. */
+    @Test
+    void nothingLeadsOutOfTheCache() throws Exception {
+        Path cache = fakeCache();
+        System.setProperty("HF_HUB_CACHE", cache.toString());
+        Path base = TestFiles.tempDir("hub-escape");
+        // a model outside the cache that an escape would reach
+        Path outside = Files.createDirectories(base.resolve("outside"));
+        for (String f : new String[] {"config.json", "model.safetensors", "tokenizer.json"}) {
+            Files.copy(cache.resolve("models--org--tiny/snapshots/" + SHA).resolve(f), outside.resolve(f));
+        }
+        String[] run = {"run", "--dataset", "icl:animal:shots=3", "--n", "24", "--quiet", "--out", base.resolve("r").toString(), "--model"};
+        Cli.run(concat(run, "org/tiny", "--revision", outside.toAbsolutePath().toString())).assertUserError("is not a branch, tag or commit name");
+        Cli.run(concat(run, "org/tiny@../../../../" + base.relativize(outside))).assertUserError("is not a branch, tag or commit name");
+        Path refs = cache.resolve("models--org--tiny/refs/main");
+        Files.writeString(refs, "../../../../outside");
+        Cli.run(concat(run, "org/tiny")).assertUserError("refs/main", "does not name a commit");
+        // a refs file that is a link to another file: refused without showing that file
+        Path secret = Files.writeString(base.resolve("secret.txt"), "TOP-SECRET-CONTENT");
+        Files.delete(refs);
+        Files.createSymbolicLink(refs, secret.toAbsolutePath());
+        Cli r = Cli.run(concat(run, "org/tiny")).assertUserError("is a symbolic link");
+        assertTrue(!r.err().contains("TOP-SECRET"), r.err());
+        // a 20 MB refs file: a short line
+        Files.delete(refs);
+        Files.write(refs, new byte[20 << 20]);
+        Cli big = Cli.run(concat(run, "org/tiny")).assertUserError("refs/main", "bytes");
+        assertTrue(big.err().length() < 1000, "a " + big.err().length() + "-character error line");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
 }

@@ -48,6 +48,36 @@ final class Pickle {
 
     private static final Object MARK = new Object();
 
+    /** Bounds of a state dict's pickle: nesting depth, values on the stack, memo entries and container items in all. */
+    static final int MAX_DEPTH = 1000, MAX_STACK = 10_000_000, MAX_MEMO = 10_000_000;
+    static final long MAX_ITEMS = 50_000_000;
+
+    /**
+     * A dict key that is a container (list, dict, tuple), compared by identity: hashing one the Java way
+     * recurses through it, which a self-referential key turns into a stack overflow and a key holding
+     * its level below twice per level (a "hash bomb") into exponential time. A state dict's keys are
+     * strings and numbers; containers as keys only occur in hostile files.
+     */
+    static final class IdentityKey {
+        final Object value;
+
+        IdentityKey(Object value) {
+            this.value = value;
+        }
+
+        @Override
+        public String toString() {
+            return "<" + describe(value) + " key>";
+        }
+    }
+
+    private static Object key(Object k) {
+        return k instanceof List || k instanceof Map || k instanceof Tuple ? new IdentityKey(k) : k;
+    }
+
+    private final java.util.IdentityHashMap<Object, Integer> depth = new java.util.IdentityHashMap<>();
+    private long items;
+
     private final ByteBuffer in;
     private final String source;
     private final List<Object> stack = new ArrayList<>();
@@ -132,106 +162,117 @@ final class Pickle {
                 case '.' -> { // STOP
                     return pop();
                 }
-                case '(' -> stack.add(MARK);
+                case '(' -> push(MARK);
                 case '0' -> pop(); // POP
                 case '1' -> popToMark(); // POP_MARK
-                case '2' -> stack.add(top()); // DUP
-                case 'N' -> stack.add(null);
-                case 0x88 -> stack.add(Boolean.TRUE);
-                case 0x89 -> stack.add(Boolean.FALSE);
+                case '2' -> push(top()); // DUP
+                case 'N' -> push(null);
+                case 0x88 -> push(Boolean.TRUE);
+                case 0x89 -> push(Boolean.FALSE);
                 case 'J' -> {
                     need(4);
-                    stack.add((long) in.getInt());
+                    push((long) in.getInt());
                 }
-                case 'K' -> stack.add((long) u8());
+                case 'K' -> push((long) u8());
                 case 'M' -> {
                     need(2);
-                    stack.add((long) (in.getShort() & 0xffff));
+                    push((long) (in.getShort() & 0xffff));
                 }
-                case 0x8a -> stack.add(long1(u8())); // LONG1
-                case 0x8b -> stack.add(long1((int) u32())); // LONG4
+                case 0x8a -> push(long1(u8())); // LONG1
+                case 0x8b -> push(long1((int) u32())); // LONG4
                 case 'G' -> {
                     need(8);
-                    stack.add(in.order(ByteOrder.BIG_ENDIAN).getDouble());
+                    push(in.order(ByteOrder.BIG_ENDIAN).getDouble());
                     in.order(ByteOrder.LITTLE_ENDIAN);
                 }
                 case 'I' -> { // INT (protocol 0)
                     String s = line();
-                    stack.add(s.equals("01") ? Boolean.TRUE : s.equals("00") ? Boolean.FALSE : parseLong(s));
+                    push(s.equals("01") ? Boolean.TRUE : s.equals("00") ? Boolean.FALSE : parseLong(s));
                 }
-                case 'L' -> stack.add(parseLong(line().replace("L", "")));
-                case 'X' -> stack.add(new String(bytes(u32()), StandardCharsets.UTF_8));
-                case 0x8c -> stack.add(new String(bytes(u8()), StandardCharsets.UTF_8)); // SHORT_BINUNICODE
+                case 'L' -> push(parseLong(line().replace("L", "")));
+                case 'X' -> push(new String(bytes(u32()), StandardCharsets.UTF_8));
+                case 0x8c -> push(new String(bytes(u8()), StandardCharsets.UTF_8)); // SHORT_BINUNICODE
                 case 0x8d -> { // BINUNICODE8
                     need(8);
-                    stack.add(new String(bytes(in.getLong()), StandardCharsets.UTF_8));
+                    push(new String(bytes(in.getLong()), StandardCharsets.UTF_8));
                 }
-                case 'U' -> stack.add(new String(bytes(u8()), StandardCharsets.ISO_8859_1)); // SHORT_BINSTRING
-                case 'T' -> stack.add(new String(bytes(u32()), StandardCharsets.ISO_8859_1)); // BINSTRING
-                case 'C' -> stack.add(bytes(u8())); // SHORT_BINBYTES
-                case 'B' -> stack.add(bytes(u32())); // BINBYTES
+                case 'U' -> push(new String(bytes(u8()), StandardCharsets.ISO_8859_1)); // SHORT_BINSTRING
+                case 'T' -> push(new String(bytes(u32()), StandardCharsets.ISO_8859_1)); // BINSTRING
+                case 'C' -> push(bytes(u8())); // SHORT_BINBYTES
+                case 'B' -> push(bytes(u32())); // BINBYTES
                 case 0x8e -> { // BINBYTES8
                     need(8);
-                    stack.add(bytes(in.getLong()));
+                    push(bytes(in.getLong()));
                 }
-                case 'V' -> stack.add(line()); // UNICODE (protocol 0, raw-unicode-escape; state dicts use ASCII keys)
-                case ')' -> stack.add(new Tuple(List.of()));
-                case 0x85 -> stack.add(new Tuple(java.util.Collections.singletonList(pop()))); // TUPLE1
+                case 'V' -> push(line()); // UNICODE (protocol 0, raw-unicode-escape; state dicts use ASCII keys)
+                case ')' -> push(new Tuple(List.of()));
+                case 0x85 -> { // TUPLE1
+                    List<Object> one = java.util.Collections.singletonList(pop());
+                    push(holds(new Tuple(one), one));
+                }
                 case 0x86 -> { // TUPLE2
                     Object b = pop(), a = pop();
-                    stack.add(new Tuple(Arrays.asList(a, b)));
+                    List<Object> two = Arrays.asList(a, b);
+                    push(holds(new Tuple(two), two));
                 }
                 case 0x87 -> { // TUPLE3
                     Object c = pop(), b = pop(), a = pop();
-                    stack.add(new Tuple(Arrays.asList(a, b, c)));
+                    List<Object> three = Arrays.asList(a, b, c);
+                    push(holds(new Tuple(three), three));
                 }
-                case 't' -> stack.add(new Tuple(popToMark()));
-                case ']' -> stack.add(new ArrayList<>());
-                case 'l' -> stack.add(new ArrayList<>(popToMark()));
-                case '}' -> stack.add(new LinkedHashMap<>());
+                case 't' -> {
+                    List<Object> all = popToMark();
+                    push(holds(new Tuple(all), all));
+                }
+                case ']' -> push(new ArrayList<>());
+                case 'l' -> {
+                    List<Object> all = popToMark();
+                    push(holds(new ArrayList<>(all), all));
+                }
+                case '}' -> push(new LinkedHashMap<>());
                 case 'd' -> {
                     List<Object> kv = popToMark();
                     Map<Object, Object> m = new LinkedHashMap<>();
-                    for (int i = 0; i + 1 < kv.size(); i += 2) m.put(kv.get(i), kv.get(i + 1));
-                    stack.add(m);
+                    for (int i = 0; i + 1 < kv.size(); i += 2) m.put(key(kv.get(i)), kv.get(i + 1));
+                    push(holds(m, kv));
                 }
                 case 'a' -> { // APPEND
                     Object v = pop();
-                    list(top()).add(v);
+                    holds(list(top()), java.util.Collections.singletonList(v)).add(v);
                 }
                 case 'e' -> { // APPENDS
-                    List<Object> items = popToMark();
-                    list(top()).addAll(items);
+                    List<Object> all = popToMark();
+                    holds(list(top()), all).addAll(all);
                 }
                 case 's' -> { // SETITEM
                     Object v = pop(), k = pop();
-                    map(top()).put(k, v);
+                    holds(map(top()), Arrays.asList(k, v)).put(key(k), v);
                 }
                 case 'u' -> { // SETITEMS
                     List<Object> kv = popToMark();
-                    Map<Object, Object> m = map(top());
-                    for (int i = 0; i + 1 < kv.size(); i += 2) m.put(kv.get(i), kv.get(i + 1));
+                    Map<Object, Object> m = holds(map(top()), kv);
+                    for (int i = 0; i + 1 < kv.size(); i += 2) m.put(key(kv.get(i)), kv.get(i + 1));
                 }
-                case 'h' -> stack.add(memoGet(u8())); // BINGET
-                case 'j' -> stack.add(memoGet(u32())); // LONG_BINGET
-                case 'g' -> stack.add(memoGet(parseLong(line())));
-                case 'q' -> memo.put((long) u8(), top()); // BINPUT
-                case 'r' -> memo.put(u32(), top()); // LONG_BINPUT
-                case 'p' -> memo.put(parseLong(line()), top());
-                case 0x94 -> memo.put((long) memo.size(), top()); // MEMOIZE
-                case 'c' -> stack.add(global(line(), line())); // GLOBAL
+                case 'h' -> push(memoGet(u8())); // BINGET
+                case 'j' -> push(memoGet(u32())); // LONG_BINGET
+                case 'g' -> push(memoGet(parseLong(line())));
+                case 'q' -> memoPut(u8()); // BINPUT
+                case 'r' -> memoPut(u32()); // LONG_BINPUT
+                case 'p' -> memoPut(parseLong(line()));
+                case 0x94 -> memoPut(memo.size()); // MEMOIZE
+                case 'c' -> push(global(line(), line())); // GLOBAL
                 case 0x93 -> { // STACK_GLOBAL
                     Object name = pop(), module = pop();
                     if (!(module instanceof String m) || !(name instanceof String n)) throw bad("malformed STACK_GLOBAL");
-                    stack.add(global(m, n));
+                    push(global(m, n));
                 }
                 case 'R' -> { // REDUCE
                     Object args = pop(), f = pop();
-                    stack.add(call(f, args));
+                    push(call(f, args));
                 }
                 case 0x81 -> { // NEWOBJ
                     Object args = pop(), cls = pop();
-                    stack.add(call(cls, args));
+                    push(call(cls, args));
                 }
                 case 'b' -> { // BUILD: only an OrderedDict's attribute state (state_dict._metadata), which is ignored
                     Object state = pop();
@@ -239,8 +280,8 @@ final class Pickle {
                     if (!(obj instanceof Map)) throw bad("BUILD on " + describe(obj) + " is not allowed");
                     if (state != null && !(state instanceof Map) && !(state instanceof Tuple)) throw bad("malformed BUILD state");
                 }
-                case 'Q' -> stack.add(persistent(pop())); // BINPERSID
-                case 'P' -> stack.add(persistent(line())); // PERSID
+                case 'Q' -> push(persistent(pop())); // BINPERSID
+                case 'P' -> push(persistent(line())); // PERSID
                 default -> throw bad("pickle opcode 0x" + Integer.toHexString(op) + " ('" + printable(op)
                         + "') is not allowed in a state dict");
             }
@@ -273,6 +314,16 @@ final class Pickle {
         return v;
     }
 
+    private void memoPut(long k) {
+        if (memo.size() >= MAX_MEMO && !memo.containsKey(k)) throw bad("more than " + MAX_MEMO + " memo entries: too large for a state dict");
+        memo.put(k, top());
+    }
+
+    private void push(Object o) {
+        if (stack.size() >= MAX_STACK) throw bad("more than " + MAX_STACK + " values on the stack: too large for a state dict");
+        stack.add(o);
+    }
+
     private Object memoGet(long k) {
         if (!memo.containsKey(k)) throw bad("malformed pickle: memo key " + k + " unset");
         return memo.get(k);
@@ -297,6 +348,20 @@ final class Pickle {
                     + "functions and the torch storage types, and this loader executes nothing else");
         }
         return new Global(module.strip(), name.strip());
+    }
+
+    /** Records that {@code container} holds {@code children}, refusing nesting past MAX_DEPTH and pickles with too many items. */
+    private <T> T holds(T container, java.util.Collection<?> children) {
+        items += children.size() + 1;
+        if (items > MAX_ITEMS) throw bad("more than " + MAX_ITEMS + " values: too large for a state dict");
+        int d = depth.getOrDefault(container, 1);
+        for (Object c : children) {
+            Integer cd = c == null ? null : depth.get(c);
+            if (cd != null && cd + 1 > d) d = cd + 1;
+        }
+        if (d > MAX_DEPTH) throw bad("values nested more than " + MAX_DEPTH + " deep: not a state dict");
+        depth.put(container, d);
+        return container;
     }
 
     private static String describe(Object o) {

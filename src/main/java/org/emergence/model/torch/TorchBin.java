@@ -25,6 +25,9 @@ import org.emergence.model.Weight;
 public final class TorchBin {
     private TorchBin() {}
 
+    /** The largest pickle read (a state dict's is kilobytes to a few megabytes). */
+    static final long MAX_PICKLE = 256L << 20;
+
     /** Tensors of one .bin file by name. */
     public static Map<String, Weight> open(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -71,7 +74,7 @@ public final class TorchBin {
             if (!bo.equals("little")) throw new UserError(file + ": byte order '" + bo + "' is not supported (little-endian only)");
         }
         ZipEntries.Entry pkl = entries.get(prefix + "data.pkl");
-        if (pkl.size() > 256L << 20) throw new UserError(file + ": data.pkl of " + pkl.size() + " bytes is too large for a state dict");
+        if (pkl.size() > MAX_PICKLE) throw new UserError(file + ": data.pkl of " + pkl.size() + " bytes is too large for a state dict");
         Object root = Pickle.load(bytes(ch, pkl), 0, file + " (data.pkl)", false)[0];
         Map<String, Pickle.TensorRef> refs = stateDict(file, root);
         Map<String, Weight> out = new LinkedHashMap<>();
@@ -99,7 +102,10 @@ public final class TorchBin {
         long size = ch.size();
         // the pickles come first and are small; read more of the file only if they do not fit
         for (long want = Math.min(size, 16L << 20); ; want = Math.min(size, want * 4)) {
-            if (want > Integer.MAX_VALUE - 8) throw new UserError(file + ": the pickled header of this legacy checkpoint is too large");
+            if (want > MAX_PICKLE) {
+                throw new UserError(file + ": the pickles of this legacy checkpoint do not end within " + (MAX_PICKLE >> 20)
+                        + " MB; a state dict's are far smaller (damaged or not a PyTorch checkpoint)");
+            }
             ByteBuffer b = read(ch, 0, (int) want);
             byte[] data = new byte[b.remaining()];
             b.get(data);
@@ -129,6 +135,7 @@ public final class TorchBin {
         Map<String, long[]> where = new HashMap<>(); // key -> {data offset, elements}
         long pos = (Integer) keys[1];
         for (Object k : keyList) {
+            if (!(k instanceof String) && !(k instanceof Long)) throw new UserError(file + ": malformed legacy checkpoint (a storage key is not a string)");
             String key = String.valueOf(k);
             if (pos + 8 > size) throw new UserError(file + ": truncated (storage " + key + " is missing)");
             long n = pos + 8 <= data.length ? ByteBuffer.wrap(data, (int) pos, 8).order(ByteOrder.LITTLE_ENDIAN).getLong() : readLong(file, pos);
@@ -164,9 +171,13 @@ public final class TorchBin {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Pickle.TensorRef> stateDict(Path file, Object root) {
-        if (!(root instanceof Map<?, ?> m)) throw new UserError(file + ": the pickle is not a state dict (a mapping of names to tensors)");
-        // some checkpoints wrap the state dict ({"state_dict": …} or {"model": …})
-        if (m.size() == 1 && m.values().iterator().next() instanceof Map) return stateDict(file, m.values().iterator().next());
+        if (!(root instanceof Map<?, ?> m0)) throw new UserError(file + ": the pickle is not a state dict (a mapping of names to tensors)");
+        // some checkpoints wrap the state dict ({"state_dict": …} or {"model": …}); unwrapped in a loop, a few levels at most
+        Map<?, ?> m = m0;
+        for (int level = 0; m.size() == 1 && m.values().iterator().next() instanceof Map<?, ?> inner; level++) {
+            if (inner == m || level >= 8) throw new UserError(file + ": the state dict is wrapped in itself or nested too deep");
+            m = inner;
+        }
         Map<String, Pickle.TensorRef> out = new LinkedHashMap<>();
         for (var e : ((Map<Object, Object>) m).entrySet()) {
             if (!(e.getKey() instanceof String k)) throw new UserError(file + ": a state dict key is not a string");
@@ -207,7 +218,9 @@ public final class TorchBin {
             }
             expect *= t.size()[i];
         }
-        if (t.offset() < 0 || (t.offset() + numel) * st.size > storageBytes) {
+        // compared in elements, never by (offset + numel) · size, which a crafted offset near 2^62 wraps negative
+        long elements = storageBytes / st.size;
+        if (t.offset() < 0 || numel > elements || t.offset() > elements - numel) {
             throw new UserError(file + ": tensor '" + name + "' (" + numel + " elements at offset " + t.offset() + ") runs past the end of its "
                     + "storage " + t.storage().key() + " (" + storageBytes + " bytes)");
         }

@@ -76,7 +76,11 @@ final class ZipEntries {
             ByteBuffer lh = TorchBin.read(ch, local, 30);
             if (lh.remaining() < 30 || lh.getInt(0) != 0x04034b50) throw new UserError(file + ": corrupt zip entry " + name);
             long data = local + 30 + (lh.getShort(26) & 0xffff) + (lh.getShort(28) & 0xffff);
-            if (csize > size - data) throw new UserError(file + ": truncated (zip entry " + name + " runs past the end of the file)");
+            if (data > size || csize > size - data) throw new UserError(file + ": truncated (zip entry " + name + " runs past the end of the file)");
+            // a stored entry's bytes are its compressed bytes: a larger "uncompressed" size would let a tensor read the entries after it
+            if (method == 0 && usize != csize) {
+                throw new UserError(file + ": corrupt zip entry " + name + " (stored, but its size " + usize + " differs from its stored size " + csize + ")");
+            }
             out.put(name, new Entry(name, method, method == 0 ? usize : csize, data));
             p += 46 + nl + el + cl;
         }
