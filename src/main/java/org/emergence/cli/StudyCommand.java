@@ -128,7 +128,15 @@ public final class StudyCommand implements Callable<Integer> {
         RunRequest base = measure.request(ms.get(0), dataset, n, 0, null, seed, "none", null, false, force);
         StudyOptions o = new StudyOptions(k, ms, split(categories), kmin, kmax, replicates != null ? replicates : k.equals("errors") ? 4 : 1,
                 dataset, src, split(ablations), preset, longSep, gen, textTokens, textScale, dir, base);
-        if (plan != null) o = StudyOptions.fromPlan(plan, o);
+        if (plan != null) {
+            // options typed on the command line win over the plan's values
+            java.util.Set<String> given = new java.util.HashSet<>();
+            for (var opt : spec.commandLine().getParseResult().matchedOptions()) {
+                given.add(opt.longestName().replaceFirst("^--", "").replace('-', '_'));
+            }
+            if (given.contains("model")) given.add("models");
+            o = StudyOptions.fromPlan(plan, o, given);
+        }
         var err = spec.commandLine().getErr();
         JsonNode s = Study.run(o, Main.version(), line -> {
             if (!CommonOptions.quiet()) err.println(line);

@@ -63,14 +63,26 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
 
     /** Reads a plan file; every value not in it comes from {@code defaults} (the command line). */
     public static StudyOptions fromPlan(Path file, StudyOptions defaults) {
-        JsonNode p = JsonFiles.readObject(file);
-        var it = p.fieldNames();
+        return fromPlan(file, defaults, Set.of());
+    }
+
+    /**
+     * Reads a plan file under a command line: the plan fills in what the command line left at its
+     * default, and an option typed on the command line ({@code given}: plan key names, e.g. "out", "n")
+     * wins over the plan's value — a plan never redirects --out or overrides --n.
+     */
+    public static StudyOptions fromPlan(Path file, StudyOptions defaults, Set<String> given) {
+        JsonNode p0 = JsonFiles.readObject(file);
+        var it = p0.fieldNames();
         while (it.hasNext()) {
             String k = it.next();
             if (!PLAN_KEYS.contains(k)) {
                 throw new UserError(file + ": unknown key '" + k + "' (keys: " + String.join(", ", new java.util.TreeSet<>(PLAN_KEYS)) + ")");
             }
         }
+        com.fasterxml.jackson.databind.node.ObjectNode p = ((com.fasterxml.jackson.databind.node.ObjectNode) p0).deepCopy();
+        for (String k : given) p.remove(k);
+        if (given.contains("models")) p.remove("model");
         RunRequest b = defaults.base();
         RunRequest base = new RunRequest(b.model(), b.dataset(), integer(p, file, "n", b.n()), b.t(), b.layers(),
                 integer(p, file, "seed", (int) b.seed()), b.ablate(), text(p, file, "estimator", b.estimator()),

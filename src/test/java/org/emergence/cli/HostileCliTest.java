@@ -78,4 +78,21 @@ class HostileCliTest {
         assertEquals(2, p.waitFor(), err);
         assertTrue(err.contains("cannot write to standard output"), err);
     }
+
+    /** Finding 7: a plan's "out", "n" and "kmax" overrode --out, --n and --kmax typed on the command line. */
+    @Test
+    void theCommandLineWinsOverAStudyPlan() throws Exception {
+        Path base = TestFiles.tempDir("plan-vs-cli");
+        Path model = org.emergence.WordTokenizer.goldenWithTokenizer("gpt2", java.util.List.of());
+        Path planOut = base.resolve("plan-out"), cliOut = base.resolve("cli-out");
+        Path plan = Files.writeString(base.resolve("plan.json"), "{\"kind\": \"shots\", \"out\": \"" + planOut.toAbsolutePath()
+                + "\", \"n\": 5000, \"kmax\": 8, \"estimator\": \"gaussian\"}");
+        Cli.run("study", "--plan", plan.toString(), "--model", model.toString(), "--categories", "animal", "--kmin", "1", "--kmax", "2",
+                "--n", "40", "--quiet", "--out", cliOut.toString()).assertOk();
+        assertFalse(Files.exists(planOut), "nothing written where the plan said");
+        com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cliOut.resolve("study.json").toFile());
+        assertEquals(2, s.path("conditions").size(), "K = 1, 2 (--kmax 2, not the plan's 8): " + s.path("conditions"));
+        assertTrue(s.toString().contains("\"n\":40"), "N from --n");
+        assertTrue(s.toString().contains("gaussian"), "the plan's estimator still applies");
+    }
 }
