@@ -116,11 +116,32 @@ public final class Tokenizer implements AutoCloseable {
         if (root == null || !root.isObject()) throw new UserError(name + ": not a tokenizer.json (expected a JSON object)");
         java.util.ArrayDeque<com.fasterxml.jackson.databind.JsonNode> todo = new java.util.ArrayDeque<>();
         todo.push(root);
+        checkAddedTokens(root, name);
         while (!todo.isEmpty()) {
             var n = todo.pop();
+            if (n.isObject() && "Precompiled".equals(n.path("type").asText(null)) && n.has("precompiled_charsmap")) {
+                byte[] map;
+                try {
+                    map = java.util.Base64.getDecoder().decode(n.path("precompiled_charsmap").asText(""));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(name + ": precompiled_charsmap is not base64 (" + e.getMessage() + ")");
+                }
+                Charsmap.check(map, name);
+            }
             if (n.isTextual()) checkText(n.textValue(), name);
             for (var it = n.fieldNames(); it.hasNext(); ) checkText(it.next(), name);
             n.elements().forEachRemaining(todo::push);
+        }
+    }
+
+    /** Added tokens the native library loads in quadratic time: 10^5 took 112 s, 10^6 never finished. */
+    static final int MAX_ADDED_TOKENS = 20_000;
+
+    private static void checkAddedTokens(com.fasterxml.jackson.databind.JsonNode root, String name) {
+        int n = root.path("added_tokens").size();
+        if (n > MAX_ADDED_TOKENS) {
+            throw new UserError(name + ": " + n + " added tokens; more than " + MAX_ADDED_TOKENS + " is not a tokenizer this tool loads "
+                    + "(the tokenizers library takes quadratic time over them)");
         }
     }
 
