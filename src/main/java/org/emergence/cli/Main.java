@@ -96,6 +96,12 @@ public final class Main implements Runnable {
         int code;
         try {
             code = cl.execute(args);
+        } catch (InternalError ie) {
+            UserError u = UserError.fromEnvironment(ie);
+            if (u == null) throw ie;
+            errW.println("emergence: error: " + u.getMessage());
+            if (CommonOptions.debug()) ie.printStackTrace(errW);
+            code = EXIT_USER;
         } catch (OutOfMemoryError oom) {
             errW.println("emergence: out of memory: use a smaller --batch, or give the JVM more with "
                     + "JAVA_OPTS=-Xmx<size> (current max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB)");

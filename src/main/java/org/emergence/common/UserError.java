@@ -38,6 +38,11 @@ public class UserError extends RuntimeException {
     public static UserError fromEnvironment(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = c.getMessage() == null ? "" : c.getMessage();
+            if (c instanceof InternalError && m.contains("unsafe memory access")) {
+                // HotSpot's answer to SIGBUS while Java reads a memory-mapped file that shrank under it
+                return new UserError("a memory-mapped input (a checkpoint or activation file) was truncated or replaced while this run "
+                        + "was reading it; do not copy over a model in use — the run is resumable: run the same command again", t);
+            }
             String what = m.contains("No space left on device") ? "no space left on the device"
                     : m.contains("Disk quota exceeded") ? "disk quota exceeded"
                     : m.contains("Read-only file system") ? "read-only file system"

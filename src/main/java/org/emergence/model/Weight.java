@@ -143,13 +143,23 @@ public final class Weight {
     }
 
     /**
-     * The whole tensor as fp32: a zero-copy view for F32, a newly allocated widened copy otherwise.
-     * Tensors of 2 GB or more in fp32 must be read in row ranges with {@link #readF32}.
+     * The whole tensor as fp32, in memory of this process: an F32 tensor is copied out of the mapped file
+     * (copy-on-open), others are widened. A mapped view handed to native code (OpenBLAS) would crash the
+     * JVM with SIGBUS if the file were truncated while in use (a new checkpoint copied over the old one);
+     * a copy made by Java fails instead with an error that names what happened. Tensors of 2 GB or more in
+     * fp32 must be read in row ranges with {@link #readF32}.
      */
     public FloatBuffer f32() {
         requireWeightType();
         if (type == StorageType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && byteSize() <= Integer.MAX_VALUE) {
-            return region(0, byteSize()).asFloatBuffer();
+            FloatBuffer out;
+            try {
+                out = Gemm.allocate(numel());
+            } catch (OutOfMemoryError e) { // direct memory capped below the model (-XX:MaxDirectMemorySize): the mapped view
+                return region(0, byteSize()).asFloatBuffer();
+            }
+            out.put(region(0, byteSize()).asFloatBuffer()).flip();
+            return out;
         }
         FloatBuffer out = Gemm.allocate(numel());
         readF32(0, numel(), out, 0);
