@@ -60,6 +60,8 @@ final class BenchCaptureCommand implements Callable<Integer> {
         int threads = common.applyThreads();
         model = org.emergence.model.ModelSources.withRevision(model, revision);
         if (n < 1 || t < 1 || batch < 1 || repeats < 1 || warmup < 0) throw new UserError("--n, --t, --batch, --repeats must be >= 1");
+        if ((long) n * t > Integer.MAX_VALUE - 8) throw new UserError("--n " + n + " × --t " + t + " tokens exceed 2^31; lower --n");
+        batch = Math.min(batch, n); // a batch larger than the sequences is all of them
         var out = spec.commandLine().getOut();
         long loadStart = System.nanoTime();
         Transformer m = ModelSources.load(model);

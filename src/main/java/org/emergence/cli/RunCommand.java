@@ -109,7 +109,22 @@ public class RunCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "N = %d sequences of T = %d tokens, %s -> %s%n", p.data().n(), p.data().t(),
                     p.settings().measurement().describe(), p.dir());
         }
-        return finish(p, p.execute(saveActs));
+        // SIGTERM or Ctrl-C during the run: say that the directory is resumable (the JVM still exits 143 / 130)
+        Path dir = p.dir();
+        Thread resumable = new Thread(() -> System.err.println("emergence: interrupted; everything finished so far is kept in " + dir
+                + ": run the same command again to resume"));
+        Runtime.getRuntime().addShutdownHook(resumable);
+        EmergenceRun.Outcome o;
+        try {
+            o = p.execute(saveActs);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(resumable);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting: the hook runs
+            }
+        }
+        return finish(p, o);
     }
 
     protected boolean keepActivations() {

@@ -95,6 +95,10 @@ public final class ValidateCommand implements Callable<Integer> {
             throw new UserError("--init-seeds and --sigma-factors take comma-separated numbers (" + e.getMessage() + ")");
         }
         if (seeds.length == 0) throw new UserError("--init-seeds: at least one seed");
+        if (factors.length == 0) {
+            throw new UserError("--sigma-factors: give at least one factor (e.g. 0.5,2): the σ-robustness control would otherwise pass "
+                    + "without testing any σ");
+        }
         for (double f : factors) if (!(f > 0) || f == 1) throw new UserError("--sigma-factors: each factor must be > 0 and not 1, got " + f);
         if (n < 8) throw new UserError("--n must be at least 8, got " + n);
         if (textTokens < 2) throw new UserError("--text-tokens must be at least 2");

@@ -123,7 +123,7 @@ public final class Datasets {
         spec.allow("var");
         if (!spec.argument().isEmpty()) throw new UserError("--dataset " + spec.spec() + ": random takes only :var=V");
         double var = spec.doubleOption("var", 0.81);
-        if (!(var > 0)) throw new UserError("--dataset " + spec.spec() + ": var must be > 0");
+        if (!(var > 0) || Double.isInfinite(var)) throw new UserError("--dataset " + spec.spec() + ": var must be a finite number > 0");
         int len = t > 0 ? t : 8;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("variance", var);
@@ -155,5 +155,10 @@ public final class Datasets {
         details.put("rows_in_file", rows);
         return new Dataset(spec.spec(), "ids", "token ids from " + file.getFileName() + " (first " + n + " of " + rows + " rows)",
                 n, len, ids, 0, details);
+    }
+
+    /** The largest text file a text: dataset reads (a pre-flight against the heap; see TextWindows). */
+    public static long maxTextBytes() {
+        return TextWindows.maxTextBytes();
     }
 }

@@ -58,7 +58,8 @@ public final class TextWindows {
         if (shift < 0 || look < 0) throw new UserError("--dataset " + spec.spec() + ": shift and lookahead must be >= 0");
         if (shift > 0 && look > 0) throw new UserError("--dataset " + spec.spec() + ": give shift or lookahead, not both");
         int extra = Math.max(shift, look);
-        List<String> docs = builtin ? builtinDocs(field) : jsonl ? jsonl(file, field) : paragraphs(file);
+        if (!builtin) checkTextFile(file, spec.spec());
+        List<String> docs = pieces(builtin ? builtinDocs(field) : jsonl ? jsonl(file, field) : paragraphs(file));
         if (docs.isEmpty()) throw new UserError(file + ": no text (empty file)");
         long cap = Math.max(MAX_CANDIDATES, 20L * n);
         List<int[]> windows = new ArrayList<>();
@@ -117,6 +118,53 @@ public final class TextWindows {
                 + " a period, without : ? ; - or newlines (" + n + " drawn " + (pick.equals("random") ? "at random " : "")
                 + "from " + windows.size() + " windows in " + read + " documents of " + source + ")";
         return new Dataset(spec.spec(), "text", desc, n, t, ids, 0, details);
+    }
+
+    /** Longest piece of a document given to the tokenizer at once (a one-paragraph file of 64 MB peaked at 5 GB native memory). */
+    static final int MAX_PIECE_CHARS = 1 << 16;
+
+    /** The largest text file read: it is held in memory while windows are cut from it. */
+    static long maxTextBytes() {
+        return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    /**
+     * A text input must be a regular file (a FIFO would block for ever, a directory is not text) of a
+     * size the run can hold: checked before reading, refused with one line.
+     */
+    static void checkTextFile(Path file, String spec) {
+        if (Files.isDirectory(file)) throw new UserError("--dataset " + spec + ": " + file + " is a directory, not a text file");
+        if (!Files.exists(file)) throw new UserError("--dataset " + spec + ": " + file + ": no such file");
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("--dataset " + spec + ": " + file + " is not a regular file (a pipe or device); give a text file");
+        }
+        try {
+            long size = Files.size(file), max = maxTextBytes();
+            if (size > max) {
+                throw new UserError("--dataset " + spec + ": " + file + " is " + (size >> 20) + " MB; text datasets read at most "
+                        + (max >> 20) + " MB (an eighth of the " + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap, at most 256 MB): "
+                        + "use a part of it (head -c " + (max >> 20) + "M), which holds far more windows than a run needs");
+            }
+        } catch (java.io.IOException e) {
+            throw org.emergence.common.JsonFiles.textReadError(file, e);
+        }
+    }
+
+    /** Documents cut into pieces of at most MAX_PIECE_CHARS, after a sentence's period where there is one. */
+    static List<String> pieces(List<String> docs) {
+        List<String> out = new ArrayList<>(docs.size());
+        for (String d : docs) {
+            int from = 0;
+            while (d.length() - from > MAX_PIECE_CHARS) {
+                int cut = d.lastIndexOf(". ", from + MAX_PIECE_CHARS - 2);
+                int end = cut > from ? cut + 1 : from + MAX_PIECE_CHARS;
+                if (Character.isHighSurrogate(d.charAt(end - 1))) end--;
+                out.add(d.substring(from, end));
+                from = end;
+            }
+            out.add(from == 0 ? d : d.substring(from));
+        }
+        return out;
     }
 
     private static List<String> builtinDocs(String field) {

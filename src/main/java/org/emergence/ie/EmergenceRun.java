@@ -130,6 +130,7 @@ public final class EmergenceRun {
         r.validate();
         int last = s.layers()[s.layers().length - 1];
         Preflight.check(s, r.n, r.t, r.h, last + 1, keepActivations, runDir, force);
+        if (saveActs != null && !force) Preflight.checkSaveActs(saveActs, r.n, r.t, r.h, last + 2, runDir, s, keepActivations);
         try (RunDir dir = RunDir.open(runDir, s)) {
             return r.execute(dir);
         }

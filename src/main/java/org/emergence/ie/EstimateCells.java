@@ -73,6 +73,10 @@ public final class EstimateCells {
             s += r * r;
         }
         double v = Math.sqrt(s / t);
+        if (!Double.isFinite(v)) {
+            throw new UserError(what + ": the states are not finite (NaN or infinity: in the activation files, or from an input "
+                    + "variance or a model that overflows)");
+        }
         if (!(v > 0)) throw new UserError(what + ": every state is the same at every position (zero spread); "
                 + "a noise scale relative to it is undefined: use --noise-scale absolute");
         return v;

@@ -22,6 +22,10 @@ final class RopeConfig {
         JsonNode t = rs.has("rope_type") ? rs.get("rope_type") : rs.get("type");
         String type = t == null ? "default" : t.asText();
         double factor = rs.has("factor") ? rs.get("factor").asDouble() : 1.0;
+        // as Hugging Face validates it: a scaling factor is a finite number >= 1 (1e-300 multiplied positions by 1e300)
+        if (rs.has("factor") && (!rs.get("factor").isNumber() || !(factor >= 1) || !Double.isFinite(factor))) {
+            throw c.error("rope_scaling.factor must be a number >= 1, found " + rs.get("factor"));
+        }
         switch (type) {
             case "default":
                 return new Rope(dims, interleaved, inv, 1f, conv + " θ=" + theta + " dims=" + dims);

@@ -65,7 +65,7 @@ public final class Transformer {
         this.headProj = bw.headProj();
         this.fp32 = new Fp32Weights(blocks, widenAllBudget);
         this.ffn = new FeedForward(cfg, fp32);
-        this.ropeTables = cfg.rope() == null ? null : cfg.rope().tables(cfg.maxPositions());
+        this.ropeTables = cfg.rope() == null ? null : cfg.rope().tables(Math.min(cfg.maxPositions(), Rope.MAX_TABLE_POSITIONS));
     }
 
     /** Loads a Hugging Face model directory (config.json + safetensors). */

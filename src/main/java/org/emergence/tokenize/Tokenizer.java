@@ -167,7 +167,7 @@ public final class Tokenizer implements AutoCloseable {
         int n = ids.length;
         if (specialTokens && eosOnce >= 0 && n >= 2 && ids[n - 1] == eosOnce && ids[n - 2] == eosOnce) n--;
         int[] out = new int[n];
-        for (int i = 0; i < n; i++) out[i] = Math.toIntExact(ids[i]);
+        for (int i = 0; i < n; i++) out[i] = id(ids[i]);
         return out;
     }
 
@@ -184,6 +184,12 @@ public final class Tokenizer implements AutoCloseable {
         }
     }
 
+    /** A token id as an int: the tokenizer file can hold ids past 2^31, which no model has. */
+    private int id(long v) {
+        if (v < 0 || v > Integer.MAX_VALUE) throw new UserError(source + ": token id " + v + " is beyond 2^31 - 1 (no model has such a vocabulary)");
+        return (int) v;
+    }
+
     /** Token ids with each token's character span [start, end) in {@code text} (no special tokens). */
     public record Spanned(int[] ids, int[] starts, int[] ends) {}
 
@@ -193,7 +199,7 @@ public final class Tokenizer implements AutoCloseable {
         ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = e.getCharTokenSpans();
         int[] out = new int[ids.length], st = new int[ids.length], en = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            out[i] = Math.toIntExact(ids[i]);
+            out[i] = id(ids[i]);
             if (spans != null && i < spans.length && spans[i] != null) {
                 st[i] = spans[i].getStart();
                 en[i] = spans[i].getEnd();

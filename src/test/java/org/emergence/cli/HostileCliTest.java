@@ -95,4 +95,75 @@ class HostileCliTest {
         assertTrue(s.toString().contains("\"n\":40"), "N from --n");
         assertTrue(s.toString().contains("gaussian"), "the plan's estimator still applies");
     }
+
+    /** Findings 11 and 13: internal errors (exit 1) and misleading lines for impossible or degenerate arguments. */
+    @Test
+    void impossibleArgumentsAreOneLineNamingTheirOption() throws Exception {
+        Path base = TestFiles.tempDir("hostile-args");
+        Cli.run("bench", "capture", "--model", "tinylm-2l", "--n", "2000000000", "--t", "8").assertUserError("--n 2000000000", "2^31");
+        Cli.run("validate", "--model", "tinylm-2l", "--sigma-factors", "", "--out", base.resolve("v").toString())
+                .assertUserError("--sigma-factors", "at least one factor");
+        Cli.run("run", "--model", "tinylm-2l", "--dataset", "random:var=Infinity", "--n", "40", "--layers", "0", "--out",
+                base.resolve("r1").toString()).assertUserError("var must be a finite number");
+        Cli.run("run", "--model", "tinylm-2l", "--n", "1", "--layers", "0", "--out", base.resolve("r2").toString())
+                .assertUserError("--n must be >= 2");
+        Cli.run("run", "--model", "tinylm-2l", "--n", "100", "--groups", "1000000", "--layers", "0", "--out", base.resolve("r3").toString())
+                .assertUserError("--groups 1000000", "fewer --groups");
+        Cli.run("run", "--model", "tinylm-2l", "--dataset", "text:" + base, "--n", "40", "--t", "4", "--layers", "0", "--out",
+                base.resolve("r4").toString()).assertUserError("is a directory, not a text file");
+        // NaN in the activations of run --acts: named as such, not as "every state is the same"
+        assertTrue(Main.outOfMemory(new OutOfMemoryError("Requested array size exceeds VM limit")).contains("2^31"));
+        assertTrue(Main.outOfMemory(new OutOfMemoryError("Cannot reserve 1048576 bytes of direct buffer memory")).contains("MaxDirectMemorySize"));
+        assertTrue(Main.outOfMemory(new OutOfMemoryError("Java heap space")).contains("-Xmx"));
+        String m = org.emergence.common.UserError.fromEnvironment(new java.nio.file.InvalidPathException("r\u00e9sultats", "Malformed input"))
+                .getMessage();
+        assertTrue(m.contains("r\u00e9sultats") && m.contains("not a path this system can use"), m);
+    }
+
+    /** Finding 9: text:FIFO blocked for ever; a text file too large for the heap was read whole. */
+    @Test
+    void textInputsAreCheckedBeforeReading() throws Exception {
+        Path base = TestFiles.tempDir("hostile-text");
+        Path fifo = base.resolve("fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        Cli.run("run", "--model", "tinylm-2l", "--dataset", "text:" + fifo, "--n", "40", "--t", "4", "--layers", "0", "--out",
+                base.resolve("r1").toString()).assertUserError("not a regular file");
+        Path big = base.resolve("big.txt");
+        try (var raf = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            raf.setLength(org.emergence.data.Datasets.maxTextBytes() + 1);
+        }
+        Cli.run("run", "--model", "tinylm-2l", "--dataset", "text:" + big, "--n", "40", "--t", "4", "--layers", "0", "--out",
+                base.resolve("r2").toString()).assertUserError("text datasets read at most");
+    }
+
+    /** Finding 11: a tokenizer id past 2^31 was an ArithmeticException (exit 1). */
+    @Test
+    void aTokenizerIdPast2To31IsOneLine() throws Exception {
+        Path dir = TestFiles.tempDir("tok-id");
+        Files.writeString(dir.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"added_tokens\": [], \"normalizer\": null, "
+                + "\"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\": null, \"decoder\": null, \"model\": "
+                + "{\"type\": \"WordLevel\", \"vocab\": {\"[UNK]\": 0, \"the\": 2147483648}, \"unk_token\": \"[UNK]\"}}");
+        try (var t = org.emergence.tokenize.Tokenizer.fromFile(dir.resolve("tokenizer.json"))) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(org.emergence.common.UserError.class, () -> t.encode("the", false));
+            assertTrue(e.getMessage().contains("token id 2147483648"), e.getMessage());
+        }
+    }
+
+    /** Finding 13: SIGTERM during a run exited 143 without a word; it now says the directory is resumable. */
+    @Test
+    void sigtermSaysTheRunIsResumable() throws Exception {
+        Path out = TestFiles.tempDir("sigterm").resolve("run");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                "org.emergence.cli.Main", "run", "--model", "tinylm-2l", "--n", "4000", "--out", out.toString()).start();
+        var err = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = err.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            if (line.startsWith("N = ")) break;
+        }
+        p.destroy(); // SIGTERM
+        for (String line; (line = err.readLine()) != null; ) seen.append(line).append('\n');
+        assertEquals(143, p.waitFor(), seen.toString());
+        assertTrue(seen.toString().contains("run the same command again to resume"), seen.toString());
+    }
 }

@@ -58,9 +58,9 @@ class SparkClusterTest {
     }
 
     private static int await(Process p, Path log) throws Exception {
-        if (!p.waitFor(8, TimeUnit.MINUTES)) {
+        if (!p.waitFor(20, TimeUnit.MINUTES)) {
             p.destroyForcibly();
-            throw new AssertionError("the job did not end in 8 minutes:\n" + tail(log));
+            throw new AssertionError("the job did not end in 20 minutes:\n" + tail(log));
         }
         return p.exitValue();
     }
@@ -105,7 +105,7 @@ class SparkClusterTest {
         Path log = tmp.resolve("kill.log");
         Process job = cluster.submit(tmp, log, args("kill", "store-kill"));
         Path est = store.resolve("est");
-        StandaloneCluster.waitFor(() -> count(est) >= 4 || !job.isAlive(), 480, "estimates in the store");
+        StandaloneCluster.waitFor(() -> count(est) >= 4 || !job.isAlive(), 1200, "estimates in the store");
         assertTrue(job.isAlive(), "the job ended before a worker could be killed:\n" + tail(log));
         int at = count(est);
         cluster.killWorker(0);

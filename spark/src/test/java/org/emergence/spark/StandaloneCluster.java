@@ -51,9 +51,16 @@ final class StandaloneCluster implements AutoCloseable {
         url = "spark://127.0.0.1:" + port;
         master = start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--webui-port", String.valueOf(freePort())));
-        waitFor(() -> listening(port), 300, "the master to listen on " + port);
-        addWorker();
-        addWorker();
+        // whatever happens to the test, no daemon outlives its JVM
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+        try {
+            waitFor(() -> listening(port), 600, "the master to listen on " + port);
+            addWorker();
+            addWorker();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
     }
 
     /** Starts one more worker (1 core) and waits until the master has registered it. */
@@ -62,7 +69,7 @@ final class StandaloneCluster implements AutoCloseable {
         Path work = Files.createDirectories(dir.resolve("worker-" + k));
         workers.add(start("worker-" + k, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1", "--memory",
                 "2g", "--work-dir", work.toString(), "--webui-port", String.valueOf(freePort()), url)));
-        waitFor(() -> masterLog().split("Registering worker", -1).length - 1 >= k, 300, "worker " + k + " to register");
+        waitFor(() -> masterLog().split("Registering worker", -1).length - 1 >= k, 600, "worker " + k + " to register");
     }
 
     /** SIGKILL of a worker JVM (its executors notice and exit). */
@@ -97,7 +104,8 @@ final class StandaloneCluster implements AutoCloseable {
     }
 
     private Process start(String name, List<String> mainAndArgs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "@" + Path.of("spark", "java-options").toAbsolutePath(), "-cp",
+        // small daemons: C1 only and the serial collector start fastest and leave the cores to the job
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "@" + Path.of("spark", "java-options").toAbsolutePath(), "-cp",
                 sparkHome.resolve("jars") + "/*"));
         cmd.addAll(mainAndArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
