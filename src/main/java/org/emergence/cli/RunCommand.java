@@ -97,6 +97,11 @@ public class RunCommand implements Callable<Integer> {
         } else {
             p = request().prepare(Main.version());
         }
+        // SIGTERM or Ctrl-C during the run: say that the directory is resumable (the JVM still exits 143 / 130)
+        Path dir = p.dir();
+        Thread resumable = new Thread(() -> System.err.println("emergence: interrupted; everything finished so far is kept in " + dir
+                + ": run the same command again to resume"));
+        Runtime.getRuntime().addShutdownHook(resumable);
         var err = spec.commandLine().getErr();
         if (!CommonOptions.quiet()) {
             if (p.model() == null) {
@@ -109,11 +114,6 @@ public class RunCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "N = %d sequences of T = %d tokens, %s -> %s%n", p.data().n(), p.data().t(),
                     p.settings().measurement().describe(), p.dir());
         }
-        // SIGTERM or Ctrl-C during the run: say that the directory is resumable (the JVM still exits 143 / 130)
-        Path dir = p.dir();
-        Thread resumable = new Thread(() -> System.err.println("emergence: interrupted; everything finished so far is kept in " + dir
-                + ": run the same command again to resume"));
-        Runtime.getRuntime().addShutdownHook(resumable);
         EmergenceRun.Outcome o;
         try {
             o = p.execute(saveActs);
