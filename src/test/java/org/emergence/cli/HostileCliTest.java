@@ -161,7 +161,8 @@ class HostileCliTest {
             seen.append(line).append('\n');
             if (line.startsWith("N = ")) break;
         }
-        p.destroy(); // SIGTERM
+        // SIGTERM as `kill` sends it (Process.destroy would also close the streams this test still reads)
+        assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor());
         for (String line; (line = err.readLine()) != null; ) seen.append(line).append('\n');
         assertEquals(143, p.waitFor(), seen.toString());
         assertTrue(seen.toString().contains("run the same command again to resume"), seen.toString());
