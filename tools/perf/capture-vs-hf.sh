@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# bench capture against Hugging Face + PyTorch on the same machine, interleaved round by round:
+# emergence fp32, HF fp32, emergence bf16, HF bf16 (each a median of its own repeats), with lscpu and the load.
+#   bash tools/perf/capture-vs-hf.sh MODEL_DIR [ROUNDS] [extra bench capture options]
+set -euo pipefail
+model=$1; rounds=${2:-3}; shift 2 || true
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+hf=${HF_REF:-/work/hf}
+lscpu | grep -E "Model name|^Flags" | sed 's/^Flags:.*\(avx512[a-z_0-9]*\|amx[a-z_0-9]*\).*/&/' | cut -c1-200
+for r in $(seq 1 "$rounds"); do
+  for p in fp32 bf16; do
+    echo "== round $r emergence $p, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    "$here/emergence" bench capture --model "$model" --n 2048 --t 8 --batch 256 --threads 2 --precision "$p" "$@" 2>&1 | grep -E "median|precision|emergence:"
+    echo "== round $r HF $p, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    HF_REF=$hf /usr/bin/python3 "$here/tools/perf/bench_hf_capture.py" "$model" --dtype "$p" 2>&1 | grep -E "median"
+  done
+done
