@@ -6,12 +6,16 @@ set -euo pipefail
 model=$1; rounds=${2:-3}; shift 2 || true
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 hf=${HF_REF:-/work/hf}
-lscpu | grep -E "Model name|^Flags" | sed 's/^Flags:.*\(avx512[a-z_0-9]*\|amx[a-z_0-9]*\).*/&/' | cut -c1-200
+run=${EMERGENCE:-$here/emergence}  # another build of the tool, e.g. "java -jar /path/emergence.jar"
+lscpu | grep -E "Model name|CPU family|^Model:"
+echo "matrix/vector flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512.*|amx.*)$' | tr '\n' ' ')"
 for r in $(seq 1 "$rounds"); do
   for p in fp32 bf16; do
     echo "== round $r emergence $p, load $(cut -d' ' -f1-3 /proc/loadavg)"
-    "$here/emergence" bench capture --model "$model" --n 2048 --t 8 --batch 256 --threads 2 --precision "$p" "$@" 2>&1 | grep -E "median|precision|emergence:"
+    $run bench capture --model "$model" --n 2048 --t 8 --batch 256 --threads 2 --precision "$p" "$@" 2>&1 | grep -E "median|precision|emergence:"
     echo "== round $r HF $p, load $(cut -d' ' -f1-3 /proc/loadavg)"
-    HF_REF=$hf /usr/bin/python3 "$here/tools/perf/bench_hf_capture.py" "$model" --dtype "$p" 2>&1 | grep -E "median"
+    # PyTorch's bf16 on a CPU without bf16 units is a slow fallback: one timed pass there
+    extra=""; [ "$p" = bf16 ] && ! grep -qE "avx512_bf16|amx_bf16" /proc/cpuinfo && extra="--repeats 1 --warmup 0"
+    HF_REF=$hf /usr/bin/python3 "$here/tools/perf/bench_hf_capture.py" "$model" --dtype "$p" $extra 2>&1 | grep -E "median"
   done
 done
