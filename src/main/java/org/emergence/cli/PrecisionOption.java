@@ -11,11 +11,14 @@ public final class PrecisionOption {
                     + "AMX/AVX512-BF16, emulated elsewhere) or auto (bf16 where those units exist, else fp32).")
     String precision;
 
-    /** Resolves the setting on this CPU for the models this command loads; says in one line what runs when not plain fp32. */
+    /**
+     * Resolves the setting on this CPU for the models this command loads; says in one line what runs when not plain
+     * fp32 (unless --quiet: then settings.json, capture.json and the summary still record it).
+     */
     public Precision apply(PrintWriter err) {
         Precision p = Precision.resolve(precision);
         Precision.setCurrent(p);
-        if (p.note() != null) err.println("emergence: " + p.note());
+        if (p.note() != null && !CommonOptions.quiet()) err.println("emergence: " + p.note());
         return p;
     }
 }
