@@ -40,7 +40,7 @@ class PrecisionRunTest {
         assertEquals("fp32", om.readTree(fp32.resolve("settings.json").toFile()).path("precision").asText());
         assertEquals("bf16", om.readTree(bf16.resolve("settings.json").toFile()).path("precision").asText());
         if (Dnnl.bf16Units() == null) {
-            assertTrue(r.err.contains("no bf16 matrix units") && r.err.contains("emulated"), "the one line: " + r.err);
+            assertTrue(r.err().contains("no bf16 matrix units") && r.err().contains("emulated"), "the one line: " + r.err());
         }
         // bf16 rounds the linear layers' operands: the measured MIs move (the setting is not a no-op)
         JsonNode a = RunTest.summary(fp32), b = RunTest.summary(bf16);
