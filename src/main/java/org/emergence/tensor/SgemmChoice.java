@@ -32,7 +32,7 @@ public final class SgemmChoice {
     /** The two fp32 kernels. */
     public enum Kernel { OPENBLAS, ONEDNN }
 
-    private static final String MODE = System.getProperty("emergence.sgemm",
+    private static volatile String mode = System.getProperty("emergence.sgemm",
             System.getenv("EMERGENCE_SGEMM") == null ? "table" : System.getenv("EMERGENCE_SGEMM")).trim().toLowerCase(Locale.ROOT);
     private static Map<String, Kernel> table;
     private static String cpuKind;
@@ -70,8 +70,8 @@ public final class SgemmChoice {
     /** The kernel for a product of this shape (forced, from the table, or OpenBLAS). */
     public static Kernel choose(boolean transB, int m, int n, int k) {
         Kernel kernel;
-        if (MODE.equals("openblas")) kernel = Kernel.OPENBLAS;
-        else if (MODE.equals("onednn")) kernel = Kernel.ONEDNN;
+        if (mode.equals("openblas")) kernel = Kernel.OPENBLAS;
+        else if (mode.equals("onednn")) kernel = Kernel.ONEDNN;
         else kernel = table().getOrDefault(cpuKind() + " " + shape(transB, m, n, k), Kernel.OPENBLAS);
         if (kernel == Kernel.ONEDNN && !Dnnl.available()) kernel = Kernel.OPENBLAS;
         return kernel;
@@ -104,6 +104,13 @@ public final class SgemmChoice {
         return m;
     }
 
+    /** Sets the rule for this process: "openblas", "onednn" or "table" (for tests and benchmarks; returns the previous). */
+    public static String force(String m) {
+        String was = mode;
+        mode = m.trim().toLowerCase(Locale.ROOT);
+        return was;
+    }
+
     /** Forgets the recorded kernels (a new run starts its own record). */
     public static void resetUsed() {
         USED.clear();
@@ -111,7 +118,7 @@ public final class SgemmChoice {
 
     /** One line: how the choice is made here. */
     public static String describe() {
-        if (MODE.equals("openblas") || MODE.equals("onednn")) return "fp32 GEMM forced to " + MODE + " (EMERGENCE_SGEMM)";
+        if (mode.equals("openblas") || mode.equals("onednn")) return "fp32 GEMM forced to " + mode + " (EMERGENCE_SGEMM)";
         long here = table().keySet().stream().filter(s -> s.startsWith(cpuKind() + " ") && table().get(s) == Kernel.ONEDNN).count();
         return "fp32 GEMM per shape from the measured table: " + (here == 0 ? "OpenBLAS for every shape on this CPU kind ("
                 + cpuKind() + ")" : "oneDNN for " + here + " measured shape(s) on this CPU kind (" + cpuKind() + "), OpenBLAS otherwise");

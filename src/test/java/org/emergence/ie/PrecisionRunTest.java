@@ -30,7 +30,7 @@ class PrecisionRunTest {
         Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
         Path fp32 = TestFiles.tempDir("precision-fp32"), bf16 = TestFiles.tempDir("precision-bf16");
         String[] common = {"run", "--model", model.toString(), "--dataset", "icl:animal:shots=2", "--n", "100", "--estimator",
-            "gaussian", "--quiet"};
+            "gaussian", "--layers", "1", "--quiet"};
         Cli.run(concat(common, "--out", fp32.toString())).assertOk();
         // without --quiet: the one line that says what runs in bf16 on this CPU
         String[] loud = java.util.Arrays.stream(common).filter(x -> !x.equals("--quiet")).toArray(String[]::new);
@@ -44,7 +44,7 @@ class PrecisionRunTest {
         }
         // bf16 rounds the linear layers' operands: the measured MIs move (the setting is not a no-op)
         JsonNode a = RunTest.summary(fp32), b = RunTest.summary(bf16);
-        assertNotEquals(a.path("IE").path("bits").asDouble(), b.path("IE").path("bits").asDouble());
+        assertNotEquals(a.path("E_layer").get(0).path("macro_bits").asDouble(), b.path("E_layer").get(0).path("macro_bits").asDouble());
         // resuming under the other precision is refused, naming it
         Cli.run(concat(common, "--precision", "bf16", "--out", fp32.toString()))
                 .assertUserError("different settings", "precision (this run: \"bf16\", directory: \"fp32\")");
