@@ -19,7 +19,8 @@ import org.emergence.tensor.Parallel;
  * of the samples, the value equals that entropy — a property of the dataset, not of the network —
  * and a warning says so. The interval is the Monte Carlo standard error of the noise average; the
  * empirical distribution itself is taken as exact (plug-in). Cost O(m·K·(dx + dy)) for m noise draws
- * and K components ({@code samples}, default 4096, cycling through the rows with fresh noise; and
+ * and K components ({@code samples}, default 4096: every row gets the same number of draws, about samples / n,
+ * each with fresh noise; and
  * {@code components}, default 8192, beyond which a seeded subsample of rows is used).
  *
  * <p>Needs noise: use it with {@code --noise} (σ relative to RMS or absolute), which calls
@@ -109,15 +110,19 @@ public final class NoisyMixture extends AbstractEstimator {
             }
         }
         groupStart[gs] = at;
-        // noise draws come from the mixture's own rows (all of them, or a seeded subset): a draw from a
-        // row that is not a component would not be a sample of the mixture whose densities are evaluated
-        // (each row in turn, several times with fresh noise when samples exceeds the rows)
-        int m = maxSamples;
+        // noise draws come from the mixture's own rows: a draw from a row that is not a component would not be a
+        // sample of the mixture whose densities are evaluated. Every row gets the same number of draws (about
+        // samples / rows, at least one), so the average weighs rows exactly as the mixture does and does not depend on
+        // their order; with more rows than samples, a seeded subset of the rows gets one draw each.
+        int perRow = rows.length <= maxSamples ? Math.max(1, (int) Math.round((double) maxSamples / rows.length)) : 1;
+        int m = rows.length <= maxSamples ? perRow * rows.length : maxSamples;
         int[] draws = new int[m], drawGroup = new int[m];
-        if (m >= rows.length) {
-            for (int j = 0; j < m; j++) {
-                draws[j] = rows[j % rows.length];
-                drawGroup[j] = rowGroup[j % rows.length];
+        if (rows.length <= maxSamples) {
+            for (int i = 0, j = 0; i < rows.length; i++) {
+                for (int c = 0; c < perRow; c++, j++) {
+                    draws[j] = rows[i];
+                    drawGroup[j] = rowGroup[i];
+                }
             }
         } else {
             int[] perm = rng.permutation(rows.length);
