@@ -126,6 +126,7 @@ public final class EmergenceRun {
     public static Outcome run(RunSettings s, Transformer model, Dataset data, Path runDir, int batch,
                               boolean keepActivations, boolean quiet, int[] microPrefix, int[] microSuffix, boolean force,
                               ActsLayout acts, Path saveActs) throws IOException {
+        org.emergence.tensor.SgemmChoice.resetUsed(); // the summary lists this run's forward kernels
         EmergenceRun r = new EmergenceRun(s, model, data, batch, keepActivations, quiet, microPrefix, microSuffix, acts, saveActs);
         r.validate();
         int last = s.layers()[s.layers().length - 1];
