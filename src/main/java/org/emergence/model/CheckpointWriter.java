@@ -1,7 +1,6 @@
 package org.emergence.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -22,9 +20,9 @@ import org.emergence.common.Seeds;
 import org.emergence.tensor.Parallel;
 
 /**
- * Writes checkpoints in the Hugging Face layout (config.json + model.safetensors) — random ones
- * for {@code emergence init}, or given tensors for tests. Values are deterministic for a seed
- * whatever the thread count: each 64K-element piece of each tensor has its own derived seed.
+ * Writes {@code .safetensors} files of generated tensors — random ones for {@code emergence init}
+ * ({@link RandomCheckpoint}), ablated copies, or given tensors for tests. Values are deterministic for a
+ * seed whatever the thread count: each 64K-element piece of each tensor has its own derived seed.
  */
 public final class CheckpointWriter {
     private CheckpointWriter() {}
@@ -34,47 +32,6 @@ public final class CheckpointWriter {
     /** Fills element range [from, from+n) of one tensor. */
     public interface Filler {
         void fill(long from, float[] dst, int n);
-    }
-
-    /**
-     * A random checkpoint of family {@code f}: matrices and embeddings ~ N(0, std²), norm weights 1
-     * (0 for (1 + w) norms), biases 0 — the Hugging Face initialisation.
-     */
-    public static Path writeRandom(Family f, InitSpec spec, double std, Path out, LongConsumer progress) throws IOException {
-        ObjectNode cfg = f.initConfig(spec);
-        cfg.put("torch_dtype", switch (spec.dtype()) {
-            case F16 -> "float16";
-            case BF16 -> "bfloat16";
-            default -> "float32";
-        });
-        cfg.put("transformers_version", "4.40.2");
-        ModelConfig c = f.parse(new ConfigReader(cfg, out));
-        Layout layout = f.layout(c);
-        Map<String, Layout.Tensor> tensors = new LinkedHashMap<>();
-        for (Layout.Tensor t : layout.all()) tensors.putIfAbsent(t.name(), t);
-        Map<String, Filler> fillers = new LinkedHashMap<>();
-        int index = 0;
-        for (Layout.Tensor t : tensors.values()) {
-            long tensorSeed = mix(spec.seed(), index++);
-            fillers.put(t.name(), switch (t.role()) {
-                case MATRIX, EMBEDDING -> gaussian(tensorSeed, std);
-                case NORM_ONE -> (from, dst, n) -> java.util.Arrays.fill(dst, 0, n, 1f);
-                case NORM_ZERO, BIAS -> (from, dst, n) -> java.util.Arrays.fill(dst, 0, n, 0f);
-            });
-        }
-        Files.createDirectories(out);
-        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        // weights first, config last: a directory with a config.json is a whole model; a failure (a full disk)
-        // removes what was written, so nothing half-made is left to be loaded later
-        try {
-            write(out.resolve("model.safetensors"), List.copyOf(tensors.values()), fillers, spec.dtype(), progress);
-            AtomicFiles.writeString(out.resolve("config.json"), om.writeValueAsString(cfg) + "\n");
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(out.resolve("config.json"));
-            Files.deleteIfExists(out.resolve("model.safetensors"));
-            throw e;
-        }
-        return out;
     }
 
     /** N(0, std²) values from a per-piece seeded generator (Box–Muller). */
@@ -88,14 +45,14 @@ public final class CheckpointWriter {
     }
 
     /** Writes a .safetensors file of the given tensors in the given storage type, atomically. */
-    public static void write(Path file, List<Layout.Tensor> tensors, Map<String, Filler> fillers, StorageType type,
+    public static void write(Path file, List<? extends TensorShape> tensors, Map<String, Filler> fillers, StorageType type,
                              LongConsumer progress) throws IOException {
         if (!type.isWeightType()) throw new IllegalArgumentException("dtype " + type);
         ObjectMapper om = new ObjectMapper();
         ObjectNode header = om.createObjectNode();
         header.putObject("__metadata__").put("format", "pt");
         long off = 0;
-        for (Layout.Tensor t : tensors) {
+        for (TensorShape t : tensors) {
             long n = 1;
             for (long d : t.shape()) n *= d;
             ObjectNode e = header.putObject(t.name());
@@ -125,7 +82,7 @@ public final class CheckpointWriter {
         }
     }
 
-    private static void writeTo(Path tmp, ByteBuffer head, List<Layout.Tensor> tensors, Map<String, Filler> fillers, StorageType type,
+    private static void writeTo(Path tmp, ByteBuffer head, List<? extends TensorShape> tensors, Map<String, Filler> fillers, StorageType type,
                                 LongConsumer progress) throws IOException {
         {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -134,7 +91,7 @@ public final class CheckpointWriter {
                 int chunk = 1 << 22;
                 float[] vals = new float[chunk];
                 ByteBuffer bytes = ByteBuffer.allocateDirect(chunk * 4).order(ByteOrder.LITTLE_ENDIAN);
-                for (Layout.Tensor t : tensors) {
+                for (TensorShape t : tensors) {
                     long n = 1;
                     for (long d : t.shape()) n *= d;
                     Filler fill = fillers.get(t.name());
@@ -165,9 +122,9 @@ public final class CheckpointWriter {
     }
 
     /** Total bytes of tensor data for a layout in a storage type. */
-    public static long dataBytes(List<Layout.Tensor> tensors, StorageType type) {
+    public static long dataBytes(List<? extends TensorShape> tensors, StorageType type) {
         long total = 0;
-        for (Layout.Tensor t : tensors) {
+        for (TensorShape t : tensors) {
             long n = 1;
             for (long d : t.shape()) n *= d;
             total += n * type.size;
@@ -175,7 +132,8 @@ public final class CheckpointWriter {
         return total;
     }
 
-    static long mix(long a, long b) {
+    /** The seed of piece or tensor {@code b} under seed {@code a} (as {@link Seeds#mix}). */
+    public static long mix(long a, long b) {
         return Seeds.mix(a, b);
     }
 }

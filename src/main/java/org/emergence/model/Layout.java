@@ -35,7 +35,7 @@ public record Layout(
     public enum Role { MATRIX, EMBEDDING, NORM_ONE, NORM_ZERO, BIAS }
 
     /** One named tensor with its expected shape. */
-    public record Tensor(String name, long[] shape, Role role) {
+    public record Tensor(String name, long[] shape, Role role) implements TensorShape {
         public static Tensor of(String name, Role role, long... shape) {
             return new Tensor(name, shape, role);
         }
