@@ -9,7 +9,7 @@ import org.emergence.model.Families;
 import org.emergence.model.Family;
 import org.emergence.model.InitSpec;
 import org.emergence.model.RandomCheckpoint;
-import org.emergence.model.StorageType;
+import org.emergence.model.io.StorageType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

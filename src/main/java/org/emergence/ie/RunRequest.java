@@ -194,7 +194,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
 
     /** Repo id, revision and commit (hub cache) and weight-file digests (model directories) of the model. */
     private java.util.Map<String, Object> source() {
-        org.emergence.model.HubCache.Resolved r = ModelSources.provenance(model);
+        org.emergence.model.io.HubCache.Resolved r = ModelSources.provenance(model);
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         if (r.repoId() != null) {
             m.put("repo_id", r.repoId());
@@ -202,7 +202,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
             m.put("commit", r.commit());
         }
         if (r.dir() != null && java.nio.file.Files.isDirectory(r.dir())) {
-            java.util.Map<String, String> d = org.emergence.model.WeightDigests.of(r.dir());
+            java.util.Map<String, String> d = org.emergence.model.io.WeightDigests.of(r.dir());
             if (!d.isEmpty()) m.put("sha256", d);
         }
         return m;

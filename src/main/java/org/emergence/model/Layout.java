@@ -3,6 +3,7 @@ package org.emergence.model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.emergence.model.io.TensorShape;
 
 /**
  * The tensors an architecture expects, by Hugging Face name and shape, organised the way the

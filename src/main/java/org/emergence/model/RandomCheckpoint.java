@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.emergence.common.AtomicFiles;
+import org.emergence.model.io.CheckpointWriter;
 
 /**
  * A fresh random checkpoint of a family in the Hugging Face layout (config.json + model.safetensors), for

@@ -10,8 +10,8 @@ import org.emergence.data.NpyHeader;
 import org.emergence.model.ConfigReader;
 import org.emergence.model.Families;
 import org.emergence.model.Family;
-import org.emergence.model.Safetensors;
-import org.emergence.model.onnx.OnnxModel;
+import org.emergence.model.io.OnnxModel;
+import org.emergence.model.io.Safetensors;
 
 /**
  * Coverage-guided fuzz targets for every parser of outside input. Each method is a libFuzzer-style
@@ -78,7 +78,7 @@ public final class ParserFuzzTargets {
 
     /** pytorch_model.bin: the zip and legacy containers and the restricted unpickler. */
     public static void torchbin(byte[] data) {
-        FuzzFiles.expectOnlyUserErrors(() -> org.emergence.model.torch.TorchBin.open(FuzzFiles.file("pytorch_model.bin", data)));
+        FuzzFiles.expectOnlyUserErrors(() -> org.emergence.model.io.TorchBin.open(FuzzFiles.file("pytorch_model.bin", data)));
     }
 
     /** SentencePiece tokenizer.model: the protobuf reader and the conversion to a tokenizer.json. */

@@ -1,4 +1,4 @@
-package org.emergence.model.torch;
+package org.emergence.model.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package org.emergence.model;
+package org.emergence.model.io;
 
 /** Safetensors element types. Weights must be F32, F16 or BF16; the others are parsed and refused on use. */
 public enum StorageType {

@@ -1,4 +1,4 @@
-package org.emergence.model;
+package org.emergence.model.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.emergence.model;
+package org.emergence.model.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,7 +21,7 @@ import org.emergence.tensor.Parallel;
 
 /**
  * Writes {@code .safetensors} files of generated tensors — random ones for {@code emergence init}
- * ({@link RandomCheckpoint}), ablated copies, or given tensors for tests. Values are deterministic for a
+ * ({@code model.RandomCheckpoint}), ablated copies, or given tensors for tests. Values are deterministic for a
  * seed whatever the thread count: each 64K-element piece of each tensor has its own derived seed.
  */
 public final class CheckpointWriter {

@@ -1,4 +1,4 @@
-package org.emergence.model;
+package org.emergence.model.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -133,7 +133,7 @@ public final class Checkpoint {
                 Map<String, Weight> shard = shards.computeIfAbsent(shardName, s2 -> {
                     Path p2 = dir.resolve(s2);
                     if (!Files.isRegularFile(p2)) throw new UserError(binIndex + ": shard " + s2 + " does not exist");
-                    return org.emergence.model.torch.TorchBin.open(p2);
+                    return org.emergence.model.io.TorchBin.open(p2);
                 });
                 Weight w = shard.get(e.getKey());
                 if (w == null) throw new UserError(dir.resolve(shardName) + ": missing tensor '" + e.getKey() + "' (listed in " + binIndex.getFileName() + ")");
@@ -141,7 +141,7 @@ public final class Checkpoint {
             }
             for (Map<String, Weight> sh : shards.values()) sh.forEach(tensors::putIfAbsent);
         } else if (Files.isRegularFile(dir.resolve("pytorch_model.bin"))) {
-            tensors.putAll(org.emergence.model.torch.TorchBin.open(dir.resolve("pytorch_model.bin")));
+            tensors.putAll(org.emergence.model.io.TorchBin.open(dir.resolve("pytorch_model.bin")));
         } else {
             throw new UserError(dir + ": no model.safetensors, model.safetensors.index.json, pytorch_model.bin or "
                     + "pytorch_model.bin.index.json");

@@ -1,4 +1,4 @@
-package org.emergence.model.onnx;
+package org.emergence.model.io;
 
 import org.emergence.common.ProtoReader;
 

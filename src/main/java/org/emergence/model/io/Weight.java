@@ -1,4 +1,4 @@
-package org.emergence.model;
+package org.emergence.model.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -201,7 +201,7 @@ public final class Weight {
     }
 
     /** float → bfloat16 bits, round to nearest even. */
-    static short toBf16(float f) {
+    public static short toBf16(float f) {
         int bits = Float.floatToRawIntBits(f);
         if ((bits & 0x7fffffff) > 0x7f800000) return (short) ((bits >>> 16) | 0x40); // quiet NaN
         int rounding = 0x7fff + ((bits >>> 16) & 1);

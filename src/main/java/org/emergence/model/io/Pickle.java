@@ -1,4 +1,4 @@
-package org.emergence.model.torch;
+package org.emergence.model.io;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package org.emergence.model;
+package org.emergence.model.io;
 
 import java.io.IOException;
 import java.io.InputStream;

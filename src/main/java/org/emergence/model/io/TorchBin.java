@@ -1,4 +1,4 @@
-package org.emergence.model.torch;
+package org.emergence.model.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.emergence.common.UserError;
-import org.emergence.model.StorageType;
-import org.emergence.model.Weight;
 
 /**
  * {@code pytorch_model.bin} read without executing anything: the zip format of torch ≥ 1.6
