@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.emergence.common.UserError;
+import org.emergence.model.family.BertFamily;
 import org.emergence.model.io.Checkpoint;
 import org.emergence.model.io.OnnxModel;
 import org.emergence.model.io.OnnxModel.Node;

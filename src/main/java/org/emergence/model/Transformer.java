@@ -6,6 +6,7 @@ import org.emergence.common.UserError;
 import org.emergence.model.BoundWeights.BlockP;
 import org.emergence.model.BoundWeights.LinearP;
 import org.emergence.model.BoundWeights.NormP;
+import org.emergence.model.family.Families;
 import org.emergence.model.io.Checkpoint;
 import org.emergence.model.io.StorageType;
 import org.emergence.model.io.Weight;

@@ -8,7 +8,7 @@ import org.emergence.data.DatasetSpec;
 import org.emergence.data.Npy;
 import org.emergence.data.NpyHeader;
 import org.emergence.model.ConfigReader;
-import org.emergence.model.Families;
+import org.emergence.model.family.Families;
 import org.emergence.model.Family;
 import org.emergence.model.io.OnnxModel;
 import org.emergence.model.io.Safetensors;

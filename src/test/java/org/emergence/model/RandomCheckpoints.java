@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.emergence.model.family.Families;
 import org.emergence.model.io.Checkpoint;
 import org.emergence.model.io.CheckpointWriter;
 import org.emergence.model.io.StorageType;

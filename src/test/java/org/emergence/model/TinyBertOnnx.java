@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.emergence.model.family.Families;
 import org.emergence.model.io.Checkpoint;
 import org.emergence.model.io.OnnxModel;
 import org.emergence.model.io.ProtoWriter;

@@ -1,15 +1,21 @@
-package org.emergence.model;
+package org.emergence.model.family;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Set;
+import org.emergence.model.Activation;
+import org.emergence.model.ConfigReader;
+import org.emergence.model.Family;
+import org.emergence.model.InitSpec;
+import org.emergence.model.Layout;
 import org.emergence.model.Layout.Block;
 import org.emergence.model.Layout.LinearSpec;
 import org.emergence.model.Layout.NormSpec;
 import org.emergence.model.Layout.QkvLayout;
 import org.emergence.model.Layout.Role;
 import org.emergence.model.Layout.Tensor;
+import org.emergence.model.ModelConfig;
 import org.emergence.model.ModelConfig.Norm;
 import org.emergence.model.ModelConfig.Wiring;
 
@@ -25,7 +31,7 @@ import org.emergence.model.ModelConfig.Wiring;
  * (BertForMaskedLM …) that prefix them with {@code bert.} load too. Matrices are PyTorch Linear
  * [out, in] except those named in {@code inOut} (stored [in, out], as ONNX MatMul initializers are).
  */
-final class BertFamily implements Family {
+public final class BertFamily implements Family {
     private final Set<String> inOut;
 
     /** The Hugging Face (safetensors) layout: every matrix [out, in]. */
@@ -34,7 +40,7 @@ final class BertFamily implements Family {
     }
 
     /** A layout where the named matrices are stored [in, out] (weights read from an ONNX graph). */
-    BertFamily(Set<String> inOutMatrices) {
+    public BertFamily(Set<String> inOutMatrices) {
         this.inOut = Set.copyOf(inOutMatrices);
     }
 

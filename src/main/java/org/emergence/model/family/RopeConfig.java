@@ -1,6 +1,8 @@
-package org.emergence.model;
+package org.emergence.model.family;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.emergence.model.ConfigReader;
+import org.emergence.model.Rope;
 
 /** Reads rotary settings (θ and rope_scaling) shared by the rotary families, refusing unknown scalings. */
 final class RopeConfig {

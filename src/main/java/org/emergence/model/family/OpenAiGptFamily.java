@@ -1,14 +1,20 @@
-package org.emergence.model;
+package org.emergence.model.family;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.emergence.model.Activation;
+import org.emergence.model.ConfigReader;
+import org.emergence.model.Family;
+import org.emergence.model.InitSpec;
+import org.emergence.model.Layout;
 import org.emergence.model.Layout.Block;
 import org.emergence.model.Layout.LinearSpec;
 import org.emergence.model.Layout.NormSpec;
 import org.emergence.model.Layout.QkvLayout;
 import org.emergence.model.Layout.Role;
 import org.emergence.model.Layout.Tensor;
+import org.emergence.model.ModelConfig;
 import org.emergence.model.ModelConfig.Norm;
 import org.emergence.model.ModelConfig.Wiring;
 

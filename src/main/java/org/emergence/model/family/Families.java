@@ -1,4 +1,4 @@
-package org.emergence.model;
+package org.emergence.model.family;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.emergence.common.UserError;
+import org.emergence.model.Family;
 
 /** The registry of supported architecture families, keyed by Hugging Face {@code model_type}. */
 public final class Families {
