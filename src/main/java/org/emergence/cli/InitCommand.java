@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.emergence.common.Progress;
 import org.emergence.common.UserError;
-import org.emergence.model.CheckpointWriter;
-import org.emergence.model.Families;
 import org.emergence.model.Family;
 import org.emergence.model.InitSpec;
-import org.emergence.model.StorageType;
+import org.emergence.model.RandomCheckpoint;
+import org.emergence.model.family.Families;
+import org.emergence.model.io.StorageType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -115,7 +115,7 @@ final class InitCommand implements Callable<Integer> {
                 maxPositions, type, seed);
         Progress p = Progress.start("init", 0, "MB", true);
         long t0 = System.nanoTime();
-        CheckpointWriter.writeRandom(f, s, std, out, p::step);
+        RandomCheckpoint.write(f, s, std, out, p::step);
         double secs = (System.nanoTime() - t0) / 1e9;
         long bytes = java.nio.file.Files.size(out.resolve("model.safetensors"));
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s %s checkpoint (%d layers, hidden %d, %s, %.1f MB) to %s in %.1f s%n",

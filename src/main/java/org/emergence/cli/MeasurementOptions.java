@@ -7,10 +7,10 @@ import picocli.CommandLine.Option;
 
 /**
  * How activations become E and IE — the options {@code run}, {@code validate} and {@code study} share,
- * with the defaults README "Modes and defaults" justifies.
+ * with the defaults docs/measurement.md justifies.
  */
 public final class MeasurementOptions {
-    /** σ as a multiple of the layer's pooled RMS; see README "Modes and defaults" for the controls behind it. */
+    /** σ as a multiple of the layer's pooled RMS; see docs/measurement.md for the controls behind it. */
     public static final double DEFAULT_NOISE = 2.0;
     public static final String DEFAULT_NOISE_SCALE = "layer";
     public static final String DEFAULT_PAIRING = "matched";

@@ -69,8 +69,8 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Run even when the pre-flight check finds too little disk or memory.")
     boolean force;
 
-    @Option(names = "--acts", paramLabel = "DIR", description = "Read the activations from DIR (captured elsewhere, layout in README "
-            + "\"Bring your own activations\") instead of running a model; replaces --model and --dataset.")
+    @Option(names = "--acts", paramLabel = "DIR", description = "Read the activations from DIR (captured elsewhere, layout in "
+            + "docs/activations.md) instead of running a model; replaces --model and --dataset.")
     Path acts;
 
     @Option(names = "--save-acts", paramLabel = "DIR", description = "Also write this run's activations to DIR in the layout --acts reads.")

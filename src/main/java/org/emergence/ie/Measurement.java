@@ -8,7 +8,7 @@ import org.emergence.common.UserError;
  * How a run turns activations into E and IE: the estimator and its noise, how a token is fed alone
  * (the micro level), which micro MIs a macro MI is compared with, which positions make up E(l), and
  * the row groups behind every interval. Every field changes the numbers, so all are part of a run's
- * settings. README "Modes and defaults" gives the evidence behind the defaults.
+ * settings. docs/measurement.md gives the evidence behind the defaults.
  *
  * @param estimator        MI estimator name (see {@code emergence mi --help})
  * @param noise            σ of the Gaussian noise added to block inputs and outputs (0 = raw activations)

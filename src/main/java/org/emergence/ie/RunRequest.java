@@ -199,7 +199,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
 
     /** Repo id, revision and commit (hub cache) and the SHA-256 of every file the run depends on ({@link org.emergence.model.ModelFingerprint}). */
     private java.util.Map<String, Object> source() {
-        org.emergence.model.HubCache.Resolved r = ModelSources.provenance(model);
+        org.emergence.model.io.HubCache.Resolved r = ModelSources.provenance(model);
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         if (r.repoId() != null) {
             m.put("repo_id", r.repoId());

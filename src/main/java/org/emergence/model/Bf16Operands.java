@@ -1,5 +1,7 @@
 package org.emergence.model;
 
+import org.emergence.model.io.StorageType;
+import org.emergence.model.io.Weight;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.util.IdentityHashMap;

@@ -5,6 +5,8 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import org.emergence.model.BoundWeights.BlockP;
 import org.emergence.model.BoundWeights.LinearP;
+import org.emergence.model.io.StorageType;
+import org.emergence.model.io.Weight;
 import org.emergence.tensor.Gemm;
 import org.emergence.tensor.Kernels;
 import org.emergence.tensor.SgemmChoice;

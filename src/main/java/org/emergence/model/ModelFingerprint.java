@@ -9,6 +9,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.emergence.common.CacheDigests;
 import org.emergence.common.UserError;
+import org.emergence.model.io.HubCache;
+import org.emergence.model.io.WeightDigests;
 
 /**
  * The SHA-256 of every file a run's numbers depend on — the weights, config.json and the tokenizer

@@ -7,7 +7,7 @@ import java.io.InputStream;
 
 /**
  * The validity verdicts of the default measurement ({@code emergence validate} on the built-in models,
- * as README "Validity" reports them), shipped as {@code org/emergence/report/validity.json} so that every
+ * as docs/validity.md reports them), shipped as {@code org/emergence/report/validity.json} so that every
  * report states them at the top.
  */
 final class Validity {

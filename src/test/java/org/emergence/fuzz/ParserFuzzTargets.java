@@ -8,10 +8,10 @@ import org.emergence.data.DatasetSpec;
 import org.emergence.data.Npy;
 import org.emergence.data.NpyHeader;
 import org.emergence.model.ConfigReader;
-import org.emergence.model.Families;
+import org.emergence.model.family.Families;
 import org.emergence.model.Family;
-import org.emergence.model.Safetensors;
-import org.emergence.model.onnx.OnnxModel;
+import org.emergence.model.io.OnnxModel;
+import org.emergence.model.io.Safetensors;
 
 /**
  * Coverage-guided fuzz targets for every parser of outside input. Each method is a libFuzzer-style
@@ -78,7 +78,7 @@ public final class ParserFuzzTargets {
 
     /** pytorch_model.bin: the zip and legacy containers and the restricted unpickler. */
     public static void torchbin(byte[] data) {
-        FuzzFiles.expectOnlyUserErrors(() -> org.emergence.model.torch.TorchBin.open(FuzzFiles.file("pytorch_model.bin", data)));
+        FuzzFiles.expectOnlyUserErrors(() -> org.emergence.model.io.TorchBin.open(FuzzFiles.file("pytorch_model.bin", data)));
     }
 
     /**
@@ -126,7 +126,7 @@ public final class ParserFuzzTargets {
             java.nio.file.Files.createDirectories(repo.resolve("snapshots").resolve("0123456789abcdef0123456789abcdef01234567"));
             java.nio.file.Files.createDirectories(repo.resolve("refs"));
             java.nio.file.Files.writeString(repo.resolve("refs").resolve("main"), ref);
-            var r = org.emergence.model.HubCache.resolveId("org/name", rev.isEmpty() ? null : rev, cache);
+            var r = org.emergence.model.io.HubCache.resolveId("org/name", rev.isEmpty() ? null : rev, cache);
             if (!r.dir().toAbsolutePath().normalize().startsWith(repo.resolve("snapshots").toAbsolutePath().normalize())) {
                 throw new AssertionError("resolved outside the cache: " + r.dir());
             }

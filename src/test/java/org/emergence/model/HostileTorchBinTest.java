@@ -16,7 +16,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.emergence.TestFiles;
 import org.emergence.common.UserError;
-import org.emergence.model.torch.TorchBin;
+import org.emergence.model.io.TorchBin;
 import org.junit.jupiter.api.Test;
 
 /**
