@@ -17,6 +17,8 @@ public final class MeasurementOptions {
     public static final String DEFAULT_MICRO_POSITION = "original";
     /** The IE estimator with noise: the exact plug-in noisy MI, bounded by the samples' entropy. */
     public static final String DEFAULT_NOISY_ESTIMATOR = "mixture";
+    /** Untrained twins a run is measured against (docs/measurement.md gives the evidence). */
+    public static final int DEFAULT_NULL_TWINS = 2;
 
     @Option(names = "--estimator", paramLabel = "NAME",
             description = "MI estimator (default: " + DEFAULT_NOISY_ESTIMATOR + " with noise, " + Estimators.DEFAULT
@@ -75,6 +77,12 @@ public final class MeasurementOptions {
                     + "encoders, which were trained with them, no for decoders (default ${DEFAULT-VALUE}).")
     String specialTokens;
 
+    @Option(names = "--null-twins", defaultValue = "" + DEFAULT_NULL_TWINS, paramLabel = "K",
+            description = "Untrained twins (the same architecture at its Hugging Face initialisation, K seeds) measured on "
+                    + "the same sequences; E and IE are reported relative to their mean, what training added (default "
+                    + "${DEFAULT-VALUE}; 0 = raw, the paper's quantities).")
+    int nullTwins;
+
     @Option(names = "--batch", defaultValue = "256", description = "Sequences per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -83,6 +91,6 @@ public final class MeasurementOptions {
                               boolean keepActivations, boolean force) {
         return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise,
                 noiseAbsolute ? "absolute" : noiseScale, microPosition, microSpecials, pairing, positions, groups,
-                discreteThreshold, specialTokens, batch, out, keepActivations, CommonOptions.quiet(), force, noiseReference);
+                discreteThreshold, specialTokens, batch, out, keepActivations, CommonOptions.quiet(), force, noiseReference, nullTwins, null);
     }
 }
