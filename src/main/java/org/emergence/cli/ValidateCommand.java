@@ -34,7 +34,7 @@ public final class ValidateCommand implements Callable<Integer> {
     String revision;
 
     @Option(names = "--dataset", defaultValue = "icl:animal", paramLabel = "SPEC",
-            description = "In-context dataset of the model controls (default ${DEFAULT-VALUE}).")
+            description = "In-context dataset of the model controls (default ${DEFAULT-VALUE}; none = text controls only, for a tokenizer that splits the list entities).")
     String dataset;
 
     @Option(names = "--text", defaultValue = "auto", paramLabel = "SPEC",

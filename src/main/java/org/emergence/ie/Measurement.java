@@ -28,12 +28,14 @@ import org.emergence.common.UserError;
  * @param nullTwins        untrained twins (the same architecture at its Hugging Face initialisation, K seeds derived
  *                         from the run's seed) measured on the same sequences with the same measurement; every E and
  *                         IE is reported relative to their mean (0 = raw, the paper's quantities)
+ * @param noiseScales      how many noise scales, each double the last: σ, 2σ, 4σ … (every MI is the mean over them,
+ *                         a band of resolutions rather than one); 1 = σ alone
  * @param ieCellsOnly      estimate only the cells IE needs (a twin of a last-position measurement: the last position,
  *                         and the micro MIs prefix pairing averages); false: every (level, position)
  */
 public record Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
                           Pairing pairing, Positions positions, int groups, double discreteThreshold, double[] referenceRms,
-                          int nullTwins, boolean ieCellsOnly)
+                          int nullTwins, int noiseScales, boolean ieCellsOnly)
         implements java.io.Serializable {
 
     /** What the noise σ multiplies. */
@@ -115,6 +117,7 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
         }
         if (referenceRms != null && (noise == 0 || noiseScale != NoiseScale.LAYER)) throw new UserError(REFERENCE_NEEDS_LAYER_SCALE);
         if (nullTwins < 0 || nullTwins > MAX_TWINS) throw new UserError("--null-twins must be 0 … " + MAX_TWINS + ", got " + nullTwins);
+        if (noiseScales < 1 || noiseScales > 8) throw new UserError("--noise-scales must be 1 … 8, got " + noiseScales);
     }
 
     /** More twins than this would multiply a run's cost without narrowing the null much further. */
@@ -123,15 +126,23 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
     /** The same measurement without a reference: σ scaled by this run's own layer RMS; raw (no twins). */
     public Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
                        Pairing pairing, Positions positions, int groups, double discreteThreshold) {
-        this(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups, discreteThreshold, null, 0, false);
+        this(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups, discreteThreshold, null, 0, 1, false);
     }
 
     /** A measurement with every cell estimated. */
     public Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
                        Pairing pairing, Positions positions, int groups, double discreteThreshold, double[] referenceRms,
-                       int nullTwins) {
+                       int nullTwins, int noiseScales) {
         this(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups, discreteThreshold,
-                referenceRms, nullTwins, false);
+                referenceRms, nullTwins, noiseScales, false);
+    }
+
+    /** The noise multiples of the band: σ, 2σ, … ({@link #noiseScales} of them; none without noise). */
+    public double[] noiseBand() {
+        if (!noisy()) return new double[0];
+        double[] b = new double[noiseScales];
+        for (int k = 0; k < b.length; k++) b[k] = noise * Math.pow(2, k);
+        return b;
     }
 
     /** Whether a run estimates the MI of this level at this position (of T). */
@@ -148,7 +159,7 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
     /** The same measurement of a twin: raw (twins have no twins of their own), and only the cells IE needs. */
     public Measurement twin() {
         return new Measurement(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups,
-                discreteThreshold, referenceRms, 0, true);
+                discreteThreshold, referenceRms, 0, noiseScales, true);
     }
 
     public boolean noisy() {
@@ -170,6 +181,7 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
         o.put("groups", groups);
         o.put("discrete_threshold", discreteThreshold);
         if (nullTwins > 0) o.put("null_twins", nullTwins);
+        if (noiseScales > 1 && noisy()) o.put("noise_scales", noiseScales);
         if (ieCellsOnly) o.put("ie_cells_only", true);
         if (referenceRms != null) {
             // the values, not the directory, determine the numbers: a resumed run must see the same ones
@@ -183,8 +195,10 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
 
     /** "mixture, σ = 1 × layer RMS, micro at position 0, matched, all positions". */
     public String describe() {
-        String n = !noisy() ? "raw activations" : noiseScale == NoiseScale.ABSOLUTE ? "σ = " + MiPolicy.trim(noise) + " (absolute)"
-                : "σ = " + MiPolicy.trim(noise) + " × " + (referenceRms != null ? "reference " : "") + noiseScale.key() + " RMS";
+        String sig = noiseScales == 1 ? MiPolicy.trim(noise) : java.util.Arrays.stream(noiseBand()).mapToObj(MiPolicy::trim)
+                .collect(java.util.stream.Collectors.joining(", ")) + " (mean)";
+        String n = !noisy() ? "raw activations" : noiseScale == NoiseScale.ABSOLUTE ? "σ = " + sig + " (absolute)"
+                : "σ = " + sig + " × " + (referenceRms != null ? "reference " : "") + noiseScale.key() + " RMS";
         return estimator + ", " + n + ", micro at " + (microPosition.equals("zero") ? "position 0" : "its own position")
                 + (microSpecials ? " with special tokens" : "") + ", " + pairing.key() + " pairing, " + positions.key()
                 + " positions" + (nullTwins > 0 ? ", relative to " + nullTwins + " untrained twin" + (nullTwins > 1 ? "s" : "") : "");
@@ -192,6 +206,6 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
 
     public Measurement withNoise(double sigma) {
         return new Measurement(estimator, sigma, noiseScale, microPosition, microSpecials, pairing, positions, groups,
-                discreteThreshold, referenceRms, nullTwins, ieCellsOnly);
+                discreteThreshold, referenceRms, nullTwins, noiseScales, ieCellsOnly);
     }
 }

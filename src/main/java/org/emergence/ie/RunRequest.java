@@ -36,12 +36,13 @@ import org.emergence.tokenize.Tokenizer;
  *                      ({@link NoiseReference}), or null
  * @param nullTwins     untrained twins E and IE are measured against ({@link NullTwins}; 0 = raw)
  * @param twinRoot      where the twins' runs live, shared by runs whose twins are the same (null: RUN_DIR/null)
+ * @param noiseScales   noise scales of the band σ, 2σ, … every MI averages over (1 = σ alone)
  */
 public record RunRequest(String model, String dataset, int n, int t, String layers, long seed, String ablate,
                          String estimator, double noise, String noiseScale, String microPosition, String microSpecials,
                          String pairing, String positions, int groups, double discreteThreshold, String specialTokens,
                          int batch, Path out, boolean keepActivations, boolean quiet, boolean force, Path noiseReference,
-                         int nullTwins, Path twinRoot) {
+                         int nullTwins, Path twinRoot, int noiseScales) {
 
     /** The model, the dataset and the settings of a request, before anything is written. */
     /** A request made concrete: the model (null when the activations come from {@code acts}), dataset, settings, directory. */
@@ -67,28 +68,28 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
     public RunRequest withTwinRoot(Path root) {
         return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
                 microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force,
-                noiseReference, nullTwins, root);
+                noiseReference, nullTwins, root, noiseScales);
     }
 
     public RunRequest withDataset(String d) {
         return new RunRequest(model, d, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition, microSpecials,
-                pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot);
+                pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot, noiseScales);
     }
 
     public RunRequest with(String modelName, String d, long s, String abl, double sigma, Path dir) {
         return new RunRequest(modelName, d, n, t, layers, s, abl, estimator, sigma, noiseScale, microPosition, microSpecials,
-                pairing, positions, groups, discreteThreshold, specialTokens, batch, dir, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot);
+                pairing, positions, groups, discreteThreshold, specialTokens, batch, dir, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot, noiseScales);
     }
 
     public RunRequest withN(int newN, int newT) {
         return new RunRequest(model, dataset, newN, newT, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
-                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot);
+                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot, noiseScales);
     }
 
     /** The same request with σ scaled by the layer RMS of the finished run in {@code dir} (null: its own). */
     public RunRequest withNoiseReference(Path dir) {
         return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
-                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, dir, nullTwins, twinRoot);
+                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, dir, nullTwins, twinRoot, noiseScales);
     }
 
     /** True when σ is a multiple of the layer RMS: the only scale a {@code --noise-reference} can set. */
@@ -155,7 +156,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         Measurement.Positions pos = positions.equals("auto")
                 ? (m.config().causal() ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
         Measurement meas = new Measurement(est, noise, scale, microPosition, microWith && !d.isRandom(), pair, pos, groups,
-                discreteThreshold, reference(model, ablation.key(), ls, d.isRandom()), nullTwins);
+                discreteThreshold, reference(model, ablation.key(), ls, d.isRandom()), nullTwins, noiseScales);
         RunSettings s = new RunSettings(model, m.config().modelType(), dataset, wrapped, d.n(), d.t(), ls, seed, ablation.key(),
                 meas, source(), version);
         int[] pre = new int[0], suf = new int[0];
@@ -193,7 +194,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
                 ? (causal ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
         Measurement meas = new Measurement(est, noise, Measurement.NoiseScale.parse(noiseScale), a.microPosition(),
                 a.manifest().path("micro_specials").asBoolean(false), Measurement.Pairing.parse(pairing), pos, groups, discreteThreshold,
-                reference(a.manifest().path("model").asText(), "none", ls, false), 0);
+                reference(a.manifest().path("model").asText(), "none", ls, false), 0, noiseScales);
         java.util.Map<String, Object> src = new java.util.LinkedHashMap<>();
         src.put("acts", actsDir.toAbsolutePath().normalize().toString());
         if (a.manifest().hasNonNull("source")) src.put("captured_by", a.manifest().path("source").asText());

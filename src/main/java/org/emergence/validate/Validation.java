@@ -180,8 +180,9 @@ public final class Validation {
         long seed = b.seed();
         String text = plan.text() + ":lookahead=1";
         int tt = textT();
-        add("icl", "the model on " + plan.icl(), plan.icl(), seed, b.ablate(), 1, b.t());
-        if (wants("trained_vs_untrained_icl") || wants("untrained_near_zero") || wants("sigma_robustness")) {
+        boolean icl = hasIcl();
+        if (icl) add("icl", "the model on " + plan.icl(), plan.icl(), seed, b.ablate(), 1, b.t());
+        if (icl && (wants("trained_vs_untrained_icl") || wants("untrained_near_zero") || wants("sigma_robustness"))) {
             for (long s : plan.initSeeds()) {
                 add("untrained-" + s, "the same architecture, Hugging Face initialisation (seed " + s + ")", plan.icl(), seed,
                         "untrained:" + s, 1, b.t());
@@ -209,9 +210,11 @@ public final class Validation {
         if (wants("sigma_robustness")) {
             for (double f : plan.sigmaFactors()) {
                 String tag = "sigma-" + trim(f) + "-";
-                add(tag + "icl", "icl at σ × " + trim(f), plan.icl(), seed, b.ablate(), f, b.t());
-                add(tag + "untrained-" + plan.initSeeds()[0], "untrained at σ × " + trim(f), plan.icl(), seed,
-                        "untrained:" + plan.initSeeds()[0], f, b.t());
+                if (icl) {
+                    add(tag + "icl", "icl at σ × " + trim(f), plan.icl(), seed, b.ablate(), f, b.t());
+                    add(tag + "untrained-" + plan.initSeeds()[0], "untrained at σ × " + trim(f), plan.icl(), seed,
+                            "untrained:" + plan.initSeeds()[0], f, b.t());
+                }
                 add(tag + "text", "text at σ × " + trim(f), text, seed, b.ablate(), f, tt);
                 add(tag + "text-untrained-" + plan.initSeeds()[0], "text through the untrained model at σ × " + trim(f), text, seed,
                         "untrained:" + plan.initSeeds()[0], f, tt);
@@ -223,10 +226,25 @@ public final class Validation {
         }
         if (wants("interval_calibration")) {
             for (int k = 1; k <= plan.replicates(); k++) {
-                add("replicate-" + k, "icl with a fresh dataset draw and noise (seed " + (seed + k) + ")", plan.icl(), seed + k,
-                        b.ablate(), 1, b.t());
+                if (icl) {
+                    add("replicate-" + k, "icl with a fresh dataset draw and noise (seed " + (seed + k) + ")", plan.icl(), seed + k,
+                            b.ablate(), 1, b.t());
+                } else {
+                    add("replicate-" + k, "text with a fresh draw of the windows and noise (seed " + (seed + k) + ")", text, seed + k,
+                            b.ablate(), 1, tt);
+                }
             }
         }
+    }
+
+    /** False with {@code --dataset none}: a model whose tokenizer splits the list entities, or text-only validation. */
+    private boolean hasIcl() {
+        return !plan.icl().equals("none");
+    }
+
+    /** The condition a control falls back to when it has no in-context data: the natural text. */
+    private String main() {
+        return hasIcl() ? "icl" : "text";
     }
 
     static String trim(double f) {
@@ -243,7 +261,7 @@ public final class Validation {
     private ObjectNode evaluate(double seconds) {
         List<Control> cs = new ArrayList<>();
         if (wants("trained_vs_untrained")) cs.add(trainedVsUntrained("text", "the model's in-domain text"));
-        if (wants("trained_vs_untrained_icl")) cs.add(trainedVsUntrained("icl", plan.icl()));
+        if (wants("trained_vs_untrained_icl") && hasIcl()) cs.add(trainedVsUntrained("icl", plan.icl()));
         if (wants("untrained_near_zero")) cs.add(untrainedNearZero());
         if (wants("natural_vs_within_shuffle")) cs.add(naturalVsScrambled("", "within"));
         if (wants("natural_vs_position_shuffle")) cs.add(naturalVsScrambled("", "position"));
@@ -259,7 +277,7 @@ public final class Validation {
         o.put("version", version);
         RunRequest b = plan.base();
         o.put("model", b.model());
-        JsonNode first = summaries.get("icl");
+        JsonNode first = summaries.get(main());
         o.put("measurement", first.path("measurement").asText());
         o.put("interval_method", first.path("interval_method").asText());
         ObjectNode st = o.putObject("settings");
@@ -399,7 +417,7 @@ public final class Validation {
         Control.Builder b = new Control.Builder("random_baseline", "Is IE about 0 when every block's input is random noise?",
                 String.format(Locale.ROOT, "PASS if the 95%% interval of IE(random) contains 0 or |IE(random)| <= %.0f%% of IE(icl)",
                         100 * BASELINE_TOLERANCE));
-        Estimated r = ie("random"), icl = ie("icl");
+        Estimated r = ie("random"), icl = ie(main());
         boolean pass = (r.low() <= 0 && r.high() >= 0) || Math.abs(r.bits()) <= BASELINE_TOLERANCE * Math.abs(icl.bits());
         b.detail("IE(icl) = %.3f bits for scale", icl.bits());
         return b.done(String.format(Locale.ROOT, "IE(random) %s bits", Control.bits(r.bits(), r.low(), r.high())), r.bits(), r.low(),
@@ -455,7 +473,8 @@ public final class Validation {
         double worstLow = Double.POSITIVE_INFINITY;
         for (String p : prefixes) {
             double f = p.isEmpty() ? 1 : Double.parseDouble(p.substring(6, p.length() - 1));
-            Estimated.Difference tu = Estimated.difference(ie(p + "icl"), ie(p + "untrained-" + plan.initSeeds()[0]), true);
+            Estimated.Difference tu = hasIcl() ? Estimated.difference(ie(p + "icl"), ie(p + "untrained-" + plan.initSeeds()[0]), true)
+                    : new Estimated.Difference(Double.NaN, Double.NaN, Double.NaN, Double.NaN, "no in-context data");
             Estimated.Difference tt = Estimated.difference(ie(p + "text"), ie(p + "text-untrained-" + plan.initSeeds()[0]), true);
             Estimated.Difference nw = Estimated.difference(ie(p + "text"), ie(p + "text-within"), true);
             Estimated.Difference np = Estimated.difference(ie(p + "text"), ie(p + "text-position"), true);
@@ -479,7 +498,7 @@ public final class Validation {
         List<Double> vals = new ArrayList<>();
         double seSum = 0;
         List<String> names = new ArrayList<>();
-        names.add("icl");
+        names.add(main());
         for (int k = 1; k <= plan.replicates(); k++) names.add("replicate-" + k);
         for (String c : names) {
             Estimated e = ie(c);
