@@ -25,6 +25,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelSources.DESCRIPTION)
     String model;
 
@@ -74,6 +77,7 @@ final class CaptureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
         model = org.emergence.model.ModelSources.withRevision(model, revision);
         if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
         if (pad && input.text == null) throw new UserError("--pad applies to --text input only");

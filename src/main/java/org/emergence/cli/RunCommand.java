@@ -25,6 +25,9 @@ public class RunCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    PrecisionOption precision;
+
+    @Mixin
     MeasurementOptions measure;
 
     @Option(names = "--model", defaultValue = DEFAULT_MODEL, paramLabel = "DIR|NAME",
@@ -86,6 +89,7 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
         RunRequest.Prepared p;
         if (acts != null) {
             var pr = spec.commandLine().getParseResult();
@@ -124,6 +128,7 @@ public class RunCommand implements Callable<Integer> {
     /** Applies --threads (and the other common options) before a run. */
     protected void applyCommon() {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
     }
 
     /** The end of a run: report, table, file names; a run that ended partial exits non-zero and lists what is missing. */

@@ -27,6 +27,9 @@ public final class StudyCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    PrecisionOption precision;
+
+    @Mixin
     MeasurementOptions measure;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "shots, errors, texts, models or ablations.")
@@ -100,6 +103,7 @@ public final class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
         if (kind == null && plan == null) throw new UserError("study: give a KIND (shots, errors, texts, models, ablations) or --plan FILE");
         String k = kind != null ? kind : "shots";
         List<String> ms = models != null ? models : switch (k) {

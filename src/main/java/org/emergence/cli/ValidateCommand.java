@@ -24,6 +24,9 @@ public final class ValidateCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    PrecisionOption precision;
+
+    @Mixin
     MeasurementOptions measure;
 
     @Option(names = "--model", defaultValue = RunCommand.DEFAULT_MODEL, paramLabel = "DIR|NAME",
@@ -86,6 +89,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
         model = org.emergence.model.ModelSources.withRevision(model, revision);
         long[] seeds;
         double[] factors;

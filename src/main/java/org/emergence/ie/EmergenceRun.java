@@ -137,6 +137,7 @@ public final class EmergenceRun {
     static Outcome run(RunSettings s, Transformer model, Dataset data, Path runDir, int batch,
                        boolean keepActivations, boolean quiet, int[] microPrefix, int[] microSuffix, boolean force,
                        ActsLayout acts, Path saveActs, List<NullTwins.Twin> twins) throws IOException {
+        org.emergence.tensor.SgemmChoice.resetUsed(); // the summary lists this run's forward kernels
         EmergenceRun r = new EmergenceRun(s, model, data, batch, keepActivations, quiet, microPrefix, microSuffix, acts, saveActs);
         r.twins = twins;
         r.validate();

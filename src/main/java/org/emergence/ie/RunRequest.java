@@ -158,7 +158,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         Measurement meas = new Measurement(est, noise, scale, microPosition, microWith && !d.isRandom(), pair, pos, groups,
                 discreteThreshold, reference(model, ablation.key(), ls, d.isRandom()), nullTwins, noiseScales);
         RunSettings s = new RunSettings(model, m.config().modelType(), dataset, wrapped, d.n(), d.t(), ls, seed, ablation.key(),
-                meas, source(), version);
+                meas, source(), version, m.precision().name());
         int[] pre = new int[0], suf = new int[0];
         if (meas.microSpecials()) {
             try (Tokenizer tok = ModelSources.tokenizer(model)) {
@@ -231,7 +231,10 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
 
     /** runs/&lt;model&gt;-&lt;dataset&gt;-&lt;8 hex of the settings&gt;: the same command always resumes the same directory. */
     public static Path defaultDir(RunSettings s) {
-        String key = s.toJson().without("version").toString();
+        com.fasterxml.jackson.databind.node.ObjectNode j = s.toJson().without("version");
+        // fp32 runs keep the directory names they had before the precision setting existed
+        if (s.precision().equals(RunSettings.DEFAULT_PRECISION)) j.remove("precision");
+        String key = j.toString();
         String hash;
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -18,10 +18,22 @@ import java.util.Map;
  * @param measurement   estimator, noise, micro level, pairing, positions and resampling
  * @param source        where the model's files came from: repo_id, revision and commit for a Hugging Face cache
  *                      entry, and the SHA-256 of every weight file of a model directory (empty for built-ins)
+ * @param precision     the forward pass's arithmetic, "fp32" or "bf16" (org.emergence.model.Precision); a directory
+ *                      written before the setting existed is fp32
  */
 public record RunSettings(String model, String modelType, String dataset, boolean specialTokens, int n, int t, int[] layers,
-                          long seed, String ablation, Measurement measurement, java.util.Map<String, Object> source, String version)
+                          long seed, String ablation, Measurement measurement, java.util.Map<String, Object> source, String version,
+                          String precision)
         implements java.io.Serializable {
+
+    /** Settings of an fp32 run. */
+    public RunSettings(String model, String modelType, String dataset, boolean specialTokens, int n, int t, int[] layers,
+                       long seed, String ablation, Measurement measurement, java.util.Map<String, Object> source, String version) {
+        this(model, modelType, dataset, specialTokens, n, t, layers, seed, ablation, measurement, source, version, "fp32");
+    }
+
+    /** What a stored settings.json without the precision key (older runs) means. */
+    static final String DEFAULT_PRECISION = "fp32";
 
     public boolean noisy() {
         return measurement.noisy();
@@ -40,6 +52,7 @@ public record RunSettings(String model, String modelType, String dataset, boolea
         o.put("seed", seed);
         o.put("ablation", ablation);
         measurement.put(o);
+        o.put("precision", precision);
         if (source != null && !source.isEmpty()) o.set("model_source", new ObjectMapper().valueToTree(source));
         o.put("version", version);
         return o;
@@ -63,6 +76,7 @@ public record RunSettings(String model, String modelType, String dataset, boolea
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode other = stored.get(e.getKey());
+            if (other == null && e.getKey().equals("precision")) other = new ObjectMapper().getNodeFactory().textNode(DEFAULT_PRECISION);
             if (e.getKey().equals("version")) continue; // a newer tool may continue an older run's identical settings
             if (other == null || !same(other, e.getValue())) {
                 return e.getKey() + " (this run: " + e.getValue() + ", directory: " + (other == null ? "unset" : other) + ")";

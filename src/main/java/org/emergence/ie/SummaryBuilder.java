@@ -373,6 +373,8 @@ final class SummaryBuilder {
         putFinite(tm, "capture_seconds", captureSecs);
         putFinite(tm, "estimate_seconds", estimateSecs);
         putFinite(tm, "total_seconds", totalSecs);
+        // which GEMM ran each forward product of this process (a resumed run lists only what it recomputed)
+        tm.set("forward_gemm_kernels", RunDir.JSON.valueToTree(org.emergence.tensor.SgemmChoice.used()));
         return o;
     }
 

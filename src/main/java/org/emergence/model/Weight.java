@@ -202,9 +202,26 @@ public final class Weight {
 
     /** float → bfloat16 bits, round to nearest even. */
     static short toBf16(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        if ((bits & 0x7fffffff) > 0x7f800000) return (short) ((bits >>> 16) | 0x40); // quiet NaN
-        int rounding = 0x7fff + ((bits >>> 16) & 1);
-        return (short) ((bits + rounding) >>> 16);
+        return org.emergence.tensor.Bf16.bits(f);
+    }
+
+    /**
+     * The whole tensor as bf16 bits (native order): a zero-copy view of the mapping for BF16, a rounded copy
+     * (nearest even) of F32 and F16 tensors otherwise. For the bf16 forward pass; under 2 GB of bf16 only.
+     */
+    public ShortBuffer bf16() {
+        requireWeightType();
+        if (type == StorageType.BF16 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN && byteSize() <= Integer.MAX_VALUE) {
+            return region(0, byteSize()).asShortBuffer();
+        }
+        ShortBuffer out = org.emergence.tensor.Bf16.allocate(numel());
+        int chunk = 1 << 22;
+        FloatBuffer tmp = Gemm.allocate(Math.min(numel(), chunk));
+        for (long from = 0; from < numel(); from += chunk) {
+            int n = (int) Math.min(chunk, numel() - from);
+            readF32(from, n, tmp, 0);
+            org.emergence.tensor.Bf16.toBits(tmp, 0, n, out, (int) from, n, 1, n);
+        }
+        return out;
     }
 }

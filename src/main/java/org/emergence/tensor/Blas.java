@@ -1,7 +1,5 @@
 package org.emergence.tensor;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,11 +75,6 @@ public final class Blas {
         }
     }
 
-    /** libc setenv through JNA: Java cannot change its own process environment. */
-    private interface LibC extends Library {
-        int setenv(String name, String value, int overwrite);
-    }
-
     /** OpenBLAS kernel families without AVX-512 (older or AVX2-only). */
     private static final java.util.Set<String> PRE_AVX512 = java.util.Set.of("haswell", "zen", "sandybridge", "nehalem",
             "prescott", "core2", "penryn", "dunnington", "atom", "barcelona", "bulldozer", "piledriver", "steamroller",
@@ -121,12 +114,7 @@ public final class Blas {
             }
         }
         if (Platform.isWindows()) return;
-        try {
-            LibC libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
-            libc.setenv("OPENBLAS_CORETYPE", core, 1);
-        } catch (Throwable t) {
-            coreNote = ""; // only a speed loss: OpenBLAS then uses its own detection
-        }
+        if (!NativeEnv.set("OPENBLAS_CORETYPE", core, true)) coreNote = ""; // only a speed loss: OpenBLAS then detects
     }
 
     /** The CPU facts the kernel choice needs, from /proc/cpuinfo (Linux x86-64 only). */
