@@ -76,7 +76,7 @@ public final class NullTwins {
             Transformer twin = Ablation.parse(abl).apply(p.model(), p.settings().model());
             RunSettings s = p.settings();
             RunSettings ts = new RunSettings(s.model(), s.modelType(), s.dataset(), s.specialTokens(), s.n(), s.t(), s.layers(),
-                    s.seed(), abl, m.twin(), s.source(), s.version());
+                    s.seed(), abl, m.twin(), s.source(), s.version(), s.precision());
             Path dir = dir(p, ts, seeds[k]);
             if (!quiet) System.err.printf(Locale.ROOT, "null twin %d/%d: %s -> %s%n", k + 1, seeds.length, abl, dir);
             EmergenceRun.Outcome o = EmergenceRun.run(ts, twin, p.data(), dir, p.request().batch(), false, quiet,
