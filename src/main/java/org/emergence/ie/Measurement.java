@@ -156,6 +156,12 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
         return nullTwins > 0;
     }
 
+    /** The same measurement, estimating only the cells IE needs. */
+    public Measurement withIeCellsOnly() {
+        return new Measurement(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups,
+                discreteThreshold, referenceRms, nullTwins, noiseScales, true);
+    }
+
     /** The same measurement of a twin: raw (twins have no twins of their own), and only the cells IE needs. */
     public Measurement twin() {
         return new Measurement(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups,

@@ -52,6 +52,17 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
             return execute(null);
         }
 
+        /**
+         * The same run estimating only the cells its IE needs (for a last-position measurement: the last position), as
+         * a campaign that compares IEs runs its conditions; the run directory records it ({@code ie_cells_only}).
+         */
+        public Prepared onlyIeCells() {
+            RunSettings s = settings;
+            RunSettings t = new RunSettings(s.model(), s.modelType(), s.dataset(), s.specialTokens(), s.n(), s.t(), s.layers(), s.seed(),
+                    s.ablation(), s.measurement().withIeCellsOnly(), s.source(), s.version(), s.precision());
+            return new Prepared(request, model, data, t, dir, microPrefix, microSuffix, acts);
+        }
+
         /** @param saveActs also write the run's activations there, in the layout {@code run --acts} reads (null: no) */
         public EmergenceRun.Outcome execute(Path saveActs) throws IOException {
             if (saveActs != null && acts != null) throw new UserError("--save-acts: this run reads its activations from --acts already");
