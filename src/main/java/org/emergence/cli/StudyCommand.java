@@ -73,10 +73,6 @@ public final class StudyCommand implements Callable<Integer> {
             description = "ablations: --ablate specs (default ${DEFAULT-VALUE}); the random-input baseline is always added.")
     String ablations;
 
-    @Option(names = "--preset", paramLabel = "paper", description = "shots: the paper's sizes (country 25 entities × 4 items, animal "
-            + "16 × 5, color 15 × 5, N = every ordering): hours.")
-    String preset;
-
     @Option(names = "--long-sep", paramLabel = "SEP", description = "shots: also the variant with longer demonstrations, SEP after "
             + "every item (e.g. \" and also \").")
     String longSep;
@@ -131,7 +127,7 @@ public final class StudyCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("studies", k + "-" + Path.of(ms.get(0)).getFileName().toString().replaceAll("[^A-Za-z0-9_.=-]+", "_"));
         RunRequest base = measure.request(ms.get(0), dataset, n, 0, null, seed, "none", null, false, force);
         StudyOptions o = new StudyOptions(k, ms, split(categories), kmin, kmax, replicates != null ? replicates : k.equals("errors") ? 4 : 1,
-                dataset, src, split(ablations), preset, longSep, gen, textTokens, textScale, dir, base);
+                dataset, src, split(ablations), measure.preset() == null || measure.preset().equals("default") ? null : measure.preset(), longSep, gen, textTokens, textScale, dir, base);
         if (plan != null) {
             // options typed on the command line win over the plan's values
             java.util.Set<String> given = new java.util.HashSet<>();

@@ -37,11 +37,13 @@ public final class ValidateCommand implements Callable<Integer> {
     String revision;
 
     @Option(names = "--dataset", defaultValue = "icl:animal", paramLabel = "SPEC",
-            description = "In-context dataset of the model controls (default ${DEFAULT-VALUE}).")
+            description = "In-context dataset of the model controls (default ${DEFAULT-VALUE}; none = text controls only, for a tokenizer that splits the list entities).")
     String dataset;
 
-    @Option(names = "--text", defaultValue = "text:builtin", paramLabel = "SPEC",
-            description = "Natural text of the text controls (default ${DEFAULT-VALUE}: the built-in held-out text).")
+    @Option(names = "--text", defaultValue = "auto", paramLabel = "SPEC",
+            description = "Natural text of the text controls: auto = text the model writes itself (text:sampled, its own "
+                    + "domain) for a causal language model, the built-in held-out text (text:builtin) for an encoder; or any "
+                    + "text: dataset (default ${DEFAULT-VALUE}).")
     String text;
 
     @Option(names = "--text-tokens", defaultValue = "8", description = "Tokens per text window, special tokens not counted "

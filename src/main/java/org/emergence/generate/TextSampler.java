@@ -1,116 +1,109 @@
-package org.emergence.study;
+package org.emergence.generate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
-import org.emergence.common.AtomicFiles;
 import org.emergence.common.Seeds;
 import org.emergence.common.UserError;
-import org.emergence.data.TextWindows;
-import org.emergence.model.ModelSources;
 import org.emergence.model.NextToken;
 import org.emergence.model.TokenBatch;
 import org.emergence.model.Transformer;
 import org.emergence.tokenize.Tokenizer;
 
 /**
- * "Model-written" text made in-house, for the texts study (no LLM-written corpus is reachable
- * offline): each document continues the first {@value #PROMPT} tokens of a held-out human document
- * (text:builtin) by sampling from a causal model — temperature {@value #TEMPERATURE}, top-k
- * {@value #TOP_K}, seeded, up to the model's positions — and keeps only the sampled continuation,
- * decoded to text. Written once to STUDY_DIR/generated.jsonl (field "text") and reused on resume.
+ * Text written by a causal language model itself: each document continues a prompt (the model's start token,
+ * or a few tokens of a human document) by ancestral sampling — temperature, optional top-k, seeded — for a fixed
+ * number of tokens or until the end-of-text token, and keeps only the continuation, decoded to text. Every step
+ * runs the whole prefix again (no key/value cache): cost grows with the square of the length, which is why
+ * documents are short by default.
+ *
+ * @param length      tokens per document, prompt included (at most the model's positions)
+ * @param temperature softmax temperature (1 = the model's own distribution)
+ * @param topK        keep only the k most likely tokens (0 = all)
+ * @param seed        the sampling seed: a new seed is a fresh draw of the text
  */
-final class TextSampler {
-    private TextSampler() {}
+public record TextSampler(int length, double temperature, int topK, long seed) {
+    public TextSampler {
+        if (length < 2) throw new UserError("sampled text: length must be >= 2 tokens, got " + length);
+        if (!(temperature > 0) || Double.isInfinite(temperature)) throw new UserError("sampled text: temperature must be > 0, got " + temperature);
+        if (topK < 0) throw new UserError("sampled text: top_k must be >= 0, got " + topK);
+    }
 
-    static final int PROMPT = 8, TOP_K = 40;
-    static final double TEMPERATURE = 1.0;
-
-    static void ensure(String generator, Path file, int docs, long seed, Consumer<String> log) throws IOException {
-        if (Files.isRegularFile(file)) return;
-        Transformer m = ModelSources.load(generator);
-        if (!m.config().causal() || !m.hasLogits()) {
-            throw new UserError("study texts: --generator " + generator + " is not a causal language model");
-        }
-        int len = Math.min(64, m.config().maxPositions());
-        log.accept("sampling " + docs + " documents of " + (len - PROMPT) + " tokens from " + generator + " (temperature " + TEMPERATURE
-                + ", top-k " + TOP_K + ") -> " + file);
-        List<int[]> prompts = new ArrayList<>();
-        try (Tokenizer tok = ModelSources.tokenizer(generator)) {
-            for (String d : humanDocs()) {
-                int[] ids = tok.encode(d, false);
-                if (ids.length >= PROMPT) prompts.add(Arrays.copyOf(ids, PROMPT));
+    /**
+     * {@code docs} documents, document i continuing {@code prompts[i mod prompts]}; documents stop early at
+     * {@code stop} (−1: never).
+     */
+    public List<String> sample(Transformer m, Tokenizer tok, List<int[]> prompts, int docs, int stop, int batch) {
+        if (!m.config().causal() || !m.hasLogits()) throw new UserError("sampled text needs a causal language model with a head");
+        if (prompts.isEmpty()) throw new UserError("sampled text: no prompt to start from");
+        int len = Math.min(length, m.config().maxPositions());
+        int v = m.config().vocab();
+        List<String> out = new ArrayList<>(docs);
+        for (int d0 = 0; d0 < docs; d0 += batch) {
+            int b = Math.min(batch, docs - d0);
+            int[][] seqs = new int[b][];
+            boolean[] ended = new boolean[b];
+            // one stream per document: a document's text does not depend on the batch it was sampled in
+            SplittableRandom[] rng = new SplittableRandom[b];
+            for (int i = 0; i < b; i++) {
+                seqs[i] = prompts.get((d0 + i) % prompts.size()).clone();
+                rng[i] = new SplittableRandom(Seeds.mix(Seeds.mix(seed, 0x5A3), d0 + i));
             }
-            if (prompts.isEmpty()) throw new UserError("study texts: no prompts from the built-in text");
-            SplittableRandom r = new SplittableRandom(Seeds.mix(seed, 0x5A3));
-            StringBuilder out = new StringBuilder();
-            ObjectMapper om = new ObjectMapper();
-            int v = m.config().vocab();
-            for (int d0 = 0; d0 < docs; d0 += 128) {
-                int b = Math.min(128, docs - d0);
-                int[][] seqs = new int[b][];
-                for (int i = 0; i < b; i++) seqs[i] = prompts.get((d0 + i) % prompts.size()).clone();
-                for (int step = PROMPT; step < len; step++) {
-                    float[] logits = NextToken.lastLogits(m, TokenBatch.of(seqs));
-                    for (int i = 0; i < b; i++) {
-                        int next = sample(logits, i * v, v, r);
-                        int[] s = Arrays.copyOf(seqs[i], seqs[i].length + 1);
-                        s[s.length - 1] = next;
-                        seqs[i] = s;
+            int start = seqs[0].length;
+            for (int[] s : seqs) if (s.length != start) throw new IllegalArgumentException("prompts of different lengths");
+            for (int step = start; step < len; step++) {
+                float[] logits = NextToken.lastLogits(m, TokenBatch.of(seqs));
+                for (int i = 0; i < b; i++) {
+                    int next = ended[i] ? Math.max(stop, 0) : sample(logits, i * v, v, rng[i]);
+                    if (next == stop) ended[i] = true;
+                    int[] s = Arrays.copyOf(seqs[i], seqs[i].length + 1);
+                    s[s.length - 1] = next;
+                    seqs[i] = s;
+                }
+                boolean all = true;
+                for (boolean e : ended) all &= e;
+                if (all) break;
+            }
+            for (int[] s : seqs) {
+                int end = s.length;
+                for (int k = start; k < s.length; k++) {
+                    if (s[k] == stop) {
+                        end = k;
+                        break;
                     }
                 }
-                for (int[] s : seqs) {
-                    String text = tok.decode(Arrays.copyOfRange(s, PROMPT, s.length)).replace("<|endoftext|>", "\n");
-                    out.append(om.writeValueAsString(java.util.Map.of("text", text))).append('\n');
-                }
-            }
-            AtomicFiles.writeString(file, out.toString());
-        }
-    }
-
-    /** Top-k sampling at the temperature from one row of logits. */
-    static int sample(float[] logits, int off, int v, SplittableRandom r) {
-        int[] top = new int[TOP_K];
-        Arrays.fill(top, -1);
-        for (int k = 0; k < v; k++) {
-            if (top[TOP_K - 1] >= 0 && logits[off + k] <= logits[off + top[TOP_K - 1]]) continue; // not among the k largest
-            int pos = TOP_K;
-            while (pos > 0 && (top[pos - 1] < 0 || logits[off + top[pos - 1]] < logits[off + k])) pos--;
-            if (pos < TOP_K) {
-                System.arraycopy(top, pos, top, pos + 1, TOP_K - pos - 1);
-                top[pos] = k;
-            }
-        }
-        double max = logits[off + top[0]], sum = 0;
-        double[] p = new double[TOP_K];
-        for (int i = 0; i < TOP_K && top[i] >= 0; i++) sum += p[i] = Math.exp((logits[off + top[i]] - max) / TEMPERATURE);
-        double u = r.nextDouble() * sum;
-        for (int i = 0; i < TOP_K && top[i] >= 0; i++) if ((u -= p[i]) <= 0) return top[i];
-        return top[0];
-    }
-
-    static List<String> humanDocs() throws IOException {
-        List<String> out = new ArrayList<>();
-        try (InputStream in = TextWindows.class.getResourceAsStream("builtin-text.jsonl")) {
-            if (in == null) throw new UserError("study texts: the built-in text is missing from this build");
-            BufferedReader br = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            ObjectMapper om = new ObjectMapper();
-            for (String line; (line = br.readLine()) != null; ) {
-                JsonNode n = om.readTree(line);
-                out.add(n.path("text").asText());
+                out.add(tok.decode(Arrays.copyOfRange(s, start, end)));
             }
         }
         return out;
+    }
+
+    /** One token from a row of logits: softmax at the temperature over all tokens, or over the top k. */
+    int sample(float[] logits, int off, int v, SplittableRandom r) {
+        int k = topK == 0 || topK >= v ? v : topK;
+        int[] keep = new int[k];
+        if (k == v) {
+            for (int i = 0; i < v; i++) keep[i] = i;
+        } else {
+            Arrays.fill(keep, -1);
+            for (int c = 0; c < v; c++) {
+                if (keep[k - 1] >= 0 && logits[off + c] <= logits[off + keep[k - 1]]) continue; // not among the k largest
+                int pos = k;
+                while (pos > 0 && (keep[pos - 1] < 0 || logits[off + keep[pos - 1]] < logits[off + c])) pos--;
+                if (pos < k) {
+                    System.arraycopy(keep, pos, keep, pos + 1, k - pos - 1);
+                    keep[pos] = c;
+                }
+            }
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c : keep) if (c >= 0) max = Math.max(max, logits[off + c]);
+        double sum = 0;
+        double[] p = new double[k];
+        for (int i = 0; i < k; i++) if (keep[i] >= 0) sum += p[i] = Math.exp((logits[off + keep[i]] - max) / temperature);
+        double u = r.nextDouble() * sum;
+        for (int i = 0; i < k; i++) if (keep[i] >= 0 && (u -= p[i]) <= 0) return keep[i];
+        return keep[0];
     }
 }

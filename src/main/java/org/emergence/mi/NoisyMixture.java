@@ -303,8 +303,11 @@ public final class NoisyMixture extends AbstractEstimator {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = from; c < to; c++) if (v[c] > max) max = v[c];
         if (max == Double.NEGATIVE_INFINITY) return max;
-        double s = 0, cut = max - 40;
-        for (int c = from; c < to; c++) if (v[c] > cut) s += Math.exp(v[c] - max);
+        double s = 0;
+        for (int c = from; c < to; c++) {
+            double d = v[c] - max;
+            s += d > -40 ? FastExp.exp(d) : 0;
+        }
         return max + Math.log(s);
     }
 

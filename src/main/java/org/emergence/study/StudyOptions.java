@@ -59,7 +59,7 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
     /** The plan file's keys, which are also the command's option names. */
     static final Set<String> PLAN_KEYS = Set.of("kind", "models", "model", "categories", "kmin", "kmax", "replicates", "dataset",
             "sources", "ablations", "preset", "long_sep", "generator", "text_tokens", "text_scale", "n", "seed", "noise", "noise_scale",
-            "estimator", "micro_position", "micro_specials", "pairing", "positions", "groups", "batch", "out");
+            "estimator", "micro_position", "micro_specials", "null_twins", "noise_scales", "pairing", "positions", "groups", "batch", "out");
 
     /** Reads a plan file; every value not in it comes from {@code defaults} (the command line). */
     public static StudyOptions fromPlan(Path file, StudyOptions defaults) {
@@ -90,7 +90,8 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
                 text(p, file, "micro_position", b.microPosition()), text(p, file, "micro_specials", b.microSpecials()),
                 text(p, file, "pairing", b.pairing()), text(p, file, "positions", b.positions()), integer(p, file, "groups", b.groups()),
                 b.discreteThreshold(), b.specialTokens(), integer(p, file, "batch", b.batch()), b.out(), false, b.quiet(), b.force(),
-                b.noiseReference());
+                b.noiseReference(), integer(p, file, "null_twins", b.nullTwins()), b.twinRoot(),
+                integer(p, file, "noise_scales", b.noiseScales()));
         List<String> models = p.has("model") ? List.of(text(p, file, "model", null)) : list(p, file, "models", defaults.models());
         Map<String, String> sources = defaults.sources();
         if (p.has("sources")) {

@@ -24,6 +24,8 @@ public final class Tokenizer implements AutoCloseable {
     private final String source;
     /** T5's rule: with special tokens, the end-of-sequence id is not added twice when the text ends with it (-1: none). */
     private int eosOnce = -1;
+    /** Hugging Face's rule for what this folder's tokenizer adds around a text (null: not read from a model folder). */
+    private SpecialTokenRule rule;
 
     static {
         configureOffline();
@@ -63,12 +65,43 @@ public final class Tokenizer implements AutoCloseable {
                 Tokenizer t = fromStream(new java.io.ByteArrayInputStream(converted.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                         dir.resolve(from).toString());
                 t.eosOnce = converted.eosOnce();
+                t.rule = SpecialTokenRule.of(dir);
                 return t;
             }
             throw new UserError(dir + ": no tokenizer.json, vocab.json + merges.txt or tokenizer.model (needed to tokenize text; give "
                     + "token ids instead: capture --ids FILE.npy, run --dataset ids:FILE.npy)");
         }
-        return fromFile(f);
+        SpecialTokenRule rule = SpecialTokenRule.of(dir);
+        Tokenizer t;
+        if (rule.rebuildsTemplate()) {
+            // AutoTokenizer's class writes its own template from add_bos_token / add_eos_token, whatever the file's is
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(f);
+            } catch (IOException e) {
+                throw new UserError(f + ": cannot read (" + e.getMessage() + ")", e);
+            }
+            checkJson(bytes, f.toString());
+            t = fromStream(new java.io.ByteArrayInputStream(TokenizerFiles.withTemplate(bytes, rule, f.toString())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)), f.toString());
+        } else {
+            t = fromFile(f);
+        }
+        t.rule = rule;
+        return t;
+    }
+
+    /**
+     * True when the files say what the model's own tokenizer adds around a text (a SentencePiece model with
+     * no tokenizer class, no add_bos_token and no known model type does not).
+     */
+    public boolean specialsKnown() {
+        return rule == null || rule.known();
+    }
+
+    /** The file that decides which special tokens are added (for messages). */
+    public String specialsSource() {
+        return rule == null ? source : rule.source();
     }
 
     public static Tokenizer fromFile(Path file) {
@@ -234,6 +267,11 @@ public final class Tokenizer implements AutoCloseable {
     /** The token strings of {@code text} (for reports). */
     public String[] tokens(String text, boolean specialTokens) {
         return tok.encode(text, specialTokens, false).getTokens();
+    }
+
+    /** True when {@code id} is one of the tokenizer's special tokens (decoding it with special tokens skipped gives nothing). */
+    public boolean isSpecial(int id) {
+        return tok.decode(new long[] {id}, true).isEmpty() && !tok.decode(new long[] {id}, false).isEmpty();
     }
 
     public String decode(int[] ids) {
