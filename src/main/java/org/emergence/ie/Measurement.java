@@ -164,8 +164,10 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
 
     /** The same measurement of a twin: raw (twins have no twins of their own), and only the cells IE needs. */
     public Measurement twin() {
+        // a twin is measured at its own layer RMS, also when the run takes its scale from a reference run
+        // (--noise-reference): the reference is a trained model's, and an untrained network's states are on another scale
         return new Measurement(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups,
-                discreteThreshold, referenceRms, 0, noiseScales, true);
+                discreteThreshold, null, 0, noiseScales, true);
     }
 
     public boolean noisy() {

@@ -219,6 +219,11 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         RunSettings s = new RunSettings(a.manifest().path("model").asText(), a.manifest().path("model_type").asText(),
                 "acts:" + a.manifest().path("dataset").asText(actsDir.toString()), a.manifest().path("special_tokens").asBoolean(false),
                 d.n(), d.t(), ls, seed, "none", meas, src, version);
+        if (nullTwins > 0) {
+            throw new UserError("--acts " + actsDir + ": the default measurement is relative to untrained twins of the model, and "
+                    + "activations carry no model to build them from; add --null-twins 0 (raw IE, the paper's quantity), or run "
+                    + "--model on the model itself");
+        }
         return new Prepared(this, null, d, s, out != null ? out : defaultDir(s), new int[0], new int[0], a);
     }
 

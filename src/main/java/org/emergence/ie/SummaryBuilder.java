@@ -154,7 +154,7 @@ final class SummaryBuilder {
         double mean = 0, ss = 0;
         for (double x : v) mean += x / v.length;
         for (double x : v) ss += (x - mean) * (x - mean);
-        c.twinVariance(ss / (v.length - 1) / v.length);
+        c.twinVariance(ss / (v.length - 1) / v.length, v.length);
         return c;
     }
 
@@ -303,7 +303,9 @@ final class SummaryBuilder {
                     + "quarters and halves of the sequences) as a finite-N diagnostic."
                     + (twins.isEmpty() ? "" : " Relative to " + twins.size() + " untrained twins: each replicate is the "
                         + "run's minus the twins' mean on the same groups" + (twins.size() > 1 ? ", and the spread of the "
-                        + "quantity over the twins (variance / K) is added to the jackknife variance (twin_seed_se)" : "") + ".")
+                        + "quantity over the twins (variance / K) is added to the jackknife variance (twin_seed_se), and the t quantile "
+                        + "takes the Welch–Satterthwaite degrees of freedom of that sum (t_quantile; K − 1 for the twins' part: "
+                        + "with 2 twins it is wide, because their spread is estimated from two values)" : "") + ".")
                 : "each estimate's own interval (see results.csv interval_method), combined in quadrature for E, IE "
                     + "(independence assumed; sampling error of the dataset not included: run with --groups > 0)");
         ArrayNode ls = o.putArray("layers");
