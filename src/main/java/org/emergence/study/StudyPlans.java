@@ -77,8 +77,8 @@ final class StudyPlans {
                 String ent = entities > 0 ? ":entities=" + entities : "";
                 int usable = entities;
                 if (usable == 0) {
-                    Object kept = prepare(name(c, v, kmax, 0), run(o, "probe", Map.of(), model, "icl:" + c + ":shots=" + kmax + sep, 1, 0,
-                            "none").request()).data().details().get("entities_kept");
+                    Object kept = prepare(name(c, v, kmax, 0), run(o, "probe", Map.of(), model, "icl:" + c + ":shots=" + kmax + sep, 2, 0,
+                            "none").request()).data().details().get("entities_kept"); // a 2-sequence probe (a run needs N >= 2)
                     usable = kept instanceof Number num ? num.intValue() : Integer.MAX_VALUE;
                 }
                 for (int rep = 0; rep < o.replicates(); rep++) {
@@ -93,7 +93,7 @@ final class StudyPlans {
                         if (causal) {
                             // a causal model's state at the end of the first k items does not depend on the rest:
                             // the k-item lists are the prefixes of the longest ones, read from that run
-                            int t = prepare(name(c, v, k, rep), longest.request().withDataset(spec).withN(1, 0)).data().t();
+                            int t = prepare(name(c, v, k, rep), longest.request().withDataset(spec).withN(2, 0)).data().t();
                             out.add(new Condition(name(c, v, k, rep), lab, longest.request().withDataset(spec), longest.dir(), top, t - 1));
                         } else {
                             // short lists have fewer distinct orderings than N: all of them, then
