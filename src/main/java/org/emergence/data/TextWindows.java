@@ -107,7 +107,8 @@ public final class TextWindows {
         String source = builtin ? "the built-in held-out text" : isSampled ? "text written by the model" : file.getFileName().toString();
         if (windows.size() < n) {
             throw new UserError("--dataset " + spec.spec() + ": only " + windows.size() + " windows of " + t + " tokens in "
-                    + read + " documents of " + source + " (need --n " + n + "); lower --n or --t, or add text");
+                    + read + " documents of " + source + " (need --n " + n + "); lower --n or --t, or "
+                    + (isSampled ? "give text of the model's domain (validate --text text:FILE, run --dataset text:FILE)" : "add text"));
         }
         int[] order = new int[windows.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;

@@ -213,7 +213,9 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         if (!positions.equals("auto")) Measurement.Positions.parse(positions);
         if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
         if (n < 2) throw new UserError("--n must be >= 2 (a mutual information needs at least two sequences), got " + n);
-        if (groups > 0 && groups > n / 2) {
+        // the default group count shrinks to what N allows (the interval text names the groups used); a count typed
+        // on the command line that N cannot hold is refused
+        if (groups > 0 && groups > n / 2 && groups != org.emergence.mi.RowGroups.DEFAULT) {
             throw new UserError("--groups " + groups + ": each resampling group needs at least 2 sequences, and --n " + n + " allows at most "
                     + Math.max(0, n / 2) + " groups; use fewer --groups (or 0 for no resampling)");
         }

@@ -33,7 +33,10 @@ final class SampledText {
         String text = plan.text();
         if (text.equals(AUTO)) {
             Transformer m = ModelSources.load(b.model());
-            text = m.config().causal() && m.hasLogits() ? "text:" + TextWindows.SAMPLED : "text:" + TextWindows.BUILTIN;
+            // in-domain text: the built-in models' own held-out text (the tinylm series was trained on its corpus), the
+            // text a causal language model writes itself, the built-in held-out text for encoders
+            boolean own = m.config().causal() && m.hasLogits() && !org.emergence.model.BuiltinModels.isBuiltin(b.model());
+            text = own ? "text:" + TextWindows.SAMPLED : "text:" + TextWindows.BUILTIN;
         }
         DatasetSpec spec = DatasetSpec.parse(text);
         if (!spec.kind().equals("text") || !spec.argument().equals(TextWindows.SAMPLED)) return text;

@@ -25,7 +25,7 @@ class ValidateTest {
     static String[] args(Path model, Path out, String... extra) {
         Map<String, String> o = new java.util.LinkedHashMap<>();
         String[] base = {"--model", model.toString(), "--dataset", "icl:animal:shots=3", "--n", "48", "--init-seeds", "1",
-            "--sigma-factors", "2", "--replicates", "2", "--text-tokens", "4", "--out", out.toString()};
+            "--sigma-factors", "2", "--replicates", "2", "--text-tokens", "4", "--text", "text:builtin", "--out", out.toString()};
         for (int i = 0; i < base.length; i += 2) o.put(base[i], base[i + 1]);
         for (int i = 0; i < extra.length; i += 2) o.put(extra[i], extra[i + 1]);
         List<String> a = new java.util.ArrayList<>(List.of("validate", "--quiet"));
