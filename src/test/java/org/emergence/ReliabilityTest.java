@@ -23,12 +23,14 @@ import org.emergence.model.Layout;
 import org.emergence.model.Transformer;
 import org.emergence.model.io.CheckpointWriter;
 import org.emergence.model.io.StorageType;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The failures a real user hits (issue "nothing lost, nothing fake, no internal errors"): each is one
  * clear line with exit 2 naming the file, or is recovered by recomputation; never an internal error.
  */
+@Tag("slow")
 class ReliabilityTest {
     static Path model() throws IOException {
         return WordTokenizer.goldenWithTokenizer("gpt2", List.of("the", "cat", "sat", "on", "mat", "a", "dog"));

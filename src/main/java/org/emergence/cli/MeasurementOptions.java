@@ -129,8 +129,10 @@ public final class MeasurementOptions {
     public RunRequest request(String model, String dataset, int n, int t, String layers, long seed, String ablate, Path out,
                               boolean keepActivations, boolean force) {
         applyPreset();
-        return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise,
-                noiseAbsolute ? "absolute" : noiseScale, microPosition, microSpecials, pairing, positions, groups,
-                discreteThreshold, specialTokens, batch, out, keepActivations, CommonOptions.quiet(), force, noiseReference, nullTwins, null, noiseScales);
+        return RunRequest.builder().model(model).dataset(dataset).n(n).t(t).layers(layers).seed(seed).ablate(ablate)
+                .estimator(estimator).noise(noise).noiseScale(noiseAbsolute ? "absolute" : noiseScale).microPosition(microPosition)
+                .microSpecials(microSpecials).pairing(pairing).positions(positions).groups(groups).discreteThreshold(discreteThreshold)
+                .specialTokens(specialTokens).batch(batch).out(out).keepActivations(keepActivations).quiet(CommonOptions.quiet())
+                .force(force).noiseReference(noiseReference).nullTwins(nullTwins).noiseScales(noiseScales).build();
     }
 }

@@ -77,30 +77,111 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
 
     /** The same request with its untrained twins' runs under {@code root} (shared by runs whose twins are the same). */
     public RunRequest withTwinRoot(Path root) {
-        return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
-                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force,
-                noiseReference, nullTwins, root, noiseScales);
+        return toBuilder().twinRoot(root).build();
     }
 
     public RunRequest withDataset(String d) {
-        return new RunRequest(model, d, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition, microSpecials,
-                pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot, noiseScales);
+        return toBuilder().dataset(d).build();
     }
 
     public RunRequest with(String modelName, String d, long s, String abl, double sigma, Path dir) {
-        return new RunRequest(modelName, d, n, t, layers, s, abl, estimator, sigma, noiseScale, microPosition, microSpecials,
-                pairing, positions, groups, discreteThreshold, specialTokens, batch, dir, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot, noiseScales);
+        return toBuilder().model(modelName).dataset(d).seed(s).ablate(abl).noise(sigma).out(dir).build();
     }
 
     public RunRequest withN(int newN, int newT) {
-        return new RunRequest(model, dataset, newN, newT, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
-                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot, noiseScales);
+        return toBuilder().n(newN).t(newT).build();
     }
 
     /** The same request with σ scaled by the layer RMS of the finished run in {@code dir} (null: its own). */
     public RunRequest withNoiseReference(Path dir) {
-        return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
-                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, dir, nullTwins, twinRoot, noiseScales);
+        return toBuilder().noiseReference(dir).build();
+    }
+
+    /**
+     * A request with the command line's defaults ({@code emergence run} with no options: MiniLM on icl:animal, N = 2000,
+     * the default measurement of docs/measurement.md); set what differs, then {@link Builder#build()}. Checked against
+     * the command line's own defaults by a test, and validated, like every request, by {@link #prepare}.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this request's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.model = model; b.dataset = dataset; b.n = n; b.t = t; b.layers = layers; b.seed = seed; b.ablate = ablate;
+        b.estimator = estimator; b.noise = noise; b.noiseScale = noiseScale; b.microPosition = microPosition;
+        b.microSpecials = microSpecials; b.pairing = pairing; b.positions = positions; b.groups = groups;
+        b.discreteThreshold = discreteThreshold; b.specialTokens = specialTokens; b.batch = batch; b.out = out;
+        b.keepActivations = keepActivations; b.quiet = quiet; b.force = force; b.noiseReference = noiseReference;
+        b.nullTwins = nullTwins; b.twinRoot = twinRoot; b.noiseScales = noiseScales;
+        return b;
+    }
+
+    /** Builds a {@link RunRequest} field by field (each setter is the record component of the same name). */
+    public static final class Builder {
+        private String model = org.emergence.model.BuiltinModels.DEFAULT;
+        private String dataset = Datasets.DEFAULT;
+        private int n = 2000;
+        private int t;
+        private String layers;
+        private long seed;
+        private String ablate = "none";
+        private String estimator;
+        private double noise = 2.0;
+        private String noiseScale = "layer";
+        private String microPosition = "original";
+        private String microSpecials = "auto";
+        private String pairing = "matched";
+        private String positions = "auto";
+        private int groups = org.emergence.mi.RowGroups.DEFAULT;
+        private double discreteThreshold = Estimators.DEFAULT_DISCRETE_FRACTION;
+        private String specialTokens = "auto";
+        private int batch = 256;
+        private Path out;
+        private boolean keepActivations;
+        private boolean quiet;
+        private boolean force;
+        private Path noiseReference;
+        private int nullTwins = 2;
+        private Path twinRoot;
+        private int noiseScales = 3;
+
+        private Builder() {}
+
+        public Builder model(String v) { model = v; return this; }
+        public Builder dataset(String v) { dataset = v; return this; }
+        public Builder n(int v) { n = v; return this; }
+        /** Tokens per sequence (0: the dataset's own). */
+        public Builder t(int v) { t = v; return this; }
+        public Builder layers(String v) { layers = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder ablate(String v) { ablate = v; return this; }
+        public Builder estimator(String v) { estimator = v; return this; }
+        public Builder noise(double v) { noise = v; return this; }
+        public Builder noiseScale(String v) { noiseScale = v; return this; }
+        public Builder microPosition(String v) { microPosition = v; return this; }
+        public Builder microSpecials(String v) { microSpecials = v; return this; }
+        public Builder pairing(String v) { pairing = v; return this; }
+        public Builder positions(String v) { positions = v; return this; }
+        public Builder groups(int v) { groups = v; return this; }
+        public Builder discreteThreshold(double v) { discreteThreshold = v; return this; }
+        public Builder specialTokens(String v) { specialTokens = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder out(Path v) { out = v; return this; }
+        public Builder keepActivations(boolean v) { keepActivations = v; return this; }
+        public Builder quiet(boolean v) { quiet = v; return this; }
+        public Builder force(boolean v) { force = v; return this; }
+        public Builder noiseReference(Path v) { noiseReference = v; return this; }
+        public Builder nullTwins(int v) { nullTwins = v; return this; }
+        public Builder twinRoot(Path v) { twinRoot = v; return this; }
+        public Builder noiseScales(int v) { noiseScales = v; return this; }
+
+        public RunRequest build() {
+            return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition, microSpecials,
+                    pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference,
+                    nullTwins, twinRoot, noiseScales);
+        }
     }
 
     /** True when σ is a multiple of the layer RMS: the only scale a {@code --noise-reference} can set. */

@@ -84,14 +84,14 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
         for (String k : given) p.remove(k);
         if (given.contains("models")) p.remove("model");
         RunRequest b = defaults.base();
-        RunRequest base = new RunRequest(b.model(), b.dataset(), integer(p, file, "n", b.n()), b.t(), b.layers(),
-                integer(p, file, "seed", (int) b.seed()), b.ablate(), text(p, file, "estimator", b.estimator()),
-                number(p, file, "noise", b.noise()), text(p, file, "noise_scale", b.noiseScale()),
-                text(p, file, "micro_position", b.microPosition()), text(p, file, "micro_specials", b.microSpecials()),
-                text(p, file, "pairing", b.pairing()), text(p, file, "positions", b.positions()), integer(p, file, "groups", b.groups()),
-                b.discreteThreshold(), b.specialTokens(), integer(p, file, "batch", b.batch()), b.out(), false, b.quiet(), b.force(),
-                b.noiseReference(), integer(p, file, "null_twins", b.nullTwins()), b.twinRoot(),
-                integer(p, file, "noise_scales", b.noiseScales()));
+        RunRequest base = b.toBuilder().n(integer(p, file, "n", b.n())).seed(integer(p, file, "seed", (int) b.seed()))
+                .estimator(text(p, file, "estimator", b.estimator())).noise(number(p, file, "noise", b.noise()))
+                .noiseScale(text(p, file, "noise_scale", b.noiseScale())).microPosition(text(p, file, "micro_position", b.microPosition()))
+                .microSpecials(text(p, file, "micro_specials", b.microSpecials())).pairing(text(p, file, "pairing", b.pairing()))
+                .positions(text(p, file, "positions", b.positions())).groups(integer(p, file, "groups", b.groups()))
+                .batch(integer(p, file, "batch", b.batch())).keepActivations(false)
+                .nullTwins(integer(p, file, "null_twins", b.nullTwins())).noiseScales(integer(p, file, "noise_scales", b.noiseScales()))
+                .build();
         List<String> models = p.has("model") ? List.of(text(p, file, "model", null)) : list(p, file, "models", defaults.models());
         Map<String, String> sources = defaults.sources();
         if (p.has("sources")) {

@@ -15,9 +15,11 @@ import java.util.Random;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
 import org.emergence.data.Npy;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Issue 27's findings on the command line: each test failed before its fix. */
+@Tag("slow")
 class HostileCliTest {
 
     /** Finding 2: init on a directory holding a model overwrote it (or, beside a sharded one, was shadowed by its index). */

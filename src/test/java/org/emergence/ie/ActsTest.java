@@ -23,9 +23,11 @@ import org.emergence.data.Npy;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** run --acts: activations captured elsewhere give exactly what run computes from the model. */
+@Tag("slow")
 class ActsTest {
     private static final String[] CELLS = {"macro", "micro", "E"};
 

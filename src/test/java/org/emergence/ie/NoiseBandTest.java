@@ -10,12 +10,14 @@ import java.util.List;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
 import org.emergence.WordTokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A band of noise scales (--noise-scales K): every MI is the mean of the MIs at σ, 2σ … 2^(K−1)σ, each scale the
  * single-scale estimate (the first with the cell's own seed, so a band of one is the single-scale run).
  */
+@Tag("slow")
 class NoiseBandTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -13,9 +13,11 @@ import java.util.List;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
 import org.emergence.WordTokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code --noise-reference}: σ scaled by another run's layer RMS, read back from its estimates. */
+@Tag("slow")
 class NoiseReferenceTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

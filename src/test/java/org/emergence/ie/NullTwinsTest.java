@@ -13,6 +13,7 @@ import java.util.List;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
 import org.emergence.WordTokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * on the same sequences, replicate by replicate; the twins are ordinary runs, and a twin of a last-position measurement
  * estimates only the cells IE needs.
  */
+@Tag("slow")
 class NullTwinsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

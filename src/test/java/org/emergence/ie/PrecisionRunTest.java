@@ -16,9 +16,11 @@ import org.emergence.WordTokenizer;
 import org.emergence.model.Precision;
 import org.emergence.tensor.Dnnl;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** --precision is recorded in settings.json, part of what a resume checks, and changes the numbers (bf16 ≠ fp32). */
+@Tag("slow")
 class PrecisionRunTest {
     @AfterEach
     void fp32Again() {

@@ -13,9 +13,11 @@ import java.util.concurrent.TimeUnit;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
 import org.emergence.WordTokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A run killed with SIGKILL and re-run with the same command ends with the uninterrupted run's results. */
+@Tag("slow")
 class ResumeTest {
     @Test
     void killNineThenResumeEqualsAnUninterruptedRun() throws Exception {

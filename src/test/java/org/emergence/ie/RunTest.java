@@ -12,9 +12,11 @@ import java.util.List;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
 import org.emergence.WordTokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** End-to-end runs on golden tiny models with ICL lists: structure, sanity, and the issue-7 policy. */
+@Tag("slow")
 class RunTest {
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -15,6 +15,7 @@ import org.emergence.Cli;
 import org.emergence.TestFiles;
 import org.emergence.model.io.StorageType;
 import org.emergence.tokenize.Tokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,6 +85,7 @@ class OpenLlamaEndToEndTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void iclRunCompletes() throws Exception {
         Path run = TestFiles.tempDir("openllama-run");

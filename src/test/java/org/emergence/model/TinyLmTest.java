@@ -20,6 +20,7 @@ import org.emergence.TestFiles;
 import org.emergence.cli.Main;
 import org.emergence.data.Npy;
 import org.emergence.tokenize.Tokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -111,6 +112,7 @@ class TinyLmTest {
         }
     }
 
+    @Tag("slow")
     @ParameterizedTest(name = "{0}")
     @MethodSource("names")
     void heldOutAccuracyEqualsTheRecordedFigure(String name) throws IOException {
@@ -149,6 +151,7 @@ class TinyLmTest {
         assertFalse(r.path("tinylm-6l-step0").path("text").path("perplexity").asDouble() < 1000, "step 0 is untrained");
     }
 
+    @Tag("slow")
     @Test
     void runsIeOffline() throws IOException {
         Path out = TestFiles.tempDir("tinylm-run");

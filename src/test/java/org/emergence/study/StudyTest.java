@@ -16,9 +16,11 @@ import java.util.stream.Stream;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
 import org.emergence.WordTokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Studies on tiny random models: structure of the outputs, resume without recomputation, refusals before any run. */
+@Tag("slow")
 class StudyTest {
     static Map<Path, FileTime> est(Path out) throws Exception {
         Map<Path, FileTime> m = new HashMap<>();

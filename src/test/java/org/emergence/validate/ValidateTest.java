@@ -15,9 +15,11 @@ import java.util.stream.Stream;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
 import org.emergence.WordTokenizer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code emergence validate} on a tiny random decoder: structure, resume without recomputation, refusals. */
+@Tag("slow")
 class ValidateTest {
     /** The small validation of these tests; {@code extra} is option/value pairs that replace or add to it. */
     static String[] args(Path model, Path out, String... extra) {

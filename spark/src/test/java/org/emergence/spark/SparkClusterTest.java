@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * with SIGKILL mid-job and the job still completing (or, re-submitted, resuming) to the same numbers.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("slow")
 class SparkClusterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> RUN = List.of("--model", "tinylm-2l", "--dataset", "icl:animal", "--n", "300", "--layers", "0,1",

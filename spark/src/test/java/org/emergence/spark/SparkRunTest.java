@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.emergence.cli.Main;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * given as a plain path and as a Hadoop URI, and a job killed with SIGKILL resumes to the same numbers
  * without recomputing what it had finished.
  */
+@Tag("slow")
 class SparkRunTest {
     /** two non-adjacent blocks: capture must run the blocks between them, micro must skip them */
     private static final String[] RUN = {"--layers", "0,3", "--batch", "128", "--quiet"};

@@ -8,8 +8,10 @@ import org.emergence.mi.Estimators;
 import org.emergence.mi.Matrix;
 import org.emergence.mi.Options;
 import org.emergence.mi.Rng;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("slow")
 class NeuralEstimatorTest {
     /** X ~ N(0, I_d); Y_j = ρ·X_j + sqrt(1 − ρ²)·noise. */
     static Matrix[] correlated(int n, int d, double rho, long seed) {

@@ -1,0 +1,176 @@
+package org.emergence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.spi.ToolProvider;
+import org.emergence.common.UserError;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package map of docs/architecture.md, enforced on the compiled classes: every dependency between the project's
+ * packages (as jdeps reads them from the bytecode, so an unused import does not count) must be one the map allows,
+ * and no two stages (a top-level package with its sub-packages) may depend on each other. A new dependency is a
+ * decision: add it to {@link #ALLOWED} and to the map in docs/architecture.md, or move the code. tools/layers.sh
+ * prints the same graph from the command line.
+ */
+class ArchitectureTest {
+    /** Each package and the project packages it may use (docs/architecture.md, "The package map"). */
+    static final Map<String, Set<String>> ALLOWED = new LinkedHashMap<>();
+
+    static {
+        ALLOWED.put("common", Set.of());
+        ALLOWED.put("tensor", Set.of("common"));
+        ALLOWED.put("tokenize", Set.of("common"));
+        ALLOWED.put("data", Set.of("common", "tokenize"));
+        ALLOWED.put("mi", Set.of("common", "tensor", "mi.neural"));
+        ALLOWED.put("mi.neural", Set.of("common", "tensor", "mi"));
+        ALLOWED.put("mi.bench", Set.of("common", "tensor", "mi", "mi.neural"));
+        ALLOWED.put("model.io", Set.of("common", "tensor"));
+        ALLOWED.put("model", Set.of("common", "tensor", "tokenize", "data", "model.io", "model.family"));
+        ALLOWED.put("model.family", Set.of("common", "tensor", "model", "model.io"));
+        ALLOWED.put("generate", Set.of("common", "tensor", "tokenize", "data", "model"));
+        ALLOWED.put("ie", Set.of("common", "tensor", "tokenize", "data", "mi", "mi.neural", "model.io", "model", "model.family",
+                "generate"));
+        ALLOWED.put("report", Set.of("common"));
+        ALLOWED.put("study", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie", "report"));
+        ALLOWED.put("validate", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie",
+                "report"));
+        Set<String> belowCli = new TreeSet<>(ALLOWED.keySet());
+        ALLOWED.put("cli", Set.copyOf(belowCli));
+        belowCli.add("cli");
+        ALLOWED.put("spark", Set.copyOf(belowCli));
+    }
+
+    @Test
+    void everyDependencyIsOneTheMapAllows() throws Exception {
+        Map<String, Set<String>> edges = dependencies(classesDir());
+        assertTrue(edges.keySet().containsAll(List.of("common", "model", "model.io", "ie", "cli")),
+                "jdeps found the project's packages: " + edges.keySet());
+        List<String> problems = violations(edges);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** The check itself can fail: a forbidden edge, an unknown package and a cycle between stages are each reported. */
+    @Test
+    void theCheckReportsForbiddenEdgesUnknownPackagesAndCycles() {
+        Map<String, Set<String>> g = new HashMap<>();
+        g.put("common", Set.of());
+        g.put("mi", Set.of("common", "model"));      // mi must never see a model
+        g.put("model", Set.of("common", "ie"));      // and model must not reach up to ie ...
+        g.put("ie", Set.of("model", "mi"));          // ... which uses it: a cycle between stages
+        g.put("gadgets", Set.of("common"));          // a package the map does not know
+        List<String> v = violations(g);
+        assertTrue(v.contains("mi -> model: not allowed by the package map"), v.toString());
+        assertTrue(v.contains("model -> ie: not allowed by the package map"), v.toString());
+        assertTrue(v.contains("gadgets: a package the map does not list"), v.toString());
+        assertTrue(v.stream().anyMatch(s -> s.startsWith("cycle between stages: ") && s.contains("ie") && s.contains("model")
+                && s.contains("mi")), v.toString());
+        assertEquals(List.of(), violations(Map.of("common", Set.of(), "tensor", Set.of("common"))));
+    }
+
+    /** Forbidden edges, packages missing from the map, and cycles between stages, one line each. */
+    static List<String> violations(Map<String, Set<String>> edges) {
+        List<String> out = new ArrayList<>();
+        Map<String, Set<String>> stages = new TreeMap<>();
+        for (var e : new TreeMap<>(edges).entrySet()) {
+            String from = e.getKey();
+            Set<String> allowed = ALLOWED.get(from);
+            if (allowed == null) out.add(from + ": a package the map does not list");
+            stages.computeIfAbsent(stage(from), k -> new TreeSet<>());
+            for (String to : new TreeSet<>(e.getValue())) {
+                if (allowed != null && !allowed.contains(to)) out.add(from + " -> " + to + ": not allowed by the package map");
+                if (!stage(to).equals(stage(from))) stages.get(stage(from)).add(stage(to));
+                stages.computeIfAbsent(stage(to), k -> new TreeSet<>());
+            }
+        }
+        for (Set<String> c : components(stages)) {
+            if (c.size() > 1) out.add("cycle between stages: " + String.join(" <-> ", c));
+        }
+        return out;
+    }
+
+    static String stage(String pkg) {
+        int dot = pkg.indexOf('.');
+        return dot < 0 ? pkg : pkg.substring(0, dot);
+    }
+
+    /** Strongly connected components (Tarjan), each sorted. */
+    static List<Set<String>> components(Map<String, Set<String>> g) {
+        Map<String, Integer> index = new HashMap<>();
+        Map<String, Integer> low = new HashMap<>();
+        List<String> stack = new ArrayList<>();
+        Set<String> on = new java.util.HashSet<>();
+        List<Set<String>> out = new ArrayList<>();
+        int[] n = {0};
+        for (String v : new TreeSet<>(g.keySet())) {
+            if (!index.containsKey(v)) visit(v, g, index, low, stack, on, out, n);
+        }
+        return out;
+    }
+
+    private static void visit(String v, Map<String, Set<String>> g, Map<String, Integer> index, Map<String, Integer> low,
+            List<String> stack, Set<String> on, List<Set<String>> out, int[] n) {
+        index.put(v, n[0]);
+        low.put(v, n[0]++);
+        stack.add(v);
+        on.add(v);
+        for (String w : new TreeSet<>(g.getOrDefault(v, Set.of()))) {
+            if (!index.containsKey(w)) {
+                visit(w, g, index, low, stack, on, out, n);
+                low.put(v, Math.min(low.get(v), low.get(w)));
+            } else if (on.contains(w)) {
+                low.put(v, Math.min(low.get(v), index.get(w)));
+            }
+        }
+        if (low.get(v).equals(index.get(v))) {
+            Set<String> c = new TreeSet<>();
+            String w;
+            do {
+                w = stack.remove(stack.size() - 1);
+                on.remove(w);
+                c.add(w);
+            } while (!w.equals(v));
+            out.add(c);
+        }
+    }
+
+    /** The compiled main classes (target/classes; with -Pspark it holds org.emergence.spark too). */
+    static Path classesDir() throws URISyntaxException {
+        Path p = Path.of(UserError.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertTrue(Files.isDirectory(p.resolve("org/emergence")), "compiled classes at " + p);
+        return p;
+    }
+
+    /** Package-level dependencies between the project's packages, names without the {@code org.emergence.} prefix. */
+    static Map<String, Set<String>> dependencies(Path classes) {
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int rc = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:package", "-filter:none", classes.toString());
+        assertEquals(0, rc, "jdeps: " + err);
+        Map<String, Set<String>> edges = new TreeMap<>();
+        String prefix = "org.emergence.";
+        for (String line : out.toString().split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 3 || !f[1].equals("->") || !f[0].startsWith(prefix)) continue;
+            String from = f[0].substring(prefix.length());
+            edges.computeIfAbsent(from, k -> new TreeSet<>());
+            if (f[2].startsWith(prefix) && !f[2].equals(f[0])) edges.get(from).add(f[2].substring(prefix.length()));
+        }
+        return edges;
+    }
+}
