@@ -223,15 +223,7 @@ final class SummaryBuilder {
                         + "so E(l, t) compares like with like."
                     : "Every MI is a continuous estimate on random inputs.");
         Combination ie = ie(Level.MICRO);
-        o.put("interval_method", ie.resampled()
-                ? "delete-a-group jackknife over " + m.groups() + " random groups of the " + data.n() + " sequences: every "
-                    + "estimate is recomputed without each group (macro and micro on the same sequences, each sequence "
-                    + "keeping its noise draws), every E, IE(t), IE is the same combination of those replicates, and "
-                    + "intervals are value ± t(" + (m.groups() - 1) + ")·SE, 95%. They cover a fresh draw of the sequences "
-                    + "and the Monte Carlo error; n_convergence gives the value at N/4 and N/2 (the same estimate on "
-                    + "quarters and halves of the sequences) as a finite-N diagnostic."
-                : "each estimate's own interval (see results.csv interval_method), combined in quadrature for E, IE "
-                    + "(independence assumed; sampling error of the dataset not included: run with --groups > 0)");
+        o.put("interval_method", intervalMethod(ie));
         ArrayNode ls = o.putArray("layers");
         for (int l : layers) ls.add(l);
         ArrayNode ps = o.putArray("positions");
@@ -277,6 +269,33 @@ final class SummaryBuilder {
         putFinite(tm, "estimate_seconds", estimateSecs);
         putFinite(tm, "total_seconds", totalSecs);
         return o;
+    }
+
+    /**
+     * How the intervals were made, naming the groups and the t quantile actually used: a run of few sequences
+     * has fewer groups than {@code --groups} asks for ({@link EmergenceRun#groupsFor}), and below 8 none at all.
+     */
+    String intervalMethod(Combination ie) {
+        if (ie.resampled()) {
+            int g = ie.groups();
+            return "delete-a-group jackknife over " + g + " random groups of the " + data.n() + " sequences"
+                    + (g < m.groups() ? " (--groups " + m.groups() + " asks for more, but every group needs at least two "
+                        + "sequences and G must be a multiple of 4)" : "")
+                    + ": every estimate is recomputed without each group (macro and micro on the same sequences, each "
+                    + "sequence keeping its noise draws), every E, IE(t), IE is the same combination of those replicates, and "
+                    + "intervals are value ± t(" + (g - 1) + ")·SE, 95%. They cover a fresh draw of the sequences "
+                    + "and the Monte Carlo error; n_convergence gives the value at N/4 and N/2 (the same estimate on "
+                    + "quarters and halves of the sequences) as a finite-N diagnostic.";
+        }
+        return "each estimate's own interval (see results.csv interval_method), combined in quadrature for E, IE "
+                + "(independence assumed; " + samplingErrorOmitted() + ")";
+    }
+
+    /** Why an interval lacks the sampling error of the dataset draw. */
+    private String samplingErrorOmitted() {
+        if (m.groups() == 0) return "sampling error of the dataset not included: --groups 0; run with --groups > 0 to include it";
+        return "sampling error of the dataset not included: " + data.n() + " sequences are too few for the jackknife "
+                + "(it needs at least 8, two per group of 4 groups)";
     }
 
     /** Where a value comes from: constant-token positions vs positions whose token varies. */
@@ -346,6 +365,10 @@ final class SummaryBuilder {
                 out.add(String.format(Locale.ROOT, "IE still moves with N: %+.3f bits from N/2 to N (SE %.3f); the interval covers a "
                         + "fresh draw at this N, not the change with N: compare runs at equal N", shift, se));
             }
+        }
+        if (!ie.missing() && !ie.resampled()) {
+            out.add("intervals omit the sampling error of the dataset draw (" + samplingErrorOmitted() + "): they cover the "
+                    + "estimators' own error only");
         }
         if (policy.mixed(random)) {
             out.add("mixed modes: E(l, t) subtracts exact discrete micro MIs from continuous macro estimates (raw mode, --noise 0)");
