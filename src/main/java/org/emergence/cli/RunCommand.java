@@ -145,19 +145,21 @@ public class RunCommand implements Callable<Integer> {
 
     private void printTable(JsonNode sum) {
         var out = spec.commandLine().getOut();
-        boolean causal = sum.path("model").path("causal").asBoolean();
         out.printf(Locale.ROOT, "%nInformation Emergence, %s on %s (N=%d, T=%d; %s)%n", sum.path("model").path("name").asText(),
                 sum.path("dataset").path("spec").asText(), sum.path("dataset").path("n").asInt(),
                 sum.path("dataset").path("t").asInt(), sum.path("modes").path("macro").asText());
-        out.printf(Locale.ROOT, "%5s  %12s  %14s  %10s  %s%n", "layer", causal ? "MI_macro(T-1)" : "MI_macro(avg)",
-                "mean MI_micro", "E(l) bits", "interval");
+        JsonNode terms = sum.path("terms");
+        out.printf(Locale.ROOT, "%5s  %13s  %18s  %10s  %s%n", "layer", terms.path("macro_short").asText("MI_macro"),
+                terms.path("micro_short").asText("MI_micro"), "E(l) bits", "interval");
         for (JsonNode r : sum.path("E_layer")) {
-            out.printf(Locale.ROOT, "%5d  %12s  %14s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
+            out.printf(Locale.ROOT, "%5d  %13s  %18s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
                     fmt(r.get("micro_mean_bits")), fmt(r.get("bits")), fmt(r.get("ci_low")), fmt(r.get("ci_high")));
         }
         JsonNode ie = sum.path("IE");
         out.printf(Locale.ROOT, "IE = %s bits [%s, %s]%s%n", fmt(ie.get("bits")), fmt(ie.get("ci_low")), fmt(ie.get("ci_high")),
                 sum.path("modes").path("mixed").asBoolean() ? "  (mixed modes: see summary.json)" : "");
+        out.println("E(l) = " + terms.path("macro_short").asText("MI_macro") + " - " + terms.path("micro_short").asText("MI_micro")
+                + ": " + terms.path("micro").asText("the micro term") + " (--pairing " + terms.path("pairing").asText("?") + ")");
         for (JsonNode w : sum.path("warnings")) out.println("warning: " + w.asText());
     }
 

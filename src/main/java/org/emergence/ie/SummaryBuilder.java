@@ -232,6 +232,7 @@ final class SummaryBuilder {
         for (int p = 0; p < t; p++) cs.add(constant[p]);
         ArrayNode ag = o.putArray("aggregated_positions");
         for (int p : aggregated()) ag.add(p);
+        Terms.of(cfg.causal(), m.pairing(), aggregated(), t).json(o.putObject("terms"));
         o.set("macro", grid(Level.MACRO));
         o.set("micro", grid(Level.MICRO));
         o.set("context", grid(Level.MACRO));

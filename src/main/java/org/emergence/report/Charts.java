@@ -97,7 +97,8 @@ public final class Charts {
         zeroLine(plot);
         noData(plot, "E(l) not estimated yet");
         JFreeChart chart = chart("Emergence per layer E(l)", plot, false);
-        subtitle(chart, "points: E(l) = MI_macro − mean MI_micro; bars: interval; line at 0 bits"
+        org.emergence.ie.Terms terms = RunTerms.of(s);
+        subtitle(chart, "points: E(l) = " + terms.macroShort() + " − " + terms.microShort() + "; bars: interval; line at 0 bits"
                 + nonFiniteNote(nonFinite));
         return png(chart, WIDTH, HEIGHT);
     }
@@ -178,8 +179,12 @@ public final class Charts {
         return png(chart, WIDTH, HEATMAP_HEIGHT);
     }
 
-    /** MI_macro and mean MI_micro per layer (the two terms of E(l)), from E_layer. */
+    /** The two terms of E(l) per layer (named as the run's summary names them), from E_layer. */
     public static byte[] macroMicro(SummaryFile s) {
+        return png(macroMicroChart(s), WIDTH, HEIGHT);
+    }
+
+    static JFreeChart macroMicroChart(SummaryFile s) {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         int[] layers = s.layers();
@@ -190,16 +195,14 @@ public final class Charts {
             micro[i] = el[i].microMeanBits();
         }
         int nonFinite = countNonFinite(macro) + countNonFinite(micro);
-        boolean causal = s.causal();
-        addSegments(data, r, layers, macro, causal ? "MI_macro at the last position t = T−1" : "MI_macro, mean over positions",
-                BLUE, new Ellipse2D.Double(-4, -4, 8, 8));
-        addSegments(data, r, layers, micro, causal ? "mean MI_micro over positions i ≤ T−1" : "mean MI_micro over positions",
-                ORANGE, new Rectangle(-4, -4, 8, 8));
+        org.emergence.ie.Terms terms = RunTerms.of(s);
+        addSegments(data, r, layers, macro, terms.macro(), BLUE, new Ellipse2D.Double(-4, -4, 8, 8));
+        addSegments(data, r, layers, micro, terms.micro(), ORANGE, new Rectangle(-4, -4, 8, 8));
         XYPlot plot = new XYPlot(data, IndexAxis.numeric("layer l", layers), valueAxis("mutual information (bits)"), r);
         noData(plot, "MI_macro and MI_micro not estimated yet");
         JFreeChart chart = chart("Macro vs micro mutual information per layer", plot, data.getSeriesCount() > 0);
         subtitle(chart, "E(l) is the vertical gap: macro above micro means positive emergence" + nonFiniteNote(nonFinite));
-        return png(chart, WIDTH, HEIGHT);
+        return chart;
     }
 
     /** IE(t) over positions with its interval as a shaded band. */
