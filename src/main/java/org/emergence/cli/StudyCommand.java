@@ -46,8 +46,9 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--categories", defaultValue = "animal", paramLabel = "LIST", description = "ICL categories (default ${DEFAULT-VALUE}).")
     String categories;
 
-    @Option(names = "--kmin", defaultValue = "1", description = "Fewest items per list (default ${DEFAULT-VALUE}).")
-    int kmin;
+    @Option(names = "--kmin", paramLabel = "K", description = "Fewest items per list (default: 1, or for an encoder the smallest K "
+            + "with at least N distinct lists, so that every K is measured at the same N).")
+    Integer kmin;
 
     @Option(names = "--kmax", defaultValue = "8", description = "Most items per list (default ${DEFAULT-VALUE}).")
     int kmax;
@@ -126,7 +127,8 @@ public final class StudyCommand implements Callable<Integer> {
         String gen = generator != null ? (generator.equals("none") ? null : generator) : k.equals("texts") ? "tinylm" : null;
         Path dir = out != null ? out : Path.of("studies", k + "-" + Path.of(ms.get(0)).getFileName().toString().replaceAll("[^A-Za-z0-9_.=-]+", "_"));
         RunRequest base = measure.request(ms.get(0), dataset, n, 0, null, seed, "none", null, false, force);
-        StudyOptions o = new StudyOptions(k, ms, split(categories), kmin, kmax, replicates != null ? replicates : k.equals("errors") ? 4 : 1,
+        if (kmin != null && kmin < 1) throw new UserError("--kmin must be >= 1, got " + kmin);
+        StudyOptions o = new StudyOptions(k, ms, split(categories), kmin == null ? 0 : kmin, kmax, replicates != null ? replicates : k.equals("errors") ? 4 : 1,
                 dataset, src, split(ablations), preset, longSep, gen, textTokens, textScale, dir, base);
         if (plan != null) o = StudyOptions.fromPlan(plan, o);
         var err = spec.commandLine().getErr();
@@ -136,6 +138,7 @@ public final class StudyCommand implements Callable<Integer> {
         var pout = spec.commandLine().getOut();
         pout.printf(Locale.ROOT, "%nStudy %s (%s)%n", s.path("kind").asText(), s.path("measurement").asText());
         for (JsonNode v : s.path("verdicts")) pout.println("  " + v.asText());
+        for (JsonNode v : s.path("notes")) pout.println("note: " + v.asText());
         pout.println("study:  " + o.out().resolve("study.json"));
         pout.println("report: " + o.out().resolve("study.html"));
         return 0;

@@ -42,6 +42,11 @@ final class StudyReport {
         h.append("<h1>Study: ").append(Pages.escape(s.path("kind").asText())).append("</h1>\n<p class=\"sub\">")
                 .append(Pages.escape(String.join(", ", list(s.path("plan").path("models"))))).append(" — ")
                 .append(Pages.escape(s.path("measurement").asText())).append("</p>\n");
+        if (s.path("notes").size() > 0) {
+            h.append("<div class=\"box warn\" id=\"notes\"><p><b>Notes on the plan</b></p>\n<ul>\n");
+            for (JsonNode v : s.path("notes")) h.append("<li>").append(Pages.escape(v.asText())).append("</li>\n");
+            h.append("</ul></div>\n");
+        }
         h.append("<h2>Verdicts</h2>\n<ul>\n");
         for (JsonNode v : s.path("verdicts")) h.append("<li>").append(Pages.escape(v.asText())).append("</li>\n");
         h.append("</ul>\n<p class=\"small\">A difference is called up or down only when its 95% interval excludes 0. ")
@@ -57,12 +62,13 @@ final class StudyReport {
                     .append("</td><td>").append(Pages.escape(c.path("direction").asText())).append("</td><td class=\"small\">")
                     .append(Pages.escape(c.path("method").asText())).append("</td></tr>\n");
         }
-        h.append("</tbody>\n</table>\n<h2>Conditions</h2>\n<table>\n<thead><tr><th>condition</th><th>labels</th><th class=\"num\">IE bits [95%]</th>"
-                + "<th>run</th></tr></thead>\n<tbody>\n");
+        h.append("</tbody>\n</table>\n<h2>Conditions</h2>\n<table>\n<thead><tr><th>condition</th><th>labels</th><th class=\"num\">N</th>"
+                + "<th class=\"num\">IE bits [95%]</th><th>run</th></tr></thead>\n<tbody>\n");
         for (JsonNode c : s.path("conditions")) {
             JsonNode ie = c.path("IE");
             h.append("<tr><td><code>").append(Pages.escape(c.path("name").asText())).append("</code></td><td class=\"small\">")
                     .append(Pages.escape(c.path("labels").toString())).append("</td><td class=\"num\">")
+                    .append(c.path("n").asInt()).append("</td><td class=\"num\">")
                     .append(String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", ie.path("bits").asDouble(), ie.path("ci_low").asDouble(),
                             ie.path("ci_high").asDouble()))
                     .append("</td><td><code>").append(Pages.escape(c.path("read_from").isTextual() ? "from " + c.path("read_from").asText()
