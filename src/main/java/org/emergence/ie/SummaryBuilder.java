@@ -375,7 +375,7 @@ final class SummaryBuilder {
             out.add("mixed modes: E(l, t) subtracts exact discrete micro MIs from continuous macro estimates (raw mode, --noise 0)");
         }
         for (List<String> v : where.values()) {
-            out.add(v.size() == 1 ? v.get(0) : v.get(0) + " (and " + (v.size() - 1) + " similar)");
+            out.add(BitsText.of(v.size() == 1 ? v.get(0) : v.get(0) + " (and " + (v.size() - 1) + " similar)"));
         }
         return out;
     }
