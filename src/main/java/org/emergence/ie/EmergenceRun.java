@@ -238,14 +238,15 @@ public final class EmergenceRun {
         return conclude(dir, summary, resume, captureSecs, estimateSecs, (System.nanoTime() - start) / 1e9);
     }
 
-    /** The end of every run, local or assembled from cells computed elsewhere: final summary.json and results.csv. */
+    /** The end of every run, local or assembled from cells computed elsewhere: final summary.json, results.csv, emergence.csv. */
     static Outcome conclude(RunDir dir, SummaryBuilder summary, RunResume resume, double captureSecs, double estimateSecs,
                             double totalSecs) throws IOException {
         summary.timing(captureSecs, estimateSecs, totalSecs);
         summary.recovered(resume.recoveries());
-        summary.write(dir.root, true);
-        summary.writeResults(dir.root, resume.done());
-        return new Outcome(dir.root, summary.json(true));
+        ObjectNode json = summary.json(true);
+        AtomicFiles.writeString(dir.root.resolve("summary.json"), RunDir.JSON.writeValueAsString(json) + "\n");
+        summary.writeTables(dir.root, json);
+        return new Outcome(dir.root, json);
     }
 
     // ------------------------------------------------------------------ dataset & resume state

@@ -19,7 +19,7 @@ import org.emergence.model.ModelConfig;
 
 /**
  * Assembles E(l, t), E(l), IE(t) and IE with intervals from the per-(layer, position) estimates and
- * writes summary.json and results.csv.
+ * writes summary.json, results.csv and emergence.csv.
  *
  * <p>E(l, t) = MI_macro(l, t) − the micro MIs it is paired with ({@link Measurement.Pairing}); E(l) is
  * the mean of E(l, t) over the positions of {@link Measurement.Positions}; IE(t) and IE average over the
@@ -199,7 +199,9 @@ final class SummaryBuilder {
         d.put("n", data.n());
         d.put("t", t);
         d.put("description", data.description());
-        d.set("details", RunDir.JSON.valueToTree(data.details()));
+        ObjectNode details = RunDir.JSON.valueToTree(data.details());
+        details.remove(org.emergence.data.PositionTokens.KEY);
+        d.set("details", details);
         ObjectNode st = s.toJson();
         st.remove("model");
         st.remove("model_type");
@@ -233,6 +235,14 @@ final class SummaryBuilder {
         ArrayNode ag = o.putArray("aggregated_positions");
         for (int p : aggregated()) ag.add(p);
         Terms.of(cfg.causal(), m.pairing(), aggregated(), t).json(o.putObject("terms"));
+        List<String> tokens = positionTokens();
+        ArrayNode pt = o.putArray("position_tokens"), pl = o.putArray("position_labels");
+        for (int p = 0; p < t; p++) {
+            String tok = tokens == null ? null : tokens.get(p);
+            if (tok == null) pt.addNull();
+            else pt.add(tok);
+            pl.add(random ? "" : org.emergence.data.PositionTokens.label(tok, data.kind()));
+        }
         o.set("macro", grid(Level.MACRO));
         o.set("micro", grid(Level.MICRO));
         o.set("context", grid(Level.MACRO));
@@ -246,8 +256,8 @@ final class SummaryBuilder {
             Combination c = eLayer(Level.MICRO, l);
             ObjectNode x = c.json(el.addObject());
             x.put("layer", l);
-            putOrNull(x, "macro_bits", macroLayer(l));
-            putOrNull(x, "micro_mean_bits", microLayer(l));
+            term(x, "macro_bits", "macro", macroLayer(l));
+            term(x, "micro_mean_bits", "micro", microLayer(l));
             split(x, c);
         }
         ArrayNode it = o.putArray("IE_t");
@@ -307,9 +317,16 @@ final class SummaryBuilder {
         x.put("dominated_by_constant_positions", Math.abs(c.constantPart) > DOMINATED * Math.abs(c.value) && c.value != 0);
     }
 
-    private static void putOrNull(ObjectNode o, String key, Combination c) {
-        if (c.missing()) o.putNull(key);
-        else o.put(key, c.value);
+    /** One of E(l)'s terms: its value under {@code key}, and prefix_ci_low, prefix_ci_high, prefix_se. */
+    private static void term(ObjectNode o, String key, String prefix, Combination c) {
+        if (c.missing()) {
+            o.putNull(key);
+            return;
+        }
+        o.put(key, c.value);
+        o.put(prefix + "_ci_low", c.low());
+        o.put(prefix + "_ci_high", c.high());
+        if (c.resampled()) o.put(prefix + "_se", c.se());
     }
 
     private static void putFinite(ObjectNode o, String key, double v) {
@@ -384,56 +401,18 @@ final class SummaryBuilder {
         AtomicFiles.writeString(root.resolve("summary.json"), RunDir.JSON.writeValueAsString(json(finished)) + "\n");
     }
 
-    // ------------------------------------------------------------------ results.csv
+    // ------------------------------------------------------------------ results.csv, emergence.csv
 
-    void writeResults(Path root, Map<String, JsonNode> done) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        List<String> header = new ArrayList<>(List.of("model", "dataset", "n", "layer", "position", "level", "mi_bits",
-                "ci_low", "ci_high", "estimator", "mode", "seconds", "interval_method"));
-        header.addAll(Diagnostics.csvHeader());
-        header.add("warnings");
-        sb.append(String.join(",", header)).append('\n');
-        for (int l : layers) {
-            for (Level level : Level.values()) {
-                for (int p = 0; p < t; p++) {
-                    JsonNode e = get(level == Level.CONTEXT ? Level.MACRO : level, l, p);
-                    if (e == null) continue;
-                    List<String> row = new ArrayList<>();
-                    row.add(modelName);
-                    row.add(data.spec());
-                    row.add(Integer.toString(data.n()));
-                    row.add(Integer.toString(l));
-                    row.add(Integer.toString(p));
-                    row.add(level.key());
-                    row.add(num(e.get("mi_bits").asDouble()));
-                    row.add(num(e.get("ci_low_bits").asDouble()));
-                    row.add(num(e.get("ci_high_bits").asDouble()));
-                    row.add(e.get("estimator").asText());
-                    row.add(e.get("mode").asText());
-                    row.add(num(e.get("seconds").asDouble()));
-                    row.add(e.path("interval_method").asText(""));
-                    JsonNode diag = e.get("diagnostics");
-                    for (String c : Diagnostics.csvHeader()) {
-                        JsonNode v = diag == null ? null : diag.get(c);
-                        row.add(v == null || v.isNull() ? "" : v.asText());
-                    }
-                    List<String> ws = new ArrayList<>();
-                    for (JsonNode w : e.get("warnings")) ws.add(w.asText());
-                    row.add(String.join(" | ", ws));
-                    for (int i = 0; i < row.size(); i++) sb.append(i == 0 ? "" : ",").append(csv(row.get(i)));
-                    sb.append('\n');
-                }
-            }
-        }
-        AtomicFiles.writeString(root.resolve("results.csv"), sb.toString());
+    /** results.csv (every MI) and emergence.csv (every E and IE, from the summary just written). */
+    void writeTables(Path root, ObjectNode summary) throws IOException {
+        ResultsTable.write(root.resolve("results.csv"), layers, t, est, positionTokens());
+        EmergenceTable.write(root.resolve(EmergenceTable.FILE), summary);
     }
 
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.6g", v);
-    }
-
-    private static String csv(String v) {
-        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0) return v;
-        return '"' + v.replace("\"", "\"\"") + '"';
+    /** The token text of each constant position (null where it varies), or null when the dataset has none. */
+    @SuppressWarnings("unchecked")
+    List<String> positionTokens() {
+        Object v = data.details().get(org.emergence.data.PositionTokens.KEY);
+        return v instanceof List<?> l && l.size() == t ? (List<String>) l : null;
     }
 }
