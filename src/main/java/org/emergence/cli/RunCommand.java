@@ -131,6 +131,11 @@ public class RunCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         Path report = org.emergence.report.Report.build(p.dir());
         printTable(o.summary());
+        JsonNode tm = o.summary().path("timing");
+        if (tm.path("estimates_reused").asInt(0) > 0) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "resumed: %d estimates reused from %s, %d computed now%n",
+                    tm.path("estimates_reused").asInt(), p.dir().resolve("est"), tm.path("estimates_computed").asInt());
+        }
         spec.commandLine().getOut().println("results: " + p.dir().resolve("results.csv"));
         if (report != null) spec.commandLine().getOut().println("report:  " + report);
         if (!o.summary().path("status").asText().equals("complete")) {

@@ -165,6 +165,7 @@ public final class EmergenceRun {
         for (int l : layers) measured[l] = true;
         int pending = 0;
         for (int l : layers) pending += countPending(dir, l);
+        summary.estimates(2 * layers.length * t - pending, pending);
         Progress est = Progress.start("estimate", pending, "MI", quiet);
         double captureSecs = 0, estimateSecs = 0;
         if (acts != null) {

@@ -86,6 +86,14 @@ final class SummaryBuilder {
         recovered.addAll(what);
     }
 
+    private int reused = -1, computed = -1;
+
+    /** How many of the run's estimates an earlier (interrupted) run had finished, and how many this one computes. */
+    void estimates(int reused, int computed) {
+        this.reused = reused;
+        this.computed = computed;
+    }
+
     void timing(double capture, double estimate, double total) {
         captureSecs = capture;
         estimateSecs = estimate;
@@ -279,6 +287,10 @@ final class SummaryBuilder {
         putFinite(tm, "capture_seconds", captureSecs);
         putFinite(tm, "estimate_seconds", estimateSecs);
         putFinite(tm, "total_seconds", totalSecs);
+        if (reused >= 0) {
+            tm.put("estimates_reused", reused);
+            tm.put("estimates_computed", computed);
+        }
         return o;
     }
 

@@ -46,7 +46,11 @@ class ResumeTest {
         // resume with the same command, then run the whole thing uninterrupted elsewhere
         List<String> resume = new ArrayList<>(List.of(args));
         resume.addAll(List.of("--out", killed.toString()));
-        Cli.run(resume.toArray(String[]::new)).assertOk();
+        Cli resumed = Cli.run(resume.toArray(String[]::new)).assertOk();
+        // the resumed run says how many estimates it reused and how many it computed
+        assertTrue(resumed.out().contains("resumed: " + before + " estimates reused from " + est + ", " + (96 - before) + " computed now"),
+                resumed.out());
+        assertEquals(before, RunTest.summary(killed).path("timing").path("estimates_reused").asInt(), "all persisted estimates reused");
         List<String> fresh = new ArrayList<>(List.of(args));
         fresh.addAll(List.of("--out", whole.toString()));
         Cli.run(fresh.toArray(String[]::new)).assertOk();
