@@ -82,6 +82,7 @@ public final class Pages {
             "th, td { border-bottom: 1px solid #e3e4e8; padding: 3px 10px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }",
             "table { max-width: 100%; }",
             "p, li, dd, figcaption, code { overflow-wrap: anywhere; }",
+            "code.opt { white-space: nowrap; }",
             "thead th { border-bottom: 2px solid #c8cad0; }",
             "table.kv th { font-weight: 600; white-space: nowrap; }",
             ".num { text-align: right; font-variant-numeric: tabular-nums; }",

@@ -83,13 +83,14 @@ public final class Report {
                 Charts.WIDTH, Charts.HEIGHT, Charts::eLayer, s));
         charts.add(render(chartsDir, CHART_FILES.get(1), "E(l, t) heat map",
                 "Heat map of E over layers (rows) and positions (columns), red positive, blue negative",
-                "Rows are layers, columns positions; red is positive E, blue negative, white about 0 (colour bar in bits, "
-                        + "symmetric about 0). Hatched grey cells were not estimated.",
+                "Rows are layers, columns positions (labelled with the token every sequence holds there, or &ldquo;entity&rdquo;); "
+                        + "red is positive E, blue negative, white 0 (colour bar in bits, symmetric about 0, fitted to the largest |E|). "
+                        + "Hatched grey cells were not estimated.",
                 Charts.WIDTH, Charts.HEATMAP_HEIGHT, Charts::eHeatmap, s));
         charts.add(render(chartsDir, CHART_FILES.get(2), "Macro vs micro MI per layer",
-                "The two terms of E(l) per layer, two lines",
+                "The two terms of E(l) per layer, two lines with their intervals",
                 "The two terms of E(l) per layer: " + Pages.escape(terms.macro()) + " and " + Pages.escape(terms.micro())
-                        + " (--pairing " + Pages.escape(terms.pairing()) + "). The vertical gap between "
+                        + " (--pairing " + Pages.escape(terms.pairing()) + "), each with its interval. The vertical gap between "
                         + "the lines is E(l).",
                 Charts.WIDTH, Charts.HEIGHT, Charts::macroMicro, s));
         charts.add(render(chartsDir, CHART_FILES.get(3), "IE(t) per position",

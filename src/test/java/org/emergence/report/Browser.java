@@ -131,7 +131,7 @@ final class Browser implements AutoCloseable {
         return eval("const w = document.documentElement.clientWidth; const out = [];"
                 + "for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect();"
                 + "  if (r.width > 0 && r.right > w + 0.5) out.push(e.tagName + ' ' + (e.getAttribute('id') || '') + ' '"
-                + "    + (e.textContent || e.getAttribute('alt') || '').trim().slice(0, 80)); }"
+                + "    + (e.textContent || e.getAttribute('alt') || '').replace(/\\s+/g, ' ').trim().slice(0, 80)); }"
                 + "return {scrollWidth: document.documentElement.scrollWidth, clientWidth: w, offenders: out.slice(0, 20)};");
     }
 
