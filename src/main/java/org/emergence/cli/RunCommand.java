@@ -27,25 +27,24 @@ public class RunCommand implements Callable<Integer> {
     @Mixin
     MeasurementOptions measure;
 
-    @Option(names = "--model", defaultValue = DEFAULT_MODEL, paramLabel = "DIR|NAME",
-            description = "Hugging Face model directory or built-in model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = DEFAULT_MODEL, paramLabel = Vocabulary.MODEL_LABEL,
+            description = Vocabulary.MODEL + " Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--revision", paramLabel = "REV", description = "Revision of a hub-cache repo id: a branch or tag under refs/, or a commit (default main).")
+    @Option(names = "--revision", paramLabel = "REV", description = Vocabulary.REVISION)
     String revision;
 
     @Option(names = "--dataset", defaultValue = Datasets.DEFAULT, paramLabel = "SPEC",
-            description = "icl:<category>[:shots=K][:sep=\", \"], text:<file>[:field=NAME], random[:var=0.81], "
-                    + "ids:<file.npy> (default ${DEFAULT-VALUE}).")
+            description = Vocabulary.DATASET + " (default ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--n", defaultValue = "" + DEFAULT_N, description = "Sequences (default ${DEFAULT-VALUE}).")
+    @Option(names = "--n", defaultValue = "" + DEFAULT_N, paramLabel = "N", description = "Sequences (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--t", description = "Tokens per sequence (default: the dataset's own length; 8 for random).")
+    @Option(names = "--t", paramLabel = "T", description = Vocabulary.T)
     Integer t;
 
-    @Option(names = "--layers", paramLabel = "LIST", description = "Blocks to measure, e.g. 0,3,5-7 (default: all).")
+    @Option(names = "--layers", paramLabel = "LIST", description = Vocabulary.LAYERS)
     String layers;
 
     @Option(names = "--ablate", defaultValue = "none", paramLabel = "SPEC",
@@ -53,7 +52,7 @@ public class RunCommand implements Callable<Integer> {
                     + "attn-reinit[:SEED] (Q/K/V Xavier-normal, zero bias), ln-zero (norm weights and biases 0).")
     String ablate;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for the dataset, noise and estimators (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = Vocabulary.SEED)
     long seed;
 
     @Option(names = "--out", paramLabel = "RUN_DIR",

@@ -35,8 +35,8 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--plan", paramLabel = "FILE", description = "A JSON plan (keys = these options' long names without dashes).")
     Path plan;
 
-    @Option(names = "--model", paramLabel = "DIR|NAME", description = "Model(s); repeat for a models study "
-            + "(defaults: shots, ablations minilm; errors tinylm; texts tinylm-2l; models tinylm-2l, tinylm-4l, tinylm-6l).")
+    @Option(names = "--model", paramLabel = Vocabulary.MODEL_LABEL, description = Vocabulary.MODEL + " Repeat for a models study. "
+            + "Default: shots, ablations minilm; errors tinylm; texts tinylm-2l; models tinylm-2l, tinylm-4l, tinylm-6l.")
     List<String> models;
 
     @Option(names = "--series", paramLabel = "size|training", description = "models study: the built-in size series or the "
@@ -79,18 +79,21 @@ public final class StudyCommand implements Callable<Integer> {
             + "every item (e.g. \" and also \").")
     String longSep;
 
-    @Option(names = "--text-tokens", defaultValue = "8", description = "Tokens per text window, specials not counted (default ${DEFAULT-VALUE}).")
-    int textTokens;
+    @Option(names = "--t", paramLabel = "T", description = Vocabulary.TEXT_T)
+    Integer t;
+
+    /** The old spelling: text tokens, special tokens not counted. */
+    @Option(names = "--text-tokens", hidden = true, paramLabel = "K")
+    Integer textTokens;
 
     @Option(names = "--text-scale", defaultValue = "shared", paramLabel = "shared|own",
-            description = "texts: noise scale of every condition — shared = the first source's natural text run's layer RMS "
-                    + "(one resolution per layer of the measuring model), own = each condition its own (default ${DEFAULT-VALUE}).")
+            description = Vocabulary.TEXT_SCALE)
     String textScale;
 
-    @Option(names = "--n", defaultValue = "1000", description = "Sequences per condition (default ${DEFAULT-VALUE}).")
+    @Option(names = "--n", defaultValue = "1000", paramLabel = "N", description = "Sequences per condition (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the first replicate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = Vocabulary.SEED)
     long seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Study directory (default studies/<kind>-<model>).")
@@ -128,8 +131,10 @@ public final class StudyCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("studies", k + "-" + Path.of(ms.get(0)).getFileName().toString().replaceAll("[^A-Za-z0-9_.=-]+", "_"));
         RunRequest base = measure.request(ms.get(0), dataset, n, 0, null, seed, "none", null, false, force);
         if (kmin != null && kmin < 1) throw new UserError("--kmin must be >= 1, got " + kmin);
+        Vocabulary.Notes notes = new Vocabulary.Notes();
         StudyOptions o = new StudyOptions(k, ms, split(categories), kmin == null ? 0 : kmin, kmax, replicates != null ? replicates : k.equals("errors") ? 4 : 1,
-                dataset, src, split(ablations), preset, longSep, gen, textTokens, textScale, dir, base);
+                dataset, src, split(ablations), preset, longSep, gen,
+                TextLength.textTokens(ms.get(0), measure.specialTokens, t, textTokens, notes), textScale, dir, base);
         if (plan != null) o = StudyOptions.fromPlan(plan, o);
         var err = spec.commandLine().getErr();
         JsonNode s = Study.run(o, Main.version(), line -> {
@@ -141,6 +146,7 @@ public final class StudyCommand implements Callable<Integer> {
         for (JsonNode v : s.path("notes")) pout.println("note: " + v.asText());
         pout.println("study:  " + o.out().resolve("study.json"));
         pout.println("report: " + o.out().resolve("study.html"));
+        notes.print(spec.commandLine().getErr());
         return 0;
     }
 

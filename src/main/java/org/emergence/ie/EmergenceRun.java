@@ -396,20 +396,13 @@ public final class EmergenceRun {
     }
 
     private void saveManifest(int[] layers) throws IOException {
-        ObjectNode m = RunDir.JSON.createObjectNode();
-        m.put("format", ActsLayout.FORMAT).put("model", s.model()).put("model_type", cfg.modelType()).put("causal", cfg.causal())
-                .put("hidden", h);
         java.util.TreeSet<Integer> ls = new java.util.TreeSet<>();
         for (int l : layers) {
             ls.add(l);
             ls.add(l + 1);
         }
-        var a = m.putArray("layers");
-        ls.forEach(a::add);
-        m.put("micro_position", s.measurement().microPosition()).put("micro_specials", s.measurement().microSpecials())
-                .put("dataset", data.spec()).put("special_tokens", s.specialTokens())
-                .put("source", "emergence " + s.version() + " run --save-acts");
-        ActsLayout.writeManifest(saveActs, m);
+        ActsLayout.writeManifest(saveActs, ActsLayout.manifest(s.model(), cfg, ls, s.measurement().microPosition(),
+                s.measurement().microSpecials(), data.spec(), s.specialTokens(), "emergence " + s.version() + " run --save-acts"));
     }
 
     private void record(RunDir dir, SummaryBuilder summary, Path file, Level level, int l, int i, Matrix x, Matrix y,
