@@ -10,7 +10,8 @@ from ._tables import convert, read_csv, read_json
 from .errors import EmergenceError
 
 #: emergence.csv's columns, in order (docs/outputs.md describes each)
-EMERGENCE_COLUMNS = ["quantity", "layer", "position", "token", "value", "se", "ci_low", "ci_high", "n", "interval", "groups", "unit"]
+EMERGENCE_COLUMNS = ["quantity", "layer", "position", "token", "value", "se", "ci_low", "ci_high", "n", "interval", "groups", "unit",
+                     "twin"]
 #: the first columns of results.csv (the sample diagnostics, warnings and seconds follow)
 RESULTS_COLUMNS = ["layer", "position", "level", "token", "mi_bits", "ci_low", "ci_high", "interval", "groups", "estimator"]
 _VALUE_COLUMNS = ["value", "se", "ci_low", "ci_high"]
@@ -52,14 +53,17 @@ def table_from_summary(summary):
     def tok(p):
         return tokens[p] if p is not None and p < len(tokens) and tokens[p] is not None else ""
 
-    def add(quantity, layer, position, v, prefix=None, key="bits"):
+    def add(quantity, layer, position, v, prefix=None, key="bits", twin=""):
         v = v or {}
         get = (lambda k: v.get(k)) if prefix is None else (lambda k: v.get("%s_%s" % (prefix, k)))
         value = v.get(key)
         interval = v.get("interval", "") if value is not None and get("ci_low") is not None else ""
         groups = len(v.get("leave_out") or []) if interval == "jackknife" else 0
         rows.append([quantity, layer, position, tok(position), value, get("se"), get("ci_low"), get("ci_high"), n, interval,
-                     groups, "bits"])
+                     groups, "bits", twin])
+
+    def value(quantity, layer, v, twin=""):
+        rows.append([quantity, layer, None, "", v, None, None, None, n, "", 0, "bits", twin])
 
     def grid(name, quantity):
         g = summary.get(name) or []
@@ -79,6 +83,21 @@ def table_from_summary(summary):
         if x is not None:
             add("IE_t", None, x.get("position"), x)
     add("IE", None, None, summary.get("IE"))
+    nul = summary.get("null")
+    if isinstance(nul, dict):
+        if "E_raw" in summary:
+            grid("E_raw", "E_raw")
+        for el in summary.get("E_layer") or []:
+            if el is not None:
+                add("E_layer_raw", el.get("layer"), None, el, prefix="raw", key="raw_bits")
+        add("IE_raw", None, None, nul.get("IE_raw"))
+        for tw in nul.get("IE_twins") or []:
+            seed = "" if tw.get("seed") is None else str(tw.get("seed"))
+            add("IE_twin", None, None, tw, twin=seed)
+            bits = tw.get("E_layer_bits") or []
+            for li, layer in enumerate(layers):
+                value("E_layer_twin", layer, bits[li] if li < len(bits) else None, twin=seed)
+        value("IE_twins_mean", None, nul.get("IE_twins_mean_bits"))
     if "E_context" in summary:
         grid("E_context", "E_context")
         add("IE_context", None, None, summary.get("IE_context"))

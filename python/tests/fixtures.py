@@ -12,10 +12,10 @@ _ROOT = None
 
 # name → the CLI arguments that make it (each a few seconds on two cores)
 RECIPES = {
-    "run-minilm": ["run", "--n", "40", "--layers", "1,2"],
+    "run-minilm": ["run", "--model", "minilm", "--null-twins", "0", "--n", "40", "--layers", "1,2"],
     "run-tinylm": ["run", "--model", "tinylm", "--n", "48", "--layers", "3"],
-    "run-saved": ["run", "--model", "tinylm", "--dataset", "icl:animal:shots=2", "--n", "24", "--layers", "1"],
-    "study": ["study", "ablations", "--model", "tinylm", "--dataset", "icl:animal:shots=2", "--n", "24", "--ablations", "none,ln-zero"],
+    "run-saved": ["run", "--model", "tinylm", "--null-twins", "0", "--dataset", "icl:animal:shots=2", "--n", "24", "--layers", "1"],
+    "study": ["study", "ablations", "--model", "tinylm", "--dataset", "icl:animal:shots=2", "--n", "24", "--ablations", "none,ln-zero", "--null-twins", "0"],
     "validate": ["validate", "--model", "tinylm", "--dataset", "icl:animal:shots=2", "--n", "24", "--init-seeds", "1",
                  "--sigma-factors", "2", "--replicates", "2", "--t", "4", "--skip", "sigma_robustness"],
 }

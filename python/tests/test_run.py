@@ -46,6 +46,12 @@ class RunTest(unittest.TestCase):
         run = emergence.load_run(fixtures.get("run-tinylm"))
         self.assertIn("IE_context", set(run.table["quantity"]))
         self.assertEqual(len(run.quantity("E_context")), run.summary["dataset"]["t"])
+        # relative to untrained twins (the default): the raw IE, each twin's (by seed) and their mean are rows too
+        twins = run.quantity("IE_twin")
+        self.assertEqual(list(twins["twin"]), [str(x) for x in run.summary["null"]["seeds"]])
+        raw, mean = run.quantity("IE_raw")["value"].item(), run.quantity("IE_twins_mean")["value"].item()
+        self.assertAlmostEqual(float(run.IE["value"]), raw - mean, places=9)
+        self.assertEqual(len(run.quantity("E_raw")), run.summary["dataset"]["t"])
         micro = run.quantity("E_layer_micro")
         self.assertEqual(len(micro), 1)
         with self.assertRaises(emergence.EmergenceError) as e:

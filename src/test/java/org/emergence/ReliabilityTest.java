@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.emergence.common.AtomicFiles;
 import org.emergence.common.UserError;
-import org.emergence.model.CheckpointWriter;
 import org.emergence.model.Layout;
-import org.emergence.model.StorageType;
 import org.emergence.model.Transformer;
+import org.emergence.model.io.CheckpointWriter;
+import org.emergence.model.io.StorageType;
 import org.junit.jupiter.api.Test;
 
 /**

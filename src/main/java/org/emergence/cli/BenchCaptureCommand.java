@@ -28,6 +28,9 @@ final class BenchCaptureCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelSources.DESCRIPTION)
     String model;
 
@@ -58,8 +61,11 @@ final class BenchCaptureCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int threads = common.applyThreads();
+        org.emergence.model.Precision prec = precision.apply(spec.commandLine().getErr());
         model = org.emergence.model.ModelSources.withRevision(model, revision);
         if (n < 1 || t < 1 || batch < 1 || repeats < 1 || warmup < 0) throw new UserError("--n, --t, --batch, --repeats must be >= 1");
+        if ((long) n * t > Integer.MAX_VALUE - 8) throw new UserError("--n " + n + " × --t " + t + " tokens exceed 2^31; lower --n");
+        batch = Math.min(batch, n); // a batch larger than the sequences is all of them
         var out = spec.commandLine().getOut();
         long loadStart = System.nanoTime();
         Transformer m = ModelSources.load(model);
@@ -75,6 +81,7 @@ final class BenchCaptureCommand implements Callable<Integer> {
                 m.checkpoint().storedBytes() / 1e6, (System.nanoTime() - loadStart) / 1e9);
         out.printf(Locale.ROOT, "capture all %d block inputs+outputs of %d x %d tokens, batch %d, threads %d, GEMM %s%n",
                 c.layers(), n, t, batch, threads, Blas.describe());
+        out.printf(Locale.ROOT, "precision %s: %s; %s%n", prec.name(), prec.kernel(), org.emergence.tensor.SgemmChoice.describe());
         // the sink copies every captured batch, as a real capture does before writing it out
         Map<String, FloatBuffer> copies = new HashMap<>();
         double[] secs = new double[repeats];
@@ -104,6 +111,7 @@ final class BenchCaptureCommand implements Callable<Integer> {
         double med = median(secs);
         out.printf(Locale.ROOT, "median: %.0f tokens/s (%.3f s per %d tokens); GEMM %.1f GFLOP/s; peak RSS %s%n",
                 (double) n * t / med, med, n * t, median(gflops), peakRss());
+        out.println("kernels by shape: " + org.emergence.tensor.SgemmChoice.used());
         return 0;
     }
 

@@ -31,6 +31,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    PrecisionOption precision;
+
     @Option(names = "--model", defaultValue = RunCommand.DEFAULT_MODEL, paramLabel = Vocabulary.MODEL_LABEL,
             description = Vocabulary.MODEL + " Default: ${DEFAULT-VALUE}.")
     String model;
@@ -116,6 +119,7 @@ final class CaptureCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
         var err = spec.commandLine().getErr();
         Vocabulary.Notes notes = new Vocabulary.Notes();
         notes.oldSpelling(input != null && input.text != null, "capture --text FILE", "--lines FILE");
@@ -160,7 +164,7 @@ final class CaptureCommand implements Callable<Integer> {
             // the tokenizer first: a missing one is reported before a large model is mapped
             try (Tokenizer tok = ModelSources.tokenizer(model)) {
                 m = ModelSources.load(model);
-                b = TokenInput.fromText(input.lines, tok, specials(m), m.config().maxPositions(), pad);
+                b = TokenInput.fromText(input.lines, tok, specials(tok), m.config().maxPositions(), pad);
             }
         }
         if (logits && !m.hasLogits()) {
@@ -181,11 +185,18 @@ final class CaptureCommand implements Callable<Integer> {
         return 0;
     }
 
-    private boolean specials(Transformer m) {
+    /** Whether lines get the tokenizer's special tokens: auto = what the model's tokenizer adds around a text, as in run. */
+    private boolean specials(Tokenizer tok) {
         return switch (specialTokens) {
             case "yes" -> true;
             case "no" -> false;
-            default -> !m.config().causal();
+            default -> {
+                if (!tok.specialsKnown()) {
+                    throw new UserError(tok.specialsSource() + ": cannot tell whether this model's tokenizer adds a BOS token; "
+                            + "choose with --special-tokens yes|no");
+                }
+                yield true;
+            }
         };
     }
 
@@ -200,7 +211,7 @@ final class CaptureCommand implements Callable<Integer> {
         return new RunRequest(model, input == null || input.dataset == null ? org.emergence.data.Datasets.DEFAULT : input.dataset, n,
                 t == null ? 0 : t, layers, seed, "none", null, MeasurementOptions.DEFAULT_NOISE, MeasurementOptions.DEFAULT_NOISE_SCALE,
                 microPosition, microSpecials, MeasurementOptions.DEFAULT_PAIRING, "auto", org.emergence.mi.RowGroups.DEFAULT, 0.05,
-                specialTokens, batch, null, false, true, false, null);
+                specialTokens, batch, null, false, true, false, null, 0, null, 1);
     }
 
     private void acts(boolean fromDataset) throws Exception {
@@ -223,7 +234,7 @@ final class CaptureCommand implements Callable<Integer> {
                 wrapped = specialTokens.equals("yes");
             } else {
                 try (Tokenizer tok = ModelSources.tokenizer(model)) {
-                    wrapped = specials(m);
+                    wrapped = specials(tok);
                     b = TokenInput.fromText(input.lines, tok, wrapped, m.config().maxPositions(), false);
                 }
             }

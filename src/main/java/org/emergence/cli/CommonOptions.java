@@ -26,7 +26,7 @@ public final class CommonOptions {
             defaultValue = "0")
     int threads;
 
-    static boolean debug() {
+    public static boolean debug() {
         return debug;
     }
 

@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.emergence.common.Progress;
 import org.emergence.common.UserError;
-import org.emergence.model.CheckpointWriter;
-import org.emergence.model.Families;
 import org.emergence.model.Family;
 import org.emergence.model.InitSpec;
-import org.emergence.model.StorageType;
+import org.emergence.model.RandomCheckpoint;
+import org.emergence.model.family.Families;
+import org.emergence.model.io.StorageType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,6 +71,30 @@ final class InitCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * init never overwrites a model, and never writes beside one: a directory holding a config.json or
+     * weights (a sharded checkpoint's index would even shadow the new model.safetensors) is refused.
+     */
+    static void refuseExistingCheckpoint(Path out) throws java.io.IOException {
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new UserError("--out " + out + " is a file, not a directory");
+        }
+        if (!java.nio.file.Files.isDirectory(out)) return;
+        java.util.List<String> found = new java.util.ArrayList<>();
+        try (var s = java.nio.file.Files.list(out)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String n = p.getFileName().toString();
+                if (n.equals("config.json") || n.endsWith(".safetensors") || n.endsWith(".index.json") || n.endsWith(".bin")
+                        || n.endsWith(".onnx") || n.endsWith(".pt") || n.endsWith(".pth")) found.add(n);
+            }
+        }
+        if (!found.isEmpty()) {
+            java.util.Collections.sort(found);
+            throw new UserError("--out " + out + " already holds a model (" + String.join(", ", found.subList(0, Math.min(4, found.size())))
+                    + (found.size() > 4 ? ", …" : "") + "); init never overwrites or writes beside one: give a new or empty directory");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
@@ -86,11 +110,12 @@ final class InitCommand implements Callable<Integer> {
         }
         if (kvHeads < 0 || headDim < 0 || intermediate < 0 || maxPositions < 0) throw new UserError("sizes must be >= 0");
         if (!(std > 0)) throw new UserError("--std must be > 0");
+        refuseExistingCheckpoint(out);
         InitSpec s = new InitSpec(f.modelTypes().get(0), layers, hidden, heads, kvHeads, headDim, intermediate, vocab,
                 maxPositions, type, seed);
         Progress p = Progress.start("init", 0, "MB", true);
         long t0 = System.nanoTime();
-        CheckpointWriter.writeRandom(f, s, std, out, p::step);
+        RandomCheckpoint.write(f, s, std, out, p::step);
         double secs = (System.nanoTime() - t0) / 1e9;
         long bytes = java.nio.file.Files.size(out.resolve("model.safetensors"));
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s %s checkpoint (%d layers, hidden %d, %s, %.1f MB) to %s in %.1f s%n",

@@ -42,6 +42,10 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int code = run(args, System.out, System.err);
+        if (code == EXIT_OK && System.out.checkError()) {
+            System.err.println("emergence: error: cannot write to standard output (disk full, or the pipe or file behind it closed)");
+            code = EXIT_USER;
+        }
         System.out.flush();
         System.err.flush();
         System.exit(code);
@@ -73,6 +77,10 @@ public final class Main implements Runnable {
             if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
                 hint = " (did you mean " + String.join(" or ", u.getSuggestions().subList(0, Math.min(3, u.getSuggestions().size()))) + "?)";
             }
+            if (ex.getCause() instanceof java.nio.file.InvalidPathException ip) {
+                errW.println("emergence: error: " + UserError.fromEnvironment(ip).getMessage());
+                return EXIT_USER;
+            }
             errW.println("emergence: " + ex.getMessage() + hint);
             errW.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             return EXIT_USER;
@@ -92,15 +100,42 @@ public final class Main implements Runnable {
         int code;
         try {
             code = cl.execute(args);
+        } catch (InternalError ie) {
+            UserError u = UserError.fromEnvironment(ie);
+            if (u == null) throw ie;
+            errW.println("emergence: error: " + u.getMessage());
+            if (CommonOptions.debug()) ie.printStackTrace(errW);
+            code = EXIT_USER;
         } catch (OutOfMemoryError oom) {
-            errW.println("emergence: out of memory: use a smaller --batch, or give the JVM more with "
-                    + "JAVA_OPTS=-Xmx<size> (current max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB)");
+            errW.println("emergence: out of memory: " + outOfMemory(oom));
             if (CommonOptions.debug()) oom.printStackTrace(errW);
             code = EXIT_USER;
         }
-        outW.flush();
+        // PrintStream and PrintWriter swallow write errors: a full disk or a closed pipe behind stdout would
+        // otherwise end in exit 0 with the results lost
+        if (outW.checkError() || out.checkError()) {
+            errW.println("emergence: error: cannot write to standard output (disk full, or the pipe or file behind it closed); "
+                    + "the output is incomplete");
+            if (code == EXIT_OK) code = EXIT_USER;
+        }
         errW.flush();
         return code;
+    }
+
+    /** What ran out, and what to do about it (a heap, direct memory and an impossible array size have different remedies). */
+    static String outOfMemory(OutOfMemoryError oom) {
+        String m = String.valueOf(oom.getMessage());
+        long heap = Runtime.getRuntime().maxMemory() >> 20;
+        if (m.contains("Requested array size exceeds VM limit") || m.contains("array size")) {
+            return "an input asks for an array of more than 2^31 elements (a size in config.json, a file's shape, or --n, --t, --batch "
+                    + "too large); check the sizes the error follows";
+        }
+        if (m.contains("Direct buffer memory") || m.contains("Cannot reserve")) {
+            return "the direct (off-heap) memory for activations and weights is used up (limit: -XX:MaxDirectMemorySize, by default the "
+                    + "max heap, " + heap + " MB); use a smaller --batch, or raise it: JAVA_OPTS='-XX:MaxDirectMemorySize=<size>'";
+        }
+        if (m.contains("Metaspace") || m.contains("native thread")) return m + " (a limit of the JVM or the machine, not of the input)";
+        return "the Java heap (" + heap + " MB) is used up: use a smaller --batch or --n, or give the JVM more with JAVA_OPTS=-Xmx<size>";
     }
 
     private static void versionEverywhere(CommandLine c) {

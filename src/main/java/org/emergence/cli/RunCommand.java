@@ -15,14 +15,23 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure Information Emergence: E(l, t), E(l), IE(t) and IE with intervals, results.csv, "
                 + "summary.json and report.html.",
-            "With no options: the built-in MiniLM on a built-in in-context list dataset, offline.",
+            "With no options: the built-in tinylm (a 6-layer GPT-2 trained by this project) on built-in in-context lists, offline.",
             "Re-running the same command resumes an interrupted run."})
 public class RunCommand implements Callable<Integer> {
-    public static final String DEFAULT_MODEL = "minilm";
-    public static final int DEFAULT_N = 2000;
+    /**
+     * The main job's model: a causal language model, the paper's setting, that has the in-context skill the default
+     * dataset tests (MiniLM, the earlier default, is a sentence encoder and costs 3× more with null twins: every
+     * position enters its IE).
+     */
+    public static final String DEFAULT_MODEL = "tinylm";
+    /** Sequences: the N the validity controls are judged at (docs/validity.md). */
+    public static final int DEFAULT_N = 1000;
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    PrecisionOption precision;
 
     @Mixin
     MeasurementOptions measure;
@@ -65,8 +74,8 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Run even when the pre-flight check finds too little disk or memory.")
     boolean force;
 
-    @Option(names = "--acts", paramLabel = "DIR", description = "Read the activations from DIR (captured elsewhere, layout in README "
-            + "\"Bring your own activations\") instead of running a model; replaces --model and --dataset.")
+    @Option(names = "--acts", paramLabel = "DIR", description = "Read the activations from DIR (captured elsewhere, layout in "
+            + "docs/activations.md) instead of running a model; replaces --model and --dataset.")
     Path acts;
 
     @Option(names = "--save-acts", paramLabel = "DIR", description = "Also write this run's activations to DIR in the layout --acts reads.")
@@ -85,6 +94,7 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
         RunRequest.Prepared p;
         if (acts != null) {
             var pr = spec.commandLine().getParseResult();
@@ -96,6 +106,11 @@ public class RunCommand implements Callable<Integer> {
         } else {
             p = request().prepare(Main.version());
         }
+        // SIGTERM or Ctrl-C during the run: say that the directory is resumable (the JVM still exits 143 / 130)
+        Path dir = p.dir();
+        Thread resumable = new Thread(() -> System.err.println("emergence: interrupted; everything finished so far is kept in " + dir
+                + ": run the same command again to resume"));
+        Runtime.getRuntime().addShutdownHook(resumable);
         var err = spec.commandLine().getErr();
         if (!CommonOptions.quiet()) {
             if (p.model() == null) {
@@ -108,7 +123,17 @@ public class RunCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "N = %d sequences of T = %d tokens, %s -> %s%n", p.data().n(), p.data().t(),
                     p.settings().measurement().describe(), p.dir());
         }
-        return finish(p, p.execute(saveActs));
+        EmergenceRun.Outcome o;
+        try {
+            o = p.execute(saveActs);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(resumable);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting: the hook runs
+            }
+        }
+        return finish(p, o);
     }
 
     protected boolean keepActivations() {
@@ -123,6 +148,7 @@ public class RunCommand implements Callable<Integer> {
     /** Applies --threads (and the other common options) before a run. */
     protected void applyCommon() {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
     }
 
     /** The end of a run: report, table, file names; a run that ended partial exits non-zero and lists what is missing. */
@@ -153,17 +179,51 @@ public class RunCommand implements Callable<Integer> {
                 sum.path("dataset").path("spec").asText(), sum.path("dataset").path("n").asInt(),
                 sum.path("dataset").path("t").asInt(), sum.path("modes").path("macro").asText());
         JsonNode terms = sum.path("terms");
-        out.printf(Locale.ROOT, "%5s  %13s  %18s  %10s  %s%n", "layer", terms.path("macro_short").asText("MI_macro"),
-                terms.path("micro_short").asText("MI_micro"), "E(l) bits", "interval");
+        String macroHead = terms.path("macro_short").asText("MI_macro"), microHead = terms.path("micro_short").asText("MI_micro");
+        JsonNode nul = sum.path("null");
+        boolean relative = nul.isObject();
+        if (relative) {
+            // a relative run: the model's own E(l) (raw), the twins' mean E(l), and E(l) = raw − twins with its interval
+            out.printf(Locale.ROOT, "%5s  %13s  %18s  %9s  %9s  %10s  %s%n", "layer", macroHead, microHead, "E raw", "E twins",
+                    "E(l) bits", "interval");
+        } else {
+            out.printf(Locale.ROOT, "%5s  %13s  %18s  %10s  %s%n", "layer", macroHead, microHead, "E(l) bits", "interval");
+        }
+        int li = 0;
         for (JsonNode r : sum.path("E_layer")) {
-            out.printf(Locale.ROOT, "%5d  %13s  %18s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
-                    fmt(r.get("micro_mean_bits")), fmt(r.get("bits")), fmt(r.get("ci_low")), fmt(r.get("ci_high")));
+            if (relative) {
+                double tw = 0;
+                int k = 0;
+                for (JsonNode t : nul.path("IE_twins")) {
+                    JsonNode v = t.path("E_layer_bits").path(li);
+                    if (v.isNumber()) {
+                        tw += v.asDouble();
+                        k++;
+                    }
+                }
+                out.printf(Locale.ROOT, "%5d  %13s  %18s  %9s  %9s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
+                        fmt(r.get("micro_mean_bits")), fmt(r.get("raw_bits")), k == 0 ? "-" : String.format(Locale.ROOT, "%.3f", tw / k),
+                        fmt(r.get("bits")), fmt(r.get("ci_low")), fmt(r.get("ci_high")));
+            } else {
+                out.printf(Locale.ROOT, "%5d  %13s  %18s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
+                        fmt(r.get("micro_mean_bits")), fmt(r.get("bits")), fmt(r.get("ci_low")), fmt(r.get("ci_high")));
+            }
+            li++;
         }
         JsonNode ie = sum.path("IE");
         out.printf(Locale.ROOT, "IE = %s bits [%s, %s]%s%n", fmt(ie.get("bits")), fmt(ie.get("ci_low")), fmt(ie.get("ci_high")),
                 sum.path("modes").path("mixed").asBoolean() ? "  (mixed modes: see summary.json)" : "");
-        out.println("E(l) = " + terms.path("macro_short").asText("MI_macro") + " - " + terms.path("micro_short").asText("MI_micro")
-                + ": " + terms.path("micro").asText("the micro term") + " (--pairing " + terms.path("pairing").asText("?") + ")");
+        if (relative) {
+            StringBuilder tw = new StringBuilder();
+            for (JsonNode t : nul.path("IE_twins")) {
+                tw.append(tw.length() == 0 ? "" : ", ").append(fmt(t.get("bits"))).append(" (seed ").append(t.path("seed").asLong()).append(')');
+            }
+            out.printf(Locale.ROOT, "   = the model's raw IE %s [%s, %s] − the mean of %d untrained twins' IE %s: %s%n",
+                    fmt(nul.path("IE_raw").get("bits")), fmt(nul.path("IE_raw").get("ci_low")), fmt(nul.path("IE_raw").get("ci_high")),
+                    nul.path("twins").asInt(), fmt(nul.get("IE_twins_mean_bits")), tw);
+        }
+        out.println("E(l) = " + macroHead + " - " + microHead + ": " + terms.path("micro").asText("the micro term") + " (--pairing "
+                + terms.path("pairing").asText("?") + ")");
         for (JsonNode w : sum.path("warnings")) out.println("warning: " + w.asText());
     }
 

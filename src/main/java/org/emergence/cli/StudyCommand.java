@@ -27,6 +27,9 @@ public final class StudyCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    PrecisionOption precision;
+
+    @Mixin
     MeasurementOptions measure;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "KIND", description = "shots, errors, texts, models or ablations.")
@@ -71,10 +74,6 @@ public final class StudyCommand implements Callable<Integer> {
             description = "ablations: --ablate specs (default ${DEFAULT-VALUE}); the random-input baseline is always added.")
     String ablations;
 
-    @Option(names = "--preset", paramLabel = "paper", description = "shots: the paper's sizes (country 25 entities × 4 items, animal "
-            + "16 × 5, color 15 × 5, N = every ordering): hours.")
-    String preset;
-
     @Option(names = "--long-sep", paramLabel = "SEP", description = "shots: also the variant with longer demonstrations, SEP after "
             + "every item (e.g. \" and also \").")
     String longSep;
@@ -108,6 +107,7 @@ public final class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
         if (kind == null && plan == null) throw new UserError("study: give a KIND (shots, errors, texts, models, ablations) or --plan FILE");
         String k = kind != null ? kind : "shots";
         List<String> ms = models != null ? models : switch (k) {
@@ -133,9 +133,18 @@ public final class StudyCommand implements Callable<Integer> {
         if (kmin != null && kmin < 1) throw new UserError("--kmin must be >= 1, got " + kmin);
         Vocabulary.Notes notes = new Vocabulary.Notes();
         StudyOptions o = new StudyOptions(k, ms, split(categories), kmin == null ? 0 : kmin, kmax, replicates != null ? replicates : k.equals("errors") ? 4 : 1,
-                dataset, src, split(ablations), preset, longSep, gen,
+                dataset, src, split(ablations), measure.preset() == null || measure.preset().equals("default") ? null : measure.preset(), longSep, gen,
                 TextLength.textTokens(ms.get(0), measure.specialTokens, t, textTokens, notes), textScale, dir, base);
-        if (plan != null) o = StudyOptions.fromPlan(plan, o);
+        if (plan != null) {
+            // options typed on the command line win over the plan's values
+            java.util.Set<String> given = new java.util.HashSet<>();
+            for (var opt : spec.commandLine().getParseResult().matchedOptions()) {
+                given.add(opt.longestName().replaceFirst("^--", "").replace('-', '_'));
+            }
+            if (given.contains("model")) given.add("models");
+            if (given.contains("t")) given.add("text_tokens"); // --t is the new spelling of a plan's text_tokens
+            o = StudyOptions.fromPlan(plan, o, given);
+        }
         var err = spec.commandLine().getErr();
         JsonNode s = Study.run(o, Main.version(), line -> {
             if (!CommonOptions.quiet()) err.println(line);

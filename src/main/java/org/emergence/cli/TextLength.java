@@ -7,7 +7,7 @@ import org.emergence.tokenize.Tokenizer;
 /**
  * validate's and study's text windows: {@code --t T} counts the special tokens, as run's {@code --t} does; the
  * old {@code --text-tokens K} counted text tokens only. The campaigns take the text-token count, so T is turned
- * into it here (for an encoder T = K + its special tokens; a decoder adds none).
+ * into it here (T = K + the special tokens the model's tokenizer adds: 2 for BERT, a BOS for Llama, none for GPT-2).
  */
 final class TextLength {
     /** The paper's windows: 8 text tokens. */
@@ -31,9 +31,9 @@ final class TextLength {
         return t - specials;
     }
 
-    /** Special tokens around a text window: the tokenizer's for an encoder (unless --special-tokens no), none for a decoder. */
+    /** Special tokens around a text window: those the model's tokenizer adds ([CLS] … [SEP], a BOS; none for GPT-2), unless --special-tokens no. */
     static int specials(String model, String specialTokens) {
-        if (specialTokens.equals("no") || ModelSources.load(model).config().causal()) return 0;
+        if (specialTokens.equals("no")) return 0;
         try (Tokenizer tok = ModelSources.tokenizer(model)) {
             return tok.specials().count();
         }

@@ -24,6 +24,9 @@ public final class ValidateCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Mixin
+    PrecisionOption precision;
+
+    @Mixin
     MeasurementOptions measure;
 
     @Option(names = "--model", defaultValue = RunCommand.DEFAULT_MODEL, paramLabel = Vocabulary.MODEL_LABEL,
@@ -34,11 +37,13 @@ public final class ValidateCommand implements Callable<Integer> {
     String revision;
 
     @Option(names = "--dataset", defaultValue = "icl:animal", paramLabel = "SPEC",
-            description = "In-context dataset of the model controls (default ${DEFAULT-VALUE}).")
+            description = "In-context dataset of the model controls (default ${DEFAULT-VALUE}; none = text controls only, for a tokenizer that splits the list entities).")
     String dataset;
 
-    @Option(names = "--text", defaultValue = "text:builtin", paramLabel = "SPEC",
-            description = "Natural text of the text controls (default ${DEFAULT-VALUE}: the built-in held-out text).")
+    @Option(names = "--text", defaultValue = "auto", paramLabel = "SPEC",
+            description = "Natural text of the text controls: auto = text the model writes itself (text:sampled, its own "
+                    + "domain) for a causal language model, the built-in held-out text (text:builtin) for an encoder; or any "
+                    + "text: dataset (default ${DEFAULT-VALUE}).")
     String text;
 
     @Option(names = "--t", paramLabel = "T", description = Vocabulary.TEXT_T)
@@ -85,6 +90,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.applyThreads();
+        precision.apply(spec.commandLine().getErr());
         model = org.emergence.model.ModelSources.withRevision(model, revision);
         long[] seeds;
         double[] factors;
@@ -96,6 +102,10 @@ public final class ValidateCommand implements Callable<Integer> {
             throw new UserError("--init-seeds and --sigma-factors take comma-separated numbers (" + e.getMessage() + ")");
         }
         if (seeds.length == 0) throw new UserError("--init-seeds: at least one seed");
+        if (factors.length == 0) {
+            throw new UserError("--sigma-factors: give at least one factor (e.g. 0.5,2): the σ-robustness control would otherwise pass "
+                    + "without testing any σ");
+        }
         for (double f : factors) if (!(f > 0) || f == 1) throw new UserError("--sigma-factors: each factor must be > 0 and not 1, got " + f);
         if (n < 8) throw new UserError("--n must be at least 8, got " + n);
         Vocabulary.Notes notes = new Vocabulary.Notes();

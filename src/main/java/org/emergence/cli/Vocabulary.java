@@ -23,8 +23,9 @@ final class Vocabulary {
             + "the model; own = each condition its own (default ${DEFAULT-VALUE}).";
     static final String BATCH_DEFAULT = "256";
     static final String BATCH = "Sequences per forward pass (default ${DEFAULT-VALUE}).";
-    static final String SPECIAL_TOKENS = "Wrap sequences in the tokenizer's special tokens ([CLS] … [SEP]); auto = yes for encoders, "
-            + "which were trained with them, no for decoders; a bare --special-tokens is yes (default ${DEFAULT-VALUE}).";
+    static final String SPECIAL_TOKENS = "Wrap sequences in the special tokens the model's tokenizer adds around a text; auto = as the "
+            + "model was trained ([CLS] … [SEP] for BERT, a BOS for Llama, Gemma, Mistral, none for GPT-2); a bare --special-tokens "
+            + "is yes (default ${DEFAULT-VALUE}).";
     static final String MICRO_POSITION = "Position id of a token fed alone: its original position (default) or 0.";
     static final String MICRO_SPECIALS = "Feed a lone token between the tokenizer's special tokens ([CLS] x [SEP]); auto = when the "
             + "sequences carry them (default ${DEFAULT-VALUE}).";

@@ -38,6 +38,17 @@ public class UserError extends RuntimeException {
     public static UserError fromEnvironment(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = c.getMessage() == null ? "" : c.getMessage();
+            if (c instanceof java.nio.file.InvalidPathException ip) {
+                return new UserError("'" + ip.getInput() + "' is not a path this system can use (" + ip.getReason() + ")"
+                        + (java.nio.charset.Charset.defaultCharset().name().contains("UTF") ? ""
+                            : "; with this locale's " + System.getProperty("sun.jnu.encoding", "?") + " file names only ASCII works: "
+                            + "set LANG=C.UTF-8"), t);
+            }
+            if (c instanceof InternalError && m.contains("unsafe memory access")) {
+                // HotSpot's answer to SIGBUS while Java reads a memory-mapped file that shrank under it
+                return new UserError("a memory-mapped input (a checkpoint or activation file) was truncated or replaced while this run "
+                        + "was reading it; do not copy over a model in use — the run is resumable: run the same command again", t);
+            }
             String what = m.contains("No space left on device") ? "no space left on the device"
                     : m.contains("Disk quota exceeded") ? "disk quota exceeded"
                     : m.contains("Read-only file system") ? "read-only file system"

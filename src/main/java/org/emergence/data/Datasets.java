@@ -11,7 +11,7 @@ public final class Datasets {
     private Datasets() {}
 
     public static final String DEFAULT = "icl:animal";
-    public static final String KINDS = "icl:<category>[:shots=K][:sep=\", \"], text:<file>|builtin[:field=NAME][:pick=random|first]"
+    public static final String KINDS = "icl:<category>[:shots=K][:sep=\", \"], text:<file>|builtin|sampled[:field=NAME][:pick=random|first]"
             + "[:shift=K|:lookahead=K], random[:var=0.81], ids:<file.npy>; any token dataset also [:scramble=within|position]";
 
     /** Whether this spec needs a tokenizer (random and ids do not). */
@@ -33,13 +33,21 @@ public final class Datasets {
      *                      ([CLS] … [SEP] for BERT encoders, which were trained with them); T counts them
      */
     public static Dataset build(String specText, Tokenizer tok, int n, int t, long seed, boolean specialTokens) {
+        return build(specText, tok, n, t, seed, specialTokens, null);
+    }
+
+    /**
+     * @param sampled where {@code text:sampled} gets the documents the model writes (null: that dataset is refused)
+     */
+    public static Dataset build(String specText, Tokenizer tok, int n, int t, long seed, boolean specialTokens,
+                                TextWindows.DocumentSource sampled) {
         DatasetSpec spec = DatasetSpec.parse(specText);
         if (n < 1) throw new UserError("--n must be >= 1, got " + n);
         if (specialTokens && (spec.kind().equals("icl") || spec.kind().equals("text"))) {
             Tokenizer.Specials sp = require(tok, spec).specials();
             if (sp.count() > 0) {
                 if (t > 0 && t <= sp.count()) throw new UserError("--t " + t + " leaves no room next to " + sp.count() + " special tokens");
-                Dataset inner = build(specText, tok, n, t > 0 ? t - sp.count() : 0, seed, false);
+                Dataset inner = build(specText, tok, n, t > 0 ? t - sp.count() : 0, seed, false, sampled);
                 return wrap(inner, sp);
             }
         }
@@ -52,7 +60,7 @@ public final class Datasets {
         }
         Dataset d = switch (spec.kind()) {
             case "icl" -> IclDataset.build(spec, require(tok, spec), n, t, seed);
-            case "text" -> TextWindows.build(spec, require(tok, spec), n, t, seed);
+            case "text" -> TextWindows.build(spec, require(tok, spec), n, t, seed, sampled);
             case "random" -> random(spec, n, t);
             case "ids" -> ids(spec, n, t);
             default -> throw new UserError("--dataset " + specText + ": unknown kind '" + spec.kind() + "' (use " + KINDS + ")");
@@ -123,7 +131,7 @@ public final class Datasets {
         spec.allow("var");
         if (!spec.argument().isEmpty()) throw new UserError("--dataset " + spec.spec() + ": random takes only :var=V");
         double var = spec.doubleOption("var", 0.81);
-        if (!(var > 0)) throw new UserError("--dataset " + spec.spec() + ": var must be > 0");
+        if (!(var > 0) || Double.isInfinite(var)) throw new UserError("--dataset " + spec.spec() + ": var must be a finite number > 0");
         int len = t > 0 ? t : 8;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("variance", var);
@@ -155,5 +163,10 @@ public final class Datasets {
         details.put("rows_in_file", rows);
         return new Dataset(spec.spec(), "ids", "token ids from " + file.getFileName() + " (first " + n + " of " + rows + " rows)",
                 n, len, ids, 0, details);
+    }
+
+    /** The largest text file a text: dataset reads (a pre-flight against the heap; see TextWindows). */
+    public static long maxTextBytes() {
+        return TextWindows.maxTextBytes();
     }
 }

@@ -17,7 +17,7 @@ import org.emergence.tokenize.Tokenizer;
 
 /**
  * Natural-sentence windows, as the paper sampled them: windows of T tokens that start right after a
- * sentence-ending period and whose text contains no ':', '?', ';', '-' or newline. Documents are
+ * sentence-ending period (or CJK full stop) and whose text contains no ':', '?', ';', '-' or newline. Documents are
  * paragraphs (separated by blank lines) of a plain-text file, or one field of each line of a JSONL
  * file ({@code :field=NAME}, default "text"); {@code text:builtin} is the project's own held-out text
  * (public-domain King James Bible and Devil's Dictionary passages and BSD fortune-mod quotations that
@@ -35,14 +35,38 @@ import org.emergence.tokenize.Tokenizer;
 public final class TextWindows {
     private TextWindows() {}
 
-    private static final String FORBIDDEN = ":?;-\n\r";
+    private static final String FORBIDDEN = ":?;-\n\r\uff1a\uff1f\uff1b";
     static final int MAX_CANDIDATES = 200_000;
     /** The held-out text shipped with the tool (see tools/train-tiny-lm/README.md). */
     public static final String BUILTIN = "builtin";
     static final String BUILTIN_RESOURCE = "builtin-text.jsonl";
 
+    /** {@code text:sampled}: documents the model writes itself (see the generate package), made on demand. */
+    public static final String SAMPLED = "sampled";
+
+    /** What {@code text:sampled} needs to know while it writes documents: whether it has written enough. */
+    public interface WindowCount {
+        /** Windows of the dataset's T (after its shift) that these documents hold. */
+        int found(List<String> docs);
+
+        /** N, the windows the dataset needs. */
+        int wanted();
+    }
+
+    /** Documents made for a dataset spec, until a count of their windows says they suffice. */
+    @FunctionalInterface
+    public interface DocumentSource {
+        List<String> documents(DatasetSpec spec, WindowCount windows);
+    }
+
     static Dataset build(DatasetSpec spec, Tokenizer tok, int n, int t, long seed) {
-        spec.allow("field", "pick", "shift", "lookahead");
+        return build(spec, tok, n, t, seed, null);
+    }
+
+    static Dataset build(DatasetSpec spec, Tokenizer tok, int n, int t, long seed, DocumentSource sampled) {
+        boolean isSampled = spec.argument().equals(SAMPLED);
+        if (isSampled) spec.allow("pick", "shift", "lookahead", "length", "temperature", "top_k", "docs");
+        else spec.allow("field", "pick", "shift", "lookahead");
         if (t < 1) throw new UserError("--dataset " + spec.spec() + ": needs --t (tokens per window)");
         if ((long) n * t > Integer.MAX_VALUE - 8) throw new UserError("--n " + n + " × --t " + t + " token ids exceed 2^31; lower --n");
         boolean builtin = spec.argument().equals(BUILTIN);
@@ -58,36 +82,33 @@ public final class TextWindows {
         if (shift < 0 || look < 0) throw new UserError("--dataset " + spec.spec() + ": shift and lookahead must be >= 0");
         if (shift > 0 && look > 0) throw new UserError("--dataset " + spec.spec() + ": give shift or lookahead, not both");
         int extra = Math.max(shift, look);
-        List<String> docs = builtin ? builtinDocs(field) : jsonl ? jsonl(file, field) : paragraphs(file);
-        if (docs.isEmpty()) throw new UserError(file + ": no text (empty file)");
-        long cap = Math.max(MAX_CANDIDATES, 20L * n);
-        List<int[]> windows = new ArrayList<>();
-        int read = 0;
-        long starts = 0;
-        for (String doc : docs) {
-            if (windows.size() >= cap || (pick.equals("first") && windows.size() >= n)) break;
-            read++;
-            Tokenizer.Spanned s = tok.encodeWithSpans(doc);
-            int len = s.ids().length;
-            int j = 1;
-            while (j + t + extra <= len && windows.size() < cap) {
-                if (!afterPeriod(doc, s, j)) {
-                    j++;
-                    continue;
+        List<String> docs;
+        if (isSampled) {
+            if (sampled == null) throw new UserError("--dataset " + spec.spec() + ": text written by the model needs a causal language model with a head");
+            docs = sampled.documents(spec, new WindowCount() {
+                public int found(List<String> d) {
+                    return new Scan(tok, t, extra, shift, Long.MAX_VALUE, Integer.MAX_VALUE).run(d).windows.size();
                 }
-                starts++;
-                if (clean(doc, s, j, j + t + extra)) {
-                    windows.add(java.util.Arrays.copyOfRange(s.ids(), j + shift, j + shift + t));
-                    j += t + extra;
-                } else {
-                    j++;
+
+                public int wanted() {
+                    return n;
                 }
-            }
+            });
+        } else {
+            if (!builtin) checkTextFile(file, spec.spec());
+            docs = pieces(builtin ? builtinDocs(field) : jsonl ? jsonl(file, field) : paragraphs(file));
         }
-        String source = builtin ? "the built-in held-out text" : file.getFileName().toString();
+        if (docs.isEmpty()) throw new UserError((isSampled ? "text:sampled" : file) + ": no text (empty file)");
+        long cap = Math.max(MAX_CANDIDATES, 20L * n);
+        Scan scan = new Scan(tok, t, extra, shift, cap, pick.equals("first") ? n : Integer.MAX_VALUE).run(docs);
+        List<int[]> windows = scan.windows;
+        int read = scan.read;
+        long starts = scan.starts;
+        String source = builtin ? "the built-in held-out text" : isSampled ? "text written by the model" : file.getFileName().toString();
         if (windows.size() < n) {
             throw new UserError("--dataset " + spec.spec() + ": only " + windows.size() + " windows of " + t + " tokens in "
-                    + read + " documents of " + source + " (need --n " + n + "); lower --n or --t, or add text");
+                    + read + " documents of " + source + " (need --n " + n + "); lower --n or --t, or "
+                    + (isSampled ? "give text of the model's domain (validate --text text:FILE, run --dataset text:FILE)" : "add text"));
         }
         int[] order = new int[windows.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
@@ -103,8 +124,8 @@ public final class TextWindows {
         int[] ids = new int[n * t];
         for (int i = 0; i < n; i++) System.arraycopy(windows.get(order[i]), 0, ids, i * t, t);
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("file", builtin ? BUILTIN : file.toString());
-        details.put("format", jsonl ? "jsonl field " + field : "plain text paragraphs");
+        details.put("file", builtin ? BUILTIN : isSampled ? SAMPLED : file.toString());
+        details.put("format", isSampled ? "documents sampled from the model" : jsonl ? "jsonl field " + field : "plain text paragraphs");
         details.put("documents_total", docs.size());
         details.put("documents_read", read);
         details.put("window_starts_after_period", starts);
@@ -117,6 +138,96 @@ public final class TextWindows {
                 + " a period, without : ? ; - or newlines (" + n + " drawn " + (pick.equals("random") ? "at random " : "")
                 + "from " + windows.size() + " windows in " + read + " documents of " + source + ")";
         return new Dataset(spec.spec(), "text", desc, n, t, ids, 0, details);
+    }
+
+    /** Longest piece of a document given to the tokenizer at once (a one-paragraph file of 64 MB peaked at 5 GB native memory). */
+    static final int MAX_PIECE_CHARS = 1 << 16;
+
+    /** The largest text file read: it is held in memory while windows are cut from it. */
+    static long maxTextBytes() {
+        return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    /**
+     * A text input must be a regular file (a FIFO would block for ever, a directory is not text) of a
+     * size the run can hold: checked before reading, refused with one line.
+     */
+    static void checkTextFile(Path file, String spec) {
+        if (Files.isDirectory(file)) throw new UserError("--dataset " + spec + ": " + file + " is a directory, not a text file");
+        if (!Files.exists(file)) throw new UserError("--dataset " + spec + ": " + file + ": no such file");
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("--dataset " + spec + ": " + file + " is not a regular file (a pipe or device); give a text file");
+        }
+        try {
+            long size = Files.size(file), max = maxTextBytes();
+            if (size > max) {
+                throw new UserError("--dataset " + spec + ": " + file + " is " + (size >> 20) + " MB; text datasets read at most "
+                        + (max >> 20) + " MB (an eighth of the " + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap, at most 256 MB): "
+                        + "use a part of it (head -c " + (max >> 20) + "M), which holds far more windows than a run needs");
+            }
+        } catch (java.io.IOException e) {
+            throw org.emergence.common.JsonFiles.textReadError(file, e);
+        }
+    }
+
+    /** Documents cut into pieces of at most MAX_PIECE_CHARS, after a sentence's period where there is one. */
+    static List<String> pieces(List<String> docs) {
+        List<String> out = new ArrayList<>(docs.size());
+        for (String d : docs) {
+            int from = 0;
+            while (d.length() - from > MAX_PIECE_CHARS) {
+                int cut = d.lastIndexOf(". ", from + MAX_PIECE_CHARS - 2);
+                int end = cut > from ? cut + 1 : from + MAX_PIECE_CHARS;
+                if (Character.isHighSurrogate(d.charAt(end - 1))) end--;
+                out.add(d.substring(from, end));
+                from = end;
+            }
+            out.add(from == 0 ? d : d.substring(from));
+        }
+        return out;
+    }
+
+    /** The non-overlapping windows of a list of documents, in document order, up to {@code cap} (or {@code stopAt}). */
+    private static final class Scan {
+        final Tokenizer tok;
+        final int t, extra, shift, stopAt;
+        final long cap;
+        final List<int[]> windows = new ArrayList<>();
+        int read;
+        long starts;
+
+        Scan(Tokenizer tok, int t, int extra, int shift, long cap, int stopAt) {
+            this.tok = tok;
+            this.t = t;
+            this.extra = extra;
+            this.shift = shift;
+            this.cap = cap;
+            this.stopAt = stopAt;
+        }
+
+        Scan run(List<String> docs) {
+            for (String doc : docs) {
+                if (windows.size() >= cap || windows.size() >= stopAt) break;
+                read++;
+                Tokenizer.Spanned s = tok.encodeWithSpans(doc);
+                int len = s.ids().length;
+                int j = 1;
+                while (j + t + extra <= len && windows.size() < cap) {
+                    if (!afterPeriod(doc, s, j)) {
+                        j++;
+                        continue;
+                    }
+                    starts++;
+                    if (clean(doc, s, j, j + t + extra)) {
+                        windows.add(java.util.Arrays.copyOfRange(s.ids(), j + shift, j + shift + t));
+                        j += t + extra;
+                    } else {
+                        j++;
+                    }
+                }
+            }
+            return this;
+        }
     }
 
     private static List<String> builtinDocs(String field) {
@@ -133,7 +244,7 @@ public final class TextWindows {
         int a = s.starts()[j - 1], b = s.ends()[j - 1];
         if (a < 0 || b <= a) return false;
         String prev = doc.substring(a, b).strip();
-        return prev.endsWith(".");
+        return prev.endsWith(".") || prev.endsWith("\u3002"); // or the CJK full stop
     }
 
     /** The window's text (first token start to last token end) has no forbidden character. */

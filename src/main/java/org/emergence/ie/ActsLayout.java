@@ -28,7 +28,7 @@ import org.emergence.model.ModelConfig;
 
 /**
  * Activations captured elsewhere (a GPU box with PyTorch, or an earlier run's {@code --save-acts}), in
- * the layout {@code run --acts DIR} reads — README "Bring your own activations":
+ * the layout {@code run --acts DIR} reads — docs/activations.md:
  * <pre>
  * manifest.json        {"format": "emergence-acts/1", "model", "model_type", "causal", "hidden", "layers": [0, 1, …],
  *                       "micro_position": "original"|"zero", "micro_specials", "dataset", "source"}
@@ -77,8 +77,8 @@ public final class ActsLayout {
         if (!Files.isDirectory(dir)) throw new UserError("--acts " + dir + ": no such directory");
         Path mf = dir.resolve("manifest.json");
         if (!Files.isRegularFile(mf)) {
-            throw new UserError(mf + ": missing (an activation layout is complete only once its manifest is written; see README "
-                    + "\"Bring your own activations\")");
+            throw new UserError(mf + ": missing (an activation layout is complete only once its manifest is written; see "
+                    + "docs/activations.md)");
         }
         JsonNode j = JsonFiles.readObject(mf);
         if (!FORMAT.equals(j.path("format").asText())) {

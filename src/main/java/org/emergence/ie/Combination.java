@@ -25,6 +25,8 @@ final class Combination {
     private boolean missing, anyWithout, anyWith;
     /** Σ a_k·MI_k over the terms whose position holds the same token in every sequence. */
     double constantPart;
+    /** Variance from the untrained twins' seeds (the spread of the quantity over the twins / K), added to the jackknife's. */
+    private double twinVar;
 
     static final String JACKKNIFE = "jackknife";
     static final String QUADRATURE = "quadrature";
@@ -95,6 +97,11 @@ final class Combination {
         return missing;
     }
 
+    /** Widens the interval by the variance a fresh draw of the untrained twins' seeds would add. */
+    void twinVariance(double v) {
+        twinVar = v;
+    }
+
     /** Whether the interval is the jackknife's (every term resampled on the same groups). */
     boolean resampled() {
         return anyWith && !anyWithout;
@@ -111,15 +118,15 @@ final class Combination {
 
     /** Jackknife standard error (NaN unless {@link #resampled()}). */
     double se() {
-        return resampled() ? Math.sqrt(Replicates.jackknifeVariance(leave)) : Double.NaN;
+        return resampled() ? Math.sqrt(Replicates.jackknifeVariance(leave) + twinVar) : Double.NaN;
     }
 
     double low() {
-        return resampled() ? value - Replicates.halfWidth(se(), leave.length) : value - Math.sqrt(lowSq);
+        return resampled() ? value - Replicates.halfWidth(se(), leave.length) : value - Math.sqrt(lowSq + 1.96 * 1.96 * twinVar);
     }
 
     double high() {
-        return resampled() ? value + Replicates.halfWidth(se(), leave.length) : value + Math.sqrt(highSq);
+        return resampled() ? value + Replicates.halfWidth(se(), leave.length) : value + Math.sqrt(highSq + 1.96 * 1.96 * twinVar);
     }
 
     /** The leave-one-group-out values (for differences between runs), or null. */
@@ -139,6 +146,7 @@ final class Combination {
         o.put("ci_low", low());
         o.put("ci_high", high());
         o.put("interval", method());
+        if (twinVar > 0) o.put("twin_seed_se", Math.sqrt(twinVar));
         if (resampled()) {
             o.put("se", se());
             ObjectNode nc = o.putObject("n_convergence");

@@ -7,6 +7,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.emergence.common.AtomicFiles;
@@ -62,6 +63,8 @@ public final class EmergenceRun {
     /** the pooled RMS of hidden state h^k last computed (a block's output), and its k (−1: none yet) */
     private double hiddenRms;
     private int hiddenRmsOf = -1;
+    /** the untrained twins of a relative measurement (empty: raw) */
+    private List<NullTwins.Twin> twins = List.of();
 
     // reused batch buffer: [batch·T, H] activations
     private FloatBuffer batchBuf;
@@ -105,7 +108,8 @@ public final class EmergenceRun {
     }
 
     /** What a finished (or interrupted) run produced. */
-    public record Outcome(Path runDir, JsonNode summary) {}
+    /** @param estimates every finished estimate of the run, by file name */
+    public record Outcome(Path runDir, JsonNode summary, Map<String, JsonNode> estimates) {}
 
     /**
      * Runs (or resumes) the measurement into {@code runDir}. Inputs are validated before the run
@@ -126,10 +130,20 @@ public final class EmergenceRun {
     public static Outcome run(RunSettings s, Transformer model, Dataset data, Path runDir, int batch,
                               boolean keepActivations, boolean quiet, int[] microPrefix, int[] microSuffix, boolean force,
                               ActsLayout acts, Path saveActs) throws IOException {
+        return run(s, model, data, runDir, batch, keepActivations, quiet, microPrefix, microSuffix, force, acts, saveActs, List.of());
+    }
+
+    /** @param twins the untrained twins' estimates a relative measurement reports against ({@link NullTwins}) */
+    static Outcome run(RunSettings s, Transformer model, Dataset data, Path runDir, int batch,
+                       boolean keepActivations, boolean quiet, int[] microPrefix, int[] microSuffix, boolean force,
+                       ActsLayout acts, Path saveActs, List<NullTwins.Twin> twins) throws IOException {
+        org.emergence.tensor.SgemmChoice.resetUsed(); // the summary lists this run's forward kernels
         EmergenceRun r = new EmergenceRun(s, model, data, batch, keepActivations, quiet, microPrefix, microSuffix, acts, saveActs);
+        r.twins = twins;
         r.validate();
         int last = s.layers()[s.layers().length - 1];
         Preflight.check(s, r.n, r.t, r.h, last + 1, keepActivations, runDir, force);
+        if (saveActs != null && !force) Preflight.checkSaveActs(saveActs, r.n, r.t, r.h, last + 2, runDir, s, keepActivations);
         try (RunDir dir = RunDir.open(runDir, s)) {
             return r.execute(dir);
         }
@@ -158,6 +172,7 @@ public final class EmergenceRun {
         resume.loadFinished(dir);
         SummaryBuilder summary = new SummaryBuilder(s, cfg, data, s.model(), policy, random);
         summary.load(done);
+        for (NullTwins.Twin tw : twins) summary.twin(tw.seed(), tw.estimates());
         summary.write(dir.root, false);
         int[] layers = s.layers();
         int last = layers[layers.length - 1];
@@ -247,16 +262,17 @@ public final class EmergenceRun {
         ObjectNode json = summary.json(true);
         AtomicFiles.writeString(dir.root.resolve("summary.json"), RunDir.JSON.writeValueAsString(json) + "\n");
         summary.writeTables(dir.root, json);
-        return new Outcome(dir.root, json);
+        return new Outcome(dir.root, json, java.util.Collections.unmodifiableMap(resume.done()));
     }
 
     // ------------------------------------------------------------------ dataset & resume state
 
     private int countPending(RunDir dir, int l) {
         int c = 0;
+        Measurement m = s.measurement();
         for (int i = 0; i < t; i++) {
-            if (!done.containsKey(dir.estimate(Level.MACRO, l, i).getFileName().toString())) c++;
-            if (!done.containsKey(dir.estimate(Level.MICRO, l, i).getFileName().toString())) c++;
+            if (m.needs(Level.MACRO, i, t) && !done.containsKey(dir.estimate(Level.MACRO, l, i).getFileName().toString())) c++;
+            if (m.needs(Level.MICRO, i, t) && !done.containsKey(dir.estimate(Level.MICRO, l, i).getFileName().toString())) c++;
         }
         return c;
     }
@@ -356,12 +372,12 @@ public final class EmergenceRun {
         }
         for (int i = 0; i < t; i++) {
             Path macroFile = dir.estimate(Level.MACRO, l, i);
-            if (!done.containsKey(macroFile.getFileName().toString())) {
+            if (s.measurement().needs(Level.MACRO, i, t) && !done.containsKey(macroFile.getFileName().toString())) {
                 record(dir, summary, macroFile, Level.MACRO, l, i, in.apply(i), out.apply(i), layerRms);
                 p.step(1);
             }
             Path microFile = dir.estimate(Level.MICRO, l, i);
-            if (!done.containsKey(microFile.getFileName().toString())) {
+            if (s.measurement().needs(Level.MICRO, i, t) && !done.containsKey(microFile.getFileName().toString())) {
                 Matrix[] xy = random ? baseline.micro(l, i, batchBuffer())
                         : acts != null ? MicroStates.pairs(microBA, actsItemOf, n, t, h, i) : micro.pairs(microBA, i);
                 record(dir, summary, microFile, Level.MICRO, l, i, xy[0], xy[1], layerRms);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import org.emergence.common.AtomicFiles;
@@ -73,6 +74,10 @@ public final class EstimateCells {
             s += r * r;
         }
         double v = Math.sqrt(s / t);
+        if (!Double.isFinite(v)) {
+            throw new UserError(what + ": the states are not finite (NaN or infinity: in the activation files, or from an input "
+                    + "variance or a model that overflows)");
+        }
         if (!(v > 0)) throw new UserError(what + ": every state is the same at every position (zero spread); "
                 + "a noise scale relative to it is undefined: use --noise-scale absolute");
         return v;
@@ -86,6 +91,23 @@ public final class EstimateCells {
     public static EmergenceRun.Outcome assemble(RunSettings s, ModelConfig cfg, Dataset data, Path runDir,
                                                 Map<String, ? extends JsonNode> estimates, double captureSecs,
                                                 double estimateSecs) throws IOException {
+        return assemble(s, cfg, data, runDir, estimates, captureSecs, estimateSecs, List.of());
+    }
+
+    /**
+     * {@link #assemble} for a prepared run, relative to its untrained twins when its measurement has them: the twins
+     * are ordinary resumable runs computed here, on this machine, under the run directory's {@code null/} (for a
+     * last-position measurement they estimate only the last position, a small part of the run's work).
+     */
+    public static EmergenceRun.Outcome assemble(RunRequest.Prepared p, ModelConfig cfg, Map<String, ? extends JsonNode> estimates,
+                                                double captureSecs, double estimateSecs) throws IOException {
+        List<NullTwins.Twin> twins = NullTwins.run(p);
+        return assemble(p.settings(), cfg, p.data(), p.dir(), estimates, captureSecs, estimateSecs, twins);
+    }
+
+    private static EmergenceRun.Outcome assemble(RunSettings s, ModelConfig cfg, Dataset data, Path runDir,
+                                                 Map<String, ? extends JsonNode> estimates, double captureSecs,
+                                                 double estimateSecs, List<NullTwins.Twin> twins) throws IOException {
         long start = System.nanoTime();
         try (RunDir dir = RunDir.open(runDir, s)) {
             for (Map.Entry<String, ? extends JsonNode> e : estimates.entrySet()) {
@@ -97,6 +119,7 @@ public final class EstimateCells {
             resume.loadFinished(dir);
             SummaryBuilder summary = new SummaryBuilder(s, cfg, data, s.model(), new MiPolicy(s.measurement()), data.isRandom());
             summary.load(resume.done());
+            for (NullTwins.Twin tw : twins) summary.twin(tw.seed(), tw.estimates());
             try (var list = Files.list(dir.acts())) {
                 if (list.findAny().isEmpty()) Files.deleteIfExists(dir.acts());
             }

@@ -8,7 +8,7 @@ import org.emergence.common.UserError;
  * How a run turns activations into E and IE: the estimator and its noise, how a token is fed alone
  * (the micro level), which micro MIs a macro MI is compared with, which positions make up E(l), and
  * the row groups behind every interval. Every field changes the numbers, so all are part of a run's
- * settings. README "Modes and defaults" gives the evidence behind the defaults.
+ * settings. docs/measurement.md gives the evidence behind the defaults.
  *
  * @param estimator        MI estimator name (see {@code emergence mi --help})
  * @param noise            σ of the Gaussian noise added to block inputs and outputs (0 = raw activations)
@@ -25,9 +25,17 @@ import org.emergence.common.UserError;
  *                         measured) taken from a reference run of the same model ({@code --noise-reference}), used
  *                         instead of this run's own, so datasets measured through one model share one noise scale;
  *                         null = this run's own RMS
+ * @param nullTwins        untrained twins (the same architecture at its Hugging Face initialisation, K seeds derived
+ *                         from the run's seed) measured on the same sequences with the same measurement; every E and
+ *                         IE is reported relative to their mean (0 = raw, the paper's quantities)
+ * @param noiseScales      how many noise scales, each double the last: σ, 2σ, 4σ … (every MI is the mean over them,
+ *                         a band of resolutions rather than one); 1 = σ alone
+ * @param ieCellsOnly      estimate only the cells IE needs (a twin of a last-position measurement: the last position,
+ *                         and the micro MIs prefix pairing averages); false: every (level, position)
  */
 public record Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
-                          Pairing pairing, Positions positions, int groups, double discreteThreshold, double[] referenceRms)
+                          Pairing pairing, Positions positions, int groups, double discreteThreshold, double[] referenceRms,
+                          int nullTwins, int noiseScales, boolean ieCellsOnly)
         implements java.io.Serializable {
 
     /** What the noise σ multiplies. */
@@ -108,12 +116,56 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
             throw new UserError("--estimator mixture computes noise-regularised MI: it needs --noise > 0");
         }
         if (referenceRms != null && (noise == 0 || noiseScale != NoiseScale.LAYER)) throw new UserError(REFERENCE_NEEDS_LAYER_SCALE);
+        if (nullTwins < 0 || nullTwins > MAX_TWINS) throw new UserError("--null-twins must be 0 … " + MAX_TWINS + ", got " + nullTwins);
+        if (noiseScales < 1 || noiseScales > 8) throw new UserError("--noise-scales must be 1 … 8, got " + noiseScales);
     }
 
-    /** The same measurement without a reference: σ scaled by this run's own layer RMS. */
+    /** More twins than this would multiply a run's cost without narrowing the null much further. */
+    public static final int MAX_TWINS = 16;
+
+    /** The same measurement without a reference: σ scaled by this run's own layer RMS; raw (no twins). */
     public Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
                        Pairing pairing, Positions positions, int groups, double discreteThreshold) {
-        this(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups, discreteThreshold, null);
+        this(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups, discreteThreshold, null, 0, 1, false);
+    }
+
+    /** A measurement with every cell estimated. */
+    public Measurement(String estimator, double noise, NoiseScale noiseScale, String microPosition, boolean microSpecials,
+                       Pairing pairing, Positions positions, int groups, double discreteThreshold, double[] referenceRms,
+                       int nullTwins, int noiseScales) {
+        this(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups, discreteThreshold,
+                referenceRms, nullTwins, noiseScales, false);
+    }
+
+    /** The noise multiples of the band: σ, 2σ, … ({@link #noiseScales} of them; none without noise). */
+    public double[] noiseBand() {
+        if (!noisy()) return new double[0];
+        double[] b = new double[noiseScales];
+        for (int k = 0; k < b.length; k++) b[k] = noise * Math.pow(2, k);
+        return b;
+    }
+
+    /** Whether a run estimates the MI of this level at this position (of T). */
+    public boolean needs(Level level, int pos, int t) {
+        if (!ieCellsOnly || positions != Positions.LAST) return true;
+        return pos == t - 1 || (level == Level.MICRO && pairing == Pairing.PREFIX);
+    }
+
+    /** Whether E and IE are reported relative to untrained twins. */
+    public boolean relative() {
+        return nullTwins > 0;
+    }
+
+    /** The same measurement, estimating only the cells IE needs. */
+    public Measurement withIeCellsOnly() {
+        return new Measurement(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups,
+                discreteThreshold, referenceRms, nullTwins, noiseScales, true);
+    }
+
+    /** The same measurement of a twin: raw (twins have no twins of their own), and only the cells IE needs. */
+    public Measurement twin() {
+        return new Measurement(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups,
+                discreteThreshold, referenceRms, 0, noiseScales, true);
     }
 
     public boolean noisy() {
@@ -134,6 +186,9 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
         o.put("positions", positions.key());
         o.put("groups", groups);
         o.put("discrete_threshold", discreteThreshold);
+        if (nullTwins > 0) o.put("null_twins", nullTwins);
+        if (noiseScales > 1 && noisy()) o.put("noise_scales", noiseScales);
+        if (ieCellsOnly) o.put("ie_cells_only", true);
         if (referenceRms != null) {
             // the values, not the directory, determine the numbers: a resumed run must see the same ones
             var a = o.putArray("noise_reference_rms");
@@ -146,15 +201,17 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
 
     /** "mixture, σ = 1 × layer RMS, micro at position 0, matched, all positions". */
     public String describe() {
-        String n = !noisy() ? "raw activations" : noiseScale == NoiseScale.ABSOLUTE ? "σ = " + MiPolicy.trim(noise) + " (absolute)"
-                : "σ = " + MiPolicy.trim(noise) + " × " + (referenceRms != null ? "reference " : "") + noiseScale.key() + " RMS";
+        String sig = noiseScales == 1 ? MiPolicy.trim(noise) : java.util.Arrays.stream(noiseBand()).mapToObj(MiPolicy::trim)
+                .collect(java.util.stream.Collectors.joining(", ")) + " (mean)";
+        String n = !noisy() ? "raw activations" : noiseScale == NoiseScale.ABSOLUTE ? "σ = " + sig + " (absolute)"
+                : "σ = " + sig + " × " + (referenceRms != null ? "reference " : "") + noiseScale.key() + " RMS";
         return estimator + ", " + n + ", micro at " + (microPosition.equals("zero") ? "position 0" : "its own position")
                 + (microSpecials ? " with special tokens" : "") + ", " + pairing.key() + " pairing, " + positions.key()
-                + " positions";
+                + " positions" + (nullTwins > 0 ? ", relative to " + nullTwins + " untrained twin" + (nullTwins > 1 ? "s" : "") : "");
     }
 
     public Measurement withNoise(double sigma) {
         return new Measurement(estimator, sigma, noiseScale, microPosition, microSpecials, pairing, positions, groups,
-                discreteThreshold, referenceRms);
+                discreteThreshold, referenceRms, nullTwins, noiseScales, ieCellsOnly);
     }
 }

@@ -57,7 +57,9 @@ final class MiPolicy {
     }
 
     String noiseMode() {
-        return String.format(Locale.ROOT, "noise σ=%s (%s)", trim(m.noise()), switch (m.noiseScale()) {
+        String sig = m.noiseScales() == 1 ? trim(m.noise()) : java.util.Arrays.stream(m.noiseBand()).mapToObj(MiPolicy::trim)
+                .collect(java.util.stream.Collectors.joining(", ")) + ", mean over the band";
+        return String.format(Locale.ROOT, "noise σ=%s (%s)", sig, switch (m.noiseScale()) {
             case LAYER -> m.referenceRms() != null ? "× the reference run's layer RMS, shared by positions and levels"
                     : "× the layer's RMS, shared by positions and levels";
             case VARIABLE -> "relative to each variable's RMS";
@@ -78,14 +80,20 @@ final class MiPolicy {
      */
     Estimate estimate(Level level, int layer, boolean randomInputs, Matrix x, Matrix y, long seed, RowGroups groups,
                       double[] layerRms) {
+        if (m.noisy() && m.noiseScales() > 1) {
+            // a band of resolutions: the mean of the MI at σ, 2σ, 4σ …; scale k draws its own noise (k = 0: the seed itself)
+            double[] band = m.noiseBand();
+            java.util.List<Estimate> each = new java.util.ArrayList<>();
+            for (int k = 0; k < band.length; k++) {
+                Estimator est = noisyAt(band[k], layer, layerRms);
+                long sk = k == 0 ? seed : org.emergence.common.Seeds.mix(seed, 0xBA4D + k);
+                each.add(checkEntropyBound(groups == null ? est.estimate(x, y, sk) : est.estimateWithReplicates(x, y, sk, groups), x, y));
+            }
+            return Estimates.mean(each, "noise_band");
+        }
         Estimator est;
-        if (m.noisy() && m.noiseScale() == Measurement.NoiseScale.LAYER) {
-            // the block's input and output RMS: a reference run's (--noise-reference), else this run's own
-            double[] r = m.referenceRms();
-            double rmsIn = r != null ? r[layer] : layerRms[0], rmsOut = r != null ? r[layer + 1] : layerRms[1];
-            est = NoiseRegularized.fixed(base, m.noise(), m.noise() * rmsIn, m.noise() * rmsOut);
-        } else if (m.noisy()) {
-            est = continuous;
+        if (m.noisy()) {
+            est = noisyAt(m.noise(), layer, layerRms);
         } else if (!randomInputs && (level == Level.MICRO || layer == 0)) {
             est = exact;
         } else {
@@ -93,6 +101,17 @@ final class MiPolicy {
         }
         Estimate e = groups == null ? est.estimate(x, y, seed) : est.estimateWithReplicates(x, y, seed, groups);
         return checkEntropyBound(e, x, y);
+    }
+
+    /** The estimator with noise σ (a multiple of the layer's RMS, of each variable's, or absolute). */
+    private Estimator noisyAt(double sigma, int layer, double[] layerRms) {
+        if (m.noiseScale() == Measurement.NoiseScale.LAYER) {
+            // the block's input and output RMS: a reference run's (--noise-reference), else this run's own
+            double[] r = m.referenceRms();
+            double rmsIn = r != null ? r[layer] : layerRms[0], rmsOut = r != null ? r[layer + 1] : layerRms[1];
+            return NoiseRegularized.fixed(base, sigma, sigma * rmsIn, sigma * rmsOut);
+        }
+        return sigma == m.noise() ? continuous : Estimators.withNoise(base, sigma, m.noiseScale() == Measurement.NoiseScale.ABSOLUTE);
     }
 
     /**

@@ -15,10 +15,11 @@ import org.emergence.model.Transformer;
  * are few: one per distinct token of the dataset).
  *
  * <p>A lone item is the token by itself, or, with {@code specials}, the token between the
- * tokenizer's special tokens ([CLS] x [SEP]) as BERT encoders always see text; its state is the
- * token's row. Position ids: "zero" puts the token at position len(prefix) (0 without specials),
- * "original" at the position id it has in the dataset's sequences (the prefix before it, the suffix
- * after it).
+ * tokenizer's special tokens (BOS x for Llama-family decoders, [CLS] x [SEP] for BERT encoders), as the model
+ * always saw text; its state is the token's row. Position ids: "zero" puts the token at position len(prefix)
+ * (0 without specials) with the specials next to it, "original" puts every token at the position id it has in
+ * the dataset's sequences — the prefix at 0 …, the token at its own position, the suffix at the end — so a
+ * lone token after BOS sees BOS at the distance it has in the sequence.
  */
 public final class MicroStates {
     private final Transformer model;
@@ -60,15 +61,17 @@ public final class MicroStates {
             long key = e.getKey();
             int tok = (int) (original ? key / t : key), pos = original ? (int) (key % t) : at;
             int o = e.getValue() * len;
+            // every token at the position id it has in the dataset's sequences: the prefix (BOS, [CLS]) first, the
+            // suffix ([SEP]) last, the lone token at its own position; with "zero" the lone sequence is contiguous
             for (int j = 0; j < prefix.length; j++) {
                 tokens[o + j] = prefix[j];
-                positions[o + j] = original ? Math.max(0, pos - prefix.length + j) : j;
+                positions[o + j] = j;
             }
             tokens[o + at] = tok;
             positions[o + at] = pos;
             for (int j = 0; j < suffix.length; j++) {
                 tokens[o + at + 1 + j] = suffix[j];
-                positions[o + at + 1 + j] = pos + 1 + j;
+                positions[o + at + 1 + j] = original ? t - suffix.length + j : pos + 1 + j;
             }
         }
         state = model.embed(batchOf(0, u));

@@ -71,6 +71,27 @@ final class Preflight {
         }
     }
 
+    /**
+     * --save-acts writes every residual layer h^0 … h^(last+1) as float32 [T, N, H]: checked on the file
+     * system it goes to (another disk than --out's is not covered by the run's own check), plus the run's
+     * own needs when both are on the same one.
+     */
+    static void checkSaveActs(Path saveActs, int n, int t, int h, int files, Path runDir, RunSettings s, boolean keep) throws IOException {
+        long need = files * activationFile(n, t, h);
+        Path probe = saveActs.toAbsolutePath(), runProbe = runDir.toAbsolutePath();
+        while (probe != null && !Files.exists(probe)) probe = probe.getParent();
+        while (runProbe != null && !Files.exists(runProbe)) runProbe = runProbe.getParent();
+        if (probe == null) return;
+        java.nio.file.FileStore store = Files.getFileStore(probe);
+        if (runProbe != null && Files.getFileStore(runProbe).equals(store)) need += disk(s, n, t, h, files - 1, keep, runDir);
+        long free = store.getUsableSpace();
+        if (need > free) {
+            throw new UserError(String.format(Locale.ROOT, "--save-acts %s: the activations need about %s of disk (%d layers of %s), "
+                    + "but only %s is free there; use another directory, a smaller --n, or --force", saveActs, size(need), files,
+                    size(activationFile(n, t, h)), size(free)));
+        }
+    }
+
     static String size(long bytes) {
         if (bytes >= 1L << 30) return String.format(Locale.ROOT, "%.1f GB", bytes / (double) (1L << 30));
         if (bytes >= 1L << 20) return String.format(Locale.ROOT, "%.1f MB", bytes / (double) (1L << 20));

@@ -51,7 +51,8 @@ final class RunDir implements AutoCloseable {
             }
         } else if (Files.isDirectory(root)) {
             try (var list = Files.list(root)) {
-                if (list.anyMatch(p -> !p.getFileName().toString().startsWith("."))) {
+                // the untrained twins of a relative measurement run first, into RUN_DIR/null
+                if (list.anyMatch(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().equals("null"))) {
                     throw new UserError(root + ": exists, is not empty and is not an emergence run directory (no settings.json)");
                 }
             }

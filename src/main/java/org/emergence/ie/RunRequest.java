@@ -11,6 +11,7 @@ import org.emergence.common.IntRanges;
 import org.emergence.common.UserError;
 import org.emergence.data.Dataset;
 import org.emergence.data.Datasets;
+import org.emergence.generate.ModelText;
 import org.emergence.mi.Estimators;
 import org.emergence.model.Ablation;
 import org.emergence.model.ModelSources;
@@ -25,18 +26,23 @@ import org.emergence.tokenize.Tokenizer;
  *
  * @param layers        e.g. "0,3,5-7", or null for every block
  * @param estimator     null: mixture with noise, the raw default without
- * @param specialTokens auto|yes|no: wrap icl/text sequences in the tokenizer's special tokens
+ * @param specialTokens auto|yes|no: wrap icl/text sequences in the tokenizer's special tokens (auto = yes: what the
+ *                      model's own tokenizer adds around a single text)
  * @param microSpecials auto|yes|no: feed lone tokens with them
  * @param positions     auto|last|all|varying
  * @param out           run directory, or null for runs/&lt;model&gt;-&lt;dataset&gt;-&lt;hash of the settings&gt;
  * @param force         skip the disk and memory pre-flight check
  * @param noiseReference a finished run of the same model whose layer RMS scales σ instead of this run's own
  *                      ({@link NoiseReference}), or null
+ * @param nullTwins     untrained twins E and IE are measured against ({@link NullTwins}; 0 = raw)
+ * @param twinRoot      where the twins' runs live, shared by runs whose twins are the same (null: RUN_DIR/null)
+ * @param noiseScales   noise scales of the band σ, 2σ, … every MI averages over (1 = σ alone)
  */
 public record RunRequest(String model, String dataset, int n, int t, String layers, long seed, String ablate,
                          String estimator, double noise, String noiseScale, String microPosition, String microSpecials,
                          String pairing, String positions, int groups, double discreteThreshold, String specialTokens,
-                         int batch, Path out, boolean keepActivations, boolean quiet, boolean force, Path noiseReference) {
+                         int batch, Path out, boolean keepActivations, boolean quiet, boolean force, Path noiseReference,
+                         int nullTwins, Path twinRoot, int noiseScales) {
 
     /** The model, the dataset and the settings of a request, before anything is written. */
     /** A request made concrete: the model (null when the activations come from {@code acts}), dataset, settings, directory. */
@@ -46,35 +52,55 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
             return execute(null);
         }
 
+        /**
+         * The same run estimating only the cells its IE needs (for a last-position measurement: the last position), as
+         * a campaign that compares IEs runs its conditions; the run directory records it ({@code ie_cells_only}).
+         */
+        public Prepared onlyIeCells() {
+            RunSettings s = settings;
+            RunSettings t = new RunSettings(s.model(), s.modelType(), s.dataset(), s.specialTokens(), s.n(), s.t(), s.layers(), s.seed(),
+                    s.ablation(), s.measurement().withIeCellsOnly(), s.source(), s.version(), s.precision());
+            return new Prepared(request, model, data, t, dir, microPrefix, microSuffix, acts);
+        }
+
         /** @param saveActs also write the run's activations there, in the layout {@code run --acts} reads (null: no) */
         public EmergenceRun.Outcome execute(Path saveActs) throws IOException {
             if (saveActs != null && acts != null) throw new UserError("--save-acts: this run reads its activations from --acts already");
             if (saveActs != null && data.isRandom()) throw new UserError("--save-acts: random inputs have no activations to save");
             if (saveActs != null) java.nio.file.Files.createDirectories(saveActs);
+            // the twins first, so that the run's summary is relative to them from its first estimate on
+            List<NullTwins.Twin> twins = NullTwins.run(this);
             return EmergenceRun.run(settings, model, data, dir, request.batch(), request.keepActivations(), request.quiet(),
-                    microPrefix, microSuffix, request.force(), acts, saveActs);
+                    microPrefix, microSuffix, request.force(), acts, saveActs, twins);
         }
+    }
+
+    /** The same request with its untrained twins' runs under {@code root} (shared by runs whose twins are the same). */
+    public RunRequest withTwinRoot(Path root) {
+        return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
+                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force,
+                noiseReference, nullTwins, root, noiseScales);
     }
 
     public RunRequest withDataset(String d) {
         return new RunRequest(model, d, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition, microSpecials,
-                pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference);
+                pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot, noiseScales);
     }
 
     public RunRequest with(String modelName, String d, long s, String abl, double sigma, Path dir) {
         return new RunRequest(modelName, d, n, t, layers, s, abl, estimator, sigma, noiseScale, microPosition, microSpecials,
-                pairing, positions, groups, discreteThreshold, specialTokens, batch, dir, keepActivations, quiet, force, noiseReference);
+                pairing, positions, groups, discreteThreshold, specialTokens, batch, dir, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot, noiseScales);
     }
 
     public RunRequest withN(int newN, int newT) {
         return new RunRequest(model, dataset, newN, newT, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
-                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference);
+                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, noiseReference, nullTwins, twinRoot, noiseScales);
     }
 
     /** The same request with σ scaled by the layer RMS of the finished run in {@code dir} (null: its own). */
     public RunRequest withNoiseReference(Path dir) {
         return new RunRequest(model, dataset, n, t, layers, seed, ablate, estimator, noise, noiseScale, microPosition,
-                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, dir);
+                microSpecials, pairing, positions, groups, discreteThreshold, specialTokens, batch, out, keepActivations, quiet, force, dir, nullTwins, twinRoot, noiseScales);
     }
 
     /** True when σ is a multiple of the layer RMS: the only scale a {@code --noise-reference} can set. */
@@ -105,17 +131,31 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         }
         if (!positions.equals("auto")) Measurement.Positions.parse(positions);
         if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
+        if (n < 2) throw new UserError("--n must be >= 2 (a mutual information needs at least two sequences), got " + n);
+        // the default group count shrinks to what N allows (the interval text names the groups used); a count typed
+        // on the command line that N cannot hold is refused
+        if (groups > 0 && groups > n / 2 && groups != org.emergence.mi.RowGroups.DEFAULT) {
+            throw new UserError("--groups " + groups + ": each resampling group needs at least 2 sequences, and --n " + n + " allows at most "
+                    + Math.max(0, n / 2) + " groups; use fewer --groups (or 0 for no resampling)");
+        }
         Ablation ablation = Ablation.parse(ablate);
-        Transformer m = ablation.apply(ModelSources.load(model), model);
-        boolean special = switch (specialTokens) {
-            case "yes" -> true;
-            case "no" -> false;
-            default -> !m.config().causal();
-        };
+        Transformer trained = ModelSources.load(model);
+        Transformer m = ablation.apply(trained, model);
+        // auto: what the model's own tokenizer adds around a single text, as it was trained (BOS for Llama, Gemma,
+        // Mistral; [CLS] … [SEP] for BERT; nothing for GPT-2)
+        boolean special = !specialTokens.equals("no");
         Dataset d;
         if (Datasets.needsTokenizer(dataset)) {
             try (Tokenizer tok = ModelSources.tokenizer(model)) {
-                d = org.emergence.data.PositionTokens.attach(Datasets.build(dataset, tok, n, t, seed, special), tok);
+                if (specialTokens.equals("auto") && !tok.specialsKnown()) {
+                    throw new UserError(tok.specialsSource() + ": cannot tell whether this model's tokenizer adds a BOS token (no "
+                            + "tokenizer_config.json naming tokenizer_class or add_bos_token, no known model_type in config.json); "
+                            + "choose with --special-tokens yes|no");
+                }
+                // text:sampled is written by the trained model, whatever the ablation: every condition measures the same text
+                d = org.emergence.data.PositionTokens.attach(Datasets.build(dataset, tok, n, t, seed, special,
+                        trained.config().causal() && trained.hasLogits()
+                        ? ModelText.sampled(trained, tok, seed, batch, quiet ? null : System.err::println) : null), tok);
             }
         } else {
             d = Datasets.build(dataset, null, n, t, seed);
@@ -143,9 +183,9 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         Measurement.Positions pos = positions.equals("auto")
                 ? (m.config().causal() ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
         Measurement meas = new Measurement(est, noise, scale, microPosition, microWith && !d.isRandom(), pair, pos, groups,
-                discreteThreshold, reference(model, ablation.key(), ls, d.isRandom()));
+                discreteThreshold, reference(model, ablation.key(), ls, d.isRandom()), nullTwins, noiseScales);
         RunSettings s = new RunSettings(model, m.config().modelType(), dataset, wrapped, d.n(), d.t(), ls, seed, ablation.key(),
-                meas, source(), version);
+                meas, source(), version, m.precision().name());
         int[] pre = new int[0], suf = new int[0];
         if (meas.microSpecials()) {
             try (Tokenizer tok = ModelSources.tokenizer(model)) {
@@ -181,7 +221,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
                 ? (causal ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
         Measurement meas = new Measurement(est, noise, Measurement.NoiseScale.parse(noiseScale), a.microPosition(),
                 a.manifest().path("micro_specials").asBoolean(false), Measurement.Pairing.parse(pairing), pos, groups, discreteThreshold,
-                reference(a.manifest().path("model").asText(), "none", ls, false));
+                reference(a.manifest().path("model").asText(), "none", ls, false), 0, noiseScales);
         java.util.Map<String, Object> src = new java.util.LinkedHashMap<>();
         src.put("acts", actsDir.toAbsolutePath().normalize().toString());
         if (a.manifest().hasNonNull("source")) src.put("captured_by", a.manifest().path("source").asText());
@@ -200,25 +240,27 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
     }
 
-    /** Repo id, revision and commit (hub cache) and weight-file digests (model directories) of the model. */
+    /** Repo id, revision and commit (hub cache) and the SHA-256 of every file the run depends on ({@link org.emergence.model.ModelFingerprint}). */
     private java.util.Map<String, Object> source() {
-        org.emergence.model.HubCache.Resolved r = ModelSources.provenance(model);
+        org.emergence.model.io.HubCache.Resolved r = ModelSources.provenance(model);
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         if (r.repoId() != null) {
             m.put("repo_id", r.repoId());
             m.put("revision", r.revision());
             m.put("commit", r.commit());
         }
-        if (r.dir() != null && java.nio.file.Files.isDirectory(r.dir())) {
-            java.util.Map<String, String> d = org.emergence.model.WeightDigests.of(r.dir());
-            if (!d.isEmpty()) m.put("sha256", d);
-        }
+        // weights, config.json and tokenizer files (built-ins: the digests recorded at build time), checked on resume
+        java.util.Map<String, String> d = org.emergence.model.ModelFingerprint.of(model, r);
+        if (!d.isEmpty()) m.put("sha256", d);
         return m;
     }
 
     /** runs/&lt;model&gt;-&lt;dataset&gt;-&lt;8 hex of the settings&gt;: the same command always resumes the same directory. */
     public static Path defaultDir(RunSettings s) {
-        String key = s.toJson().without("version").toString();
+        com.fasterxml.jackson.databind.node.ObjectNode j = s.toJson().without("version");
+        // fp32 runs keep the directory names they had before the precision setting existed
+        if (s.precision().equals(RunSettings.DEFAULT_PRECISION)) j.remove("precision");
+        String key = j.toString();
         String hash;
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

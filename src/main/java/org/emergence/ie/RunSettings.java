@@ -18,10 +18,22 @@ import java.util.Map;
  * @param measurement   estimator, noise, micro level, pairing, positions and resampling
  * @param source        where the model's files came from: repo_id, revision and commit for a Hugging Face cache
  *                      entry, and the SHA-256 of every weight file of a model directory (empty for built-ins)
+ * @param precision     the forward pass's arithmetic, "fp32" or "bf16" (org.emergence.model.Precision); a directory
+ *                      written before the setting existed is fp32
  */
 public record RunSettings(String model, String modelType, String dataset, boolean specialTokens, int n, int t, int[] layers,
-                          long seed, String ablation, Measurement measurement, java.util.Map<String, Object> source, String version)
+                          long seed, String ablation, Measurement measurement, java.util.Map<String, Object> source, String version,
+                          String precision)
         implements java.io.Serializable {
+
+    /** Settings of an fp32 run. */
+    public RunSettings(String model, String modelType, String dataset, boolean specialTokens, int n, int t, int[] layers,
+                       long seed, String ablation, Measurement measurement, java.util.Map<String, Object> source, String version) {
+        this(model, modelType, dataset, specialTokens, n, t, layers, seed, ablation, measurement, source, version, "fp32");
+    }
+
+    /** What a stored settings.json without the precision key (older runs) means. */
+    static final String DEFAULT_PRECISION = "fp32";
 
     public boolean noisy() {
         return measurement.noisy();
@@ -40,6 +52,7 @@ public record RunSettings(String model, String modelType, String dataset, boolea
         o.put("seed", seed);
         o.put("ablation", ablation);
         measurement.put(o);
+        o.put("precision", precision);
         if (source != null && !source.isEmpty()) o.set("model_source", new ObjectMapper().valueToTree(source));
         o.put("version", version);
         return o;
@@ -56,6 +69,23 @@ public record RunSettings(String model, String modelType, String dataset, boolea
         return a.equals(b);
     }
 
+    /** "the model's config.json (sha256 … now, … then)" when one fingerprinted file differs, else null. */
+    private static String changedFile(JsonNode mine, JsonNode stored) {
+        JsonNode a = mine.path("sha256"), b = stored.path("sha256");
+        if (!a.isObject() || !b.isObject()) return null;
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        a.fieldNames().forEachRemaining(names::add);
+        b.fieldNames().forEachRemaining(names::add);
+        for (String n : names) {
+            String x = a.path(n).asText(null), y = b.path(n).asText(null);
+            if (java.util.Objects.equals(x, y)) continue;
+            return "the model's " + n + " (" + (x == null ? "absent now" : "sha256 " + x.substring(0, Math.min(12, x.length())) + "… now")
+                    + ", " + (y == null ? "absent" : "sha256 " + y.substring(0, Math.min(12, y.length())) + "…")
+                    + " when the run started: the model changed in between)";
+        }
+        return null;
+    }
+
     /** The first setting whose value differs from a stored settings.json, or null when they agree. */
     public String firstDifference(JsonNode stored) {
         ObjectNode mine = toJson();
@@ -63,8 +93,11 @@ public record RunSettings(String model, String modelType, String dataset, boolea
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode other = stored.get(e.getKey());
+            if (other == null && e.getKey().equals("precision")) other = new ObjectMapper().getNodeFactory().textNode(DEFAULT_PRECISION);
             if (e.getKey().equals("version")) continue; // a newer tool may continue an older run's identical settings
             if (other == null || !same(other, e.getValue())) {
+                String file = e.getKey().equals("model_source") && other != null ? changedFile(e.getValue(), other) : null;
+                if (file != null) return file;
                 return e.getKey() + " (this run: " + e.getValue() + ", directory: " + (other == null ? "unset" : other) + ")";
             }
         }

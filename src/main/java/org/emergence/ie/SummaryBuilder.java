@@ -43,6 +43,16 @@ final class SummaryBuilder {
     private final String created = Instant.now().toString();
     /** level → layer → position → estimate JSON. */
     private final Map<Level, Map<Integer, Map<Integer, JsonNode>>> est = new LinkedHashMap<>();
+    /** The untrained twins' estimates, the same way (empty: raw run), and their seeds. */
+    private final List<Map<Level, Map<Integer, Map<Integer, JsonNode>>>> twins = new ArrayList<>();
+    private final List<Long> twinSeeds = new ArrayList<>();
+    /**
+     * Which estimates a combination is built from: this run minus the twins' mean (RELATIVE, the reported values of a
+     * relative measurement), this run alone (RAW), or one twin alone (TWIN, index {@link #twin}).
+     */
+    private enum Source { RELATIVE, RAW, TWIN }
+    private Source source = Source.RELATIVE;
+    private int twin;
     private double captureSecs = Double.NaN, estimateSecs = Double.NaN, totalSecs = Double.NaN;
 
     SummaryBuilder(RunSettings s, ModelConfig cfg, Dataset data, String modelName, MiPolicy policy, boolean random) {
@@ -75,8 +85,21 @@ final class SummaryBuilder {
     }
 
     void put(JsonNode j) {
+        put(est, j);
+    }
+
+    private static void put(Map<Level, Map<Integer, Map<Integer, JsonNode>>> into, JsonNode j) {
         Level level = Level.valueOf(j.get("level").asText().toUpperCase(Locale.ROOT));
-        est.get(level).computeIfAbsent(j.get("layer").asInt(), k -> new TreeMap<>()).put(j.get("position").asInt(), j);
+        into.get(level).computeIfAbsent(j.get("layer").asInt(), k -> new TreeMap<>()).put(j.get("position").asInt(), j);
+    }
+
+    /** One untrained twin's finished estimates (by file name): every reported E and IE becomes relative to the twins. */
+    void twin(long seed, Map<String, JsonNode> done) {
+        Map<Level, Map<Integer, Map<Integer, JsonNode>>> m = new LinkedHashMap<>();
+        for (Level l : Level.values()) m.put(l, new TreeMap<>());
+        for (JsonNode j : done.values()) put(m, j);
+        twins.add(m);
+        twinSeeds.add(seed);
     }
 
     private final List<String> recovered = new ArrayList<>();
@@ -101,24 +124,70 @@ final class SummaryBuilder {
     }
 
     private JsonNode get(Level level, int layer, int pos) {
-        Map<Integer, JsonNode> byPos = est.get(level).get(layer);
+        return get(est, level, layer, pos);
+    }
+
+    private static JsonNode get(Map<Level, Map<Integer, Map<Integer, JsonNode>>> from, Level level, int layer, int pos) {
+        Map<Integer, JsonNode> byPos = from.get(level).get(layer);
         return byPos == null ? null : byPos.get(pos);
     }
 
     // ------------------------------------------------------------------ linear combinations
 
+    /** a·MI(level, l, pos) of the current {@link Source}: this run's, minus the twins' mean when relative. */
     private Combination term(Level level, int l, int pos, double a) {
-        return new Combination().add(get(level, l, pos), a, constant[pos]);
+        Combination c = new Combination();
+        if (source == Source.TWIN) return c.add(get(twins.get(twin), level, l, pos), a, constant[pos]);
+        c.add(get(level, l, pos), a, constant[pos]);
+        if (source == Source.RELATIVE) {
+            for (var tw : twins) c.add(get(tw, level, l, pos), -a / twins.size(), constant[pos]);
+        }
+        return c;
+    }
+
+    /**
+     * A reported quantity: relative to the twins' mean when there are twins, its interval widened by the spread of the
+     * same quantity over the twins (var over twins / K: what a fresh draw of the twins' seeds would change).
+     */
+    private Combination quantity(java.util.function.Supplier<Combination> q) {
+        Combination c = q.get();
+        if (source != Source.RELATIVE || twins.size() < 2 || c.missing()) return c;
+        double[] v = new double[twins.size()];
+        try {
+            source = Source.TWIN;
+            for (twin = 0; twin < v.length; twin++) v[twin] = q.get().value;
+        } finally {
+            source = Source.RELATIVE;
+        }
+        double mean = 0, ss = 0;
+        for (double x : v) mean += x / v.length;
+        for (double x : v) ss += (x - mean) * (x - mean);
+        c.twinVariance(ss / (v.length - 1) / v.length);
+        return c;
+    }
+
+    /** The same quantity from this run alone (raw) or from one twin. */
+    private Combination from(Source s, int k, java.util.function.Supplier<Combination> q) {
+        Source was = source;
+        int wasTwin = twin;
+        try {
+            source = s;
+            twin = k;
+            return q.get();
+        } finally {
+            source = was;
+            twin = wasTwin;
+        }
     }
 
     /** The micro MIs E(l, t) subtracts, as a mean with weight 1 (the in-context MIs for the context variant). */
     private Combination pairedMicro(Level microLevel, int l, int pos) {
         Combination c = new Combination();
         if (m.pairing() == Measurement.Pairing.MATCHED && microLevel == Level.MICRO) {
-            return c.add(get(Level.MICRO, l, pos), 1, constant[pos]);
+            return c.add(term(Level.MICRO, l, pos, 1), 1);
         }
         int upTo = cfg.causal() ? pos : t - 1;
-        for (int i = 0; i <= upTo; i++) c.add(get(microLevel == Level.CONTEXT ? Level.MACRO : microLevel, l, i), 1.0 / (upTo + 1), constant[i]);
+        for (int i = 0; i <= upTo; i++) c.add(term(microLevel == Level.CONTEXT ? Level.MACRO : microLevel, l, i, 1), 1.0 / (upTo + 1));
         return c;
     }
 
@@ -171,7 +240,7 @@ final class SummaryBuilder {
 
     /** IE's leave-one-group-out values, for differences between runs (null without replicates). */
     double[] ieLeaveOut() {
-        return ie(Level.MICRO).leaveOut();
+        return quantity(() -> ie(Level.MICRO)).leaveOut();
     }
 
     // ------------------------------------------------------------------ summary.json
@@ -179,7 +248,9 @@ final class SummaryBuilder {
     boolean complete() {
         for (int l : layers) {
             for (int p = 0; p < t; p++) {
-                if (get(Level.MACRO, l, p) == null || get(Level.MICRO, l, p) == null) return false;
+                if ((m.needs(Level.MACRO, p, t) && get(Level.MACRO, l, p) == null) || (m.needs(Level.MICRO, p, t) && get(Level.MICRO, l, p) == null)) {
+                    return false;
+                }
             }
         }
         return true;
@@ -232,7 +303,7 @@ final class SummaryBuilder {
                     ? "Every MI is estimated between noise-regularised states X + σZ and Y + σZ' with the same estimator, "
                         + "so E(l, t) compares like with like."
                     : "Every MI is a continuous estimate on random inputs.");
-        Combination ie = ie(Level.MICRO);
+        Combination ie = quantity(() -> ie(Level.MICRO));
         o.put("interval_method", intervalMethod(ie));
         ArrayNode ls = o.putArray("layers");
         for (int l : layers) ls.add(l);
@@ -257,29 +328,52 @@ final class SummaryBuilder {
         ArrayNode eg = o.putArray("E");
         for (int l : layers) {
             ArrayNode row = eg.addArray();
-            for (int p = 0; p < t; p++) e(Level.MICRO, l, p).json(row.addObject());
+            for (int p = 0; p < t; p++) {
+                final int ll = l, pp = p;
+                quantity(() -> e(Level.MICRO, ll, pp)).json(row.addObject());
+            }
+        }
+        if (!twins.isEmpty()) {
+            // this run alone at every position (the twins measure only the positions IE needs when that is the last one)
+            ArrayNode er = o.putArray("E_raw");
+            for (int l : layers) {
+                ArrayNode row = er.addArray();
+                for (int p = 0; p < t; p++) {
+                    final int ll = l, pp = p;
+                    from(Source.RAW, 0, () -> e(Level.MICRO, ll, pp)).json(row.addObject());
+                }
+            }
         }
         ArrayNode el = o.putArray("E_layer");
         for (int l : layers) {
-            Combination c = eLayer(Level.MICRO, l);
+            Combination c = quantity(() -> eLayer(Level.MICRO, l));
             ObjectNode x = c.json(el.addObject());
             x.put("layer", l);
-            term(x, "macro_bits", "macro", macroLayer(l));
-            term(x, "micro_mean_bits", "micro", microLayer(l));
+            // the run's own MIs (the twins' are in "null"), each with its interval
+            putTerm(x, "macro_bits", "macro", from(Source.RAW, 0, () -> macroLayer(l)));
+            putTerm(x, "micro_mean_bits", "micro", from(Source.RAW, 0, () -> microLayer(l)));
+            if (!twins.isEmpty()) putTerm(x, "raw_bits", "raw", from(Source.RAW, 0, () -> eLayer(Level.MICRO, l)));
             split(x, c);
         }
         ArrayNode it = o.putArray("IE_t");
-        for (int p = 0; p < t; p++) ieT(Level.MICRO, p).json(it.addObject()).put("position", p);
+        for (int p = 0; p < t; p++) {
+            final int pp = p;
+            quantity(() -> ieT(Level.MICRO, pp)).json(it.addObject()).put("position", p);
+        }
         split(ie.json(o.putObject("IE")), ie);
+        if (!twins.isEmpty()) nullModel(o.putObject("null"));
         if (cfg.causal()) {
             // the published code's variant: in-context MIs in place of micro ones. For an encoder every position
             // sees the whole sequence, so it would subtract the macro MIs from themselves (0 by construction)
             ArrayNode ec = o.putArray("E_context");
             for (int l : layers) {
                 ArrayNode rowc = ec.addArray();
-                for (int p = 0; p < t; p++) e(Level.CONTEXT, l, p).json(rowc.addObject());
+                for (int p = 0; p < t; p++) {
+                    final int ll = l, pp = p;
+                    from(Source.RAW, 0, () -> e(Level.CONTEXT, ll, pp)).json(rowc.addObject());
+                }
             }
-            ie(Level.CONTEXT).json(o.putObject("IE_context"));
+            from(Source.RAW, 0, () -> ie(Level.CONTEXT)).json(o.putObject("IE_context"));
         }
         ArrayNode w = o.putArray("warnings");
         for (String x : warnings(ie)) w.add(x);
@@ -291,6 +385,8 @@ final class SummaryBuilder {
             tm.put("estimates_reused", reused);
             tm.put("estimates_computed", computed);
         }
+        // which GEMM ran each forward product of this process (a resumed run lists only what it recomputed)
+        tm.set("forward_gemm_kernels", RunDir.JSON.valueToTree(org.emergence.tensor.SgemmChoice.used()));
         return o;
     }
 
@@ -308,7 +404,10 @@ final class SummaryBuilder {
                     + "sequence keeping its noise draws), every E, IE(t), IE is the same combination of those replicates, and "
                     + "intervals are value ± t(" + (g - 1) + ")·SE, 95%. They cover a fresh draw of the sequences "
                     + "and the Monte Carlo error; n_convergence gives the value at N/4 and N/2 (the same estimate on "
-                    + "quarters and halves of the sequences) as a finite-N diagnostic.";
+                    + "quarters and halves of the sequences) as a finite-N diagnostic."
+                    + (twins.isEmpty() ? "" : " Relative to " + twins.size() + " untrained twins: each replicate is the "
+                        + "run's minus the twins' mean on the same groups" + (twins.size() > 1 ? ", and the spread of the "
+                        + "quantity over the twins (variance / K) is added to the jackknife variance (twin_seed_se)" : "") + ".");
         }
         return "each estimate's own interval (see results.csv interval_method), combined in quadrature for E, IE "
                 + "(independence assumed; " + samplingErrorOmitted() + ")";
@@ -321,6 +420,34 @@ final class SummaryBuilder {
                 + "(it needs at least 8, two per group of 4 groups)";
     }
 
+    /**
+     * The null model of a relative measurement: the twins' seeds, each twin's IE and E(l), their mean, and this run's raw
+     * IE and E(l) — IE = raw − the twins' mean.
+     */
+    private void nullModel(ObjectNode o) {
+        o.put("what", "untrained twins: the same architecture at its Hugging Face initialisation, measured on the same "
+                + "sequences with the same measurement; IE and every E are this run's values minus the twins' mean");
+        o.put("twins", twins.size());
+        ArrayNode seeds = o.putArray("seeds");
+        for (long sd : twinSeeds) seeds.add(sd);
+        from(Source.RAW, 0, () -> ie(Level.MICRO)).json(o.putObject("IE_raw"));
+        ArrayNode per = o.putArray("IE_twins");
+        for (int k = 0; k < twins.size(); k++) {
+            final int kk = k;
+            ObjectNode x = from(Source.TWIN, k, () -> ie(Level.MICRO)).json(per.addObject());
+            x.put("seed", twinSeeds.get(k));
+            ArrayNode layersOf = x.putArray("E_layer_bits");
+            for (int l : layers) {
+                Combination c = from(Source.TWIN, kk, () -> eLayer(Level.MICRO, l));
+                if (c.missing()) layersOf.addNull();
+                else layersOf.add(c.value);
+            }
+        }
+        double mean = 0;
+        for (JsonNode x : per) mean += x.path("bits").asDouble(Double.NaN) / twins.size();
+        o.put("IE_twins_mean_bits", mean);
+    }
+
     /** Where a value comes from: constant-token positions vs positions whose token varies. */
     private static void split(ObjectNode x, Combination c) {
         if (c.missing()) return;
@@ -330,7 +457,7 @@ final class SummaryBuilder {
     }
 
     /** One of E(l)'s terms: its value under {@code key}, and prefix_ci_low, prefix_ci_high, prefix_se. */
-    private static void term(ObjectNode o, String key, String prefix, Combination c) {
+    private static void putTerm(ObjectNode o, String key, String prefix, Combination c) {
         if (c.missing()) {
             o.putNull(key);
             return;

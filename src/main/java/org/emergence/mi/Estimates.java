@@ -74,6 +74,45 @@ public final class Estimates {
                 e.seconds(), e.warnings(), e.diagnostics(), r);
     }
 
+    /**
+     * The mean of several estimates of one pair of samples (e.g. at several noise scales): the mean value, the
+     * replicates averaged group by group (the estimates share the rows and their groups), the Monte Carlo errors
+     * combined as independent, each estimate's value kept in the diagnostics ({@code key}_bits) and every warning
+     * once. Diagnostics are the first estimate's.
+     */
+    public static Estimate mean(List<Estimate> es, String key) {
+        Estimate f = es.get(0);
+        int k = es.size();
+        double v = 0, mcVar = 0, lowSq = 0, highSq = 0, secs = 0;
+        List<Double> each = new ArrayList<>();
+        List<String> w = new ArrayList<>();
+        for (Estimate e : es) {
+            v += e.nats() / k;
+            secs += e.seconds();
+            each.add(e.bits());
+            lowSq += (e.nats() - e.ciLowNats()) * (e.nats() - e.ciLowNats()) / ((double) k * k);
+            highSq += (e.ciHighNats() - e.nats()) * (e.ciHighNats() - e.nats()) / ((double) k * k);
+            if (e.replicates() != null) mcVar += e.replicates().mcSeNats() * e.replicates().mcSeNats() / ((double) k * k);
+            for (String s : e.warnings()) if (!w.contains(s)) w.add(s);
+        }
+        Map<String, Object> d = new LinkedHashMap<>(f.diagnostics());
+        d.put(key + "_bits", each);
+        Replicates r = null;
+        if (es.stream().allMatch(e -> e.replicates() != null && e.replicates().groups() == f.replicates().groups())) {
+            int g = f.replicates().groups();
+            double[] lo = new double[g], h = new double[2], q = new double[4];
+            for (Estimate e : es) {
+                for (int i = 0; i < g; i++) lo[i] += e.replicates().leaveOutNats()[i] / k;
+                for (int i = 0; i < 2; i++) h[i] += e.replicates().halfNats()[i] / k;
+                for (int i = 0; i < 4; i++) q[i] += e.replicates().quarterNats()[i] / k;
+            }
+            r = new Replicates(lo, h, q, Math.sqrt(mcVar));
+        }
+        Estimate m = new Estimate(f.estimator(), f.n(), f.dx(), f.dy(), v, v - Math.sqrt(lowSq), v + Math.sqrt(highSq),
+                "mean of " + k + " estimates; " + f.intervalMethod(), secs, List.copyOf(w), java.util.Collections.unmodifiableMap(d), null);
+        return r == null ? m : withReplicates(m, r);
+    }
+
     /** A copy with extra diagnostics (later keys win), extra warnings and the given total seconds. */
     public static Estimate with(Estimate e, Map<String, Object> extra, List<String> warnings, double seconds) {
         Map<String, Object> d = new LinkedHashMap<>(e.diagnostics());

@@ -13,7 +13,7 @@ public final class Estimators {
 
     /**
      * The continuous estimator used for IE by default: Gaussian-copula MI with the finite-sample bias
-     * correction (see README, "Mutual information", for the measurements behind the choice).
+     * correction (see docs/measurement.md, "The estimator", for the measurements behind the choice).
      */
     public static final String DEFAULT = "gaussian-copula";
 

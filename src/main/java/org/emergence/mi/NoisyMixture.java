@@ -11,14 +11,15 @@ import org.emergence.tensor.Parallel;
  * Gaussian mixtures with known components, and
  * I(X̃; Ỹ) = E[ ln p(x̃, ỹ) − ln p(x̃) − ln p(ỹ) ]
  * is a Monte Carlo average over noise draws of exactly computable log-densities (log-sum-exp over
- * components; squared distances by GEMM in double). This is the "sample propagation" plug-in of
+ * components in double; squared distances from a float32 GEMM, {@link Products}). This is the "sample propagation" plug-in of
  * Goldfeld et al. (ICML 2019) for deterministic networks.
  *
  * <p>It is bounded by the entropy of the components (≤ ln n): when σ is small next to the spacing
  * of the samples, the value equals that entropy — a property of the dataset, not of the network —
  * and a warning says so. The interval is the Monte Carlo standard error of the noise average; the
  * empirical distribution itself is taken as exact (plug-in). Cost O(m·K·(dx + dy)) for m noise draws
- * and K components ({@code samples}, default 4096, cycling through the rows with fresh noise; and
+ * and K components ({@code samples}, default 4096: every row gets the same number of draws, about samples / n,
+ * each with fresh noise; and
  * {@code components}, default 8192, beyond which a seeded subsample of rows is used).
  *
  * <p>Needs noise: on the command line {@code --noise} (σ relative to RMS or absolute); from Java
@@ -113,15 +114,19 @@ public final class NoisyMixture extends AbstractEstimator {
             }
         }
         groupStart[gs] = at;
-        // noise draws come from the mixture's own rows (all of them, or a seeded subset): a draw from a
-        // row that is not a component would not be a sample of the mixture whose densities are evaluated
-        // (each row in turn, several times with fresh noise when samples exceeds the rows)
-        int m = maxSamples;
+        // noise draws come from the mixture's own rows: a draw from a row that is not a component would not be a
+        // sample of the mixture whose densities are evaluated. Every row gets the same number of draws (about
+        // samples / rows, at least one), so the average weighs rows exactly as the mixture does and does not depend on
+        // their order; with more rows than samples, a seeded subset of the rows gets one draw each.
+        int perRow = rows.length <= maxSamples ? Math.max(1, (int) Math.round((double) maxSamples / rows.length)) : 1;
+        int m = rows.length <= maxSamples ? perRow * rows.length : maxSamples;
         int[] draws = new int[m], drawGroup = new int[m];
-        if (m >= rows.length) {
-            for (int j = 0; j < m; j++) {
-                draws[j] = rows[j % rows.length];
-                drawGroup[j] = rowGroup[j % rows.length];
+        if (rows.length <= maxSamples) {
+            for (int i = 0, j = 0; i < rows.length; i++) {
+                for (int c = 0; c < perRow; c++, j++) {
+                    draws[j] = rows[i];
+                    drawGroup[j] = rowGroup[i];
+                }
             }
         } else {
             int[] perm = rng.permutation(rows.length);
@@ -147,18 +152,15 @@ public final class NoisyMixture extends AbstractEstimator {
                 for (int a = 0; a < dy; a++) qy.put(j * dy + a, y.data()[r * dy + a] - my[a] + sy * rng.gaussian());
             }
             double ax = 1 / (2 * sx * sx), ay = 1 / (2 * sy * sy);
-            double[] nx = rowNorms(cx, k, dx), ny = rowNorms(cy, k, dy);
-            double[] qnx = rowNorms(qx, m, dx), qny = rowNorms(qy, m, dy);
-            java.nio.DoubleBuffer gxd = sc.get(4, (long) block * k), gyd = sc.get(5, (long) block * k);
+            Products px = new Products(sc, 0, cx, k, qx, m, dx), py = new Products(sc, 1, cy, k, qy, m, dy);
+            double[] nx = px.componentNorms, ny = py.componentNorms, qnx = px.drawNorms, qny = py.drawNorms;
             double[] gx = new double[block * k], gy = new double[block * k];
             final int ncells = cells;
             for (int j0 = 0; j0 < m; j0 += block) {
                 int b = Math.min(block, m - j0);
-                // q·cᵀ for this block of draws against every component
-                Gemm.dgemm(false, true, b, k, dx, 1, qx, (long) j0 * dx, dx, cx, 0, dx, 0, gxd, 0, k);
-                Gemm.dgemm(false, true, b, k, dy, 1, qy, (long) j0 * dy, dy, cy, 0, dy, 0, gyd, 0, k);
-                gxd.get(0, gx, 0, b * k); // one bulk copy: the loop below then runs on arrays the JIT vectorises
-                gyd.get(0, gy, 0, b * k);
+                // q·cᵀ for this block of draws against every component, into arrays the loop below vectorises
+                px.dot(j0, b, gx);
+                py.dot(j0, b, gy);
                 final int base = j0;
                 Parallel.range(b, 8, (r0, r1) -> {
                     double[] ex = new double[k], ey = new double[k];
@@ -305,8 +307,11 @@ public final class NoisyMixture extends AbstractEstimator {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = from; c < to; c++) if (v[c] > max) max = v[c];
         if (max == Double.NEGATIVE_INFINITY) return max;
-        double s = 0, cut = max - 40;
-        for (int c = from; c < to; c++) if (v[c] > cut) s += Math.exp(v[c] - max);
+        double s = 0;
+        for (int c = from; c < to; c++) {
+            double d = v[c] - max;
+            s += d > -40 ? FastExp.exp(d) : 0;
+        }
         return max + Math.log(s);
     }
 
@@ -322,6 +327,7 @@ public final class NoisyMixture extends AbstractEstimator {
     private static final class Scratch {
         private static final java.util.concurrent.ConcurrentLinkedQueue<Scratch> FREE = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final java.nio.DoubleBuffer[] bufs = new java.nio.DoubleBuffer[6];
+        private final java.nio.FloatBuffer[] floats = new java.nio.FloatBuffer[6];
 
         static Scratch borrow() {
             Scratch s = FREE.poll();
@@ -332,6 +338,12 @@ public final class NoisyMixture extends AbstractEstimator {
         java.nio.DoubleBuffer get(int i, long n) {
             if (bufs[i] == null || bufs[i].capacity() < n) bufs[i] = Gemm.allocateDouble(Math.max(n, bufs[i] == null ? 0 : bufs[i].capacity() * 3L / 2));
             return bufs[i];
+        }
+
+        /** Float buffer i with room for n floats (contents undefined). */
+        java.nio.FloatBuffer getF(int i, long n) {
+            if (floats[i] == null || floats[i].capacity() < n) floats[i] = Gemm.allocate(Math.max(n, floats[i] == null ? 0 : floats[i].capacity() * 3L / 2));
+            return floats[i];
         }
 
         void release() {
@@ -346,6 +358,78 @@ public final class NoisyMixture extends AbstractEstimator {
             for (int j = 0; j < d; j++) out.put(c * d + j, m.data()[rows[c] * d + j] - mu[j]);
         }
         return out;
+    }
+
+    /**
+     * The products q·c of one side's noisy draws with its components. In float32 (the default): the centred
+     * components and draws are rounded to float once, multiplied by SGEMM (fp32 accumulation, half the memory
+     * traffic of DGEMM), and the squared norms are summed in double from the same rounded values, so that
+     * |q|² + |c|² − 2 q·c is the squared distance of the rounded points up to the dot product's own fp32 rounding
+     * (≈ 2⁻²⁴·√d·|q||c|); exponentials and log-sum-exp stay in double. {@code -Demergence.mixture.products=double}
+     * keeps every step in double (the reference path the float32 one is tested against).
+     */
+    static final class Products {
+        /** float32 products (default) or double; tests switch it to compare the two paths on the same draws. */
+        static volatile boolean defaultFloat = !"double".equals(System.getProperty("emergence.mixture.products"));
+        private final boolean f32 = defaultFloat;
+        private final Scratch sc;
+        private final int side, k, d;
+        private final java.nio.DoubleBuffer c, q;
+        private final java.nio.FloatBuffer cf, qf;
+        final double[] componentNorms, drawNorms;
+
+        Products(Scratch sc, int side, java.nio.DoubleBuffer c, int k, java.nio.DoubleBuffer q, int m, int d) {
+            this.sc = sc;
+            this.side = side;
+            this.c = c;
+            this.q = q;
+            this.k = k;
+            this.d = d;
+            if (f32) {
+                cf = toFloat(c, (long) k * d, sc.getF(side * 3, (long) k * d));
+                qf = toFloat(q, (long) m * d, sc.getF(side * 3 + 1, (long) m * d));
+                componentNorms = floatRowNorms(cf, k, d);
+                drawNorms = floatRowNorms(qf, m, d);
+            } else {
+                cf = qf = null;
+                componentNorms = NoisyMixture.rowNorms(c, k, d);
+                drawNorms = NoisyMixture.rowNorms(q, m, d);
+            }
+        }
+
+        /** out[r·k + c] = q[j0 + r]·c[c] for r &lt; b. */
+        void dot(int j0, int b, double[] out) {
+            if (f32) {
+                java.nio.FloatBuffer g = sc.getF(side * 3 + 2, (long) b * k);
+                Gemm.sgemm(false, true, b, k, d, 1f, qf, (long) j0 * d, d, cf, 0, d, 0f, g, 0, k);
+                float[] tmp = new float[b * k];
+                g.get(0, tmp, 0, b * k);
+                for (int i = 0; i < b * k; i++) out[i] = tmp[i];
+            } else {
+                java.nio.DoubleBuffer g = sc.get(4 + side, (long) b * k);
+                Gemm.dgemm(false, true, b, k, d, 1, q, (long) j0 * d, d, c, 0, d, 0, g, 0, k);
+                g.get(0, out, 0, b * k);
+            }
+        }
+
+        private static java.nio.FloatBuffer toFloat(java.nio.DoubleBuffer src, long n, java.nio.FloatBuffer dst) {
+            for (int i = 0; i < n; i++) dst.put(i, (float) src.get(i));
+            return dst;
+        }
+
+        /** Squared norms, in double, of the rows of a [rows, d] float buffer, summed in index order. */
+        private static double[] floatRowNorms(java.nio.FloatBuffer a, int rows, int d) {
+            double[] out = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    double v = a.get(r * d + j);
+                    s += v * v;
+                }
+                out[r] = s;
+            }
+            return out;
+        }
     }
 
     /** Squared norms of the rows of a [rows, d] buffer, summed in index order. */

@@ -18,6 +18,10 @@ import java.util.Set;
 import org.emergence.common.AtomicFiles;
 import org.emergence.common.LocalDirs;
 import org.emergence.common.UserError;
+import org.emergence.model.io.Checkpoint;
+import org.emergence.model.io.CheckpointWriter;
+import org.emergence.model.io.StorageType;
+import org.emergence.model.io.Weight;
 
 /**
  * A transform of a model's weights, for controls and ablations ({@code --ablate}):

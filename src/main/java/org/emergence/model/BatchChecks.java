@@ -22,6 +22,13 @@ final class BatchChecks {
             }
         }
         int[] pos = b.positions();
+        if (cfg.rope() != null) {
+            for (int p : pos) {
+                if (p >= Rope.MAX_TABLE_POSITIONS) {
+                    throw new UserError(src + "position " + p + ": rotary positions beyond " + Rope.MAX_TABLE_POSITIONS + " are not supported");
+                }
+            }
+        }
         for (int i = 0; i < pos.length; i++) {
             if (pos[i] < 0 || pos[i] >= cfg.maxPositions()) {
                 throw new UserError(src + "position id " + pos[i] + " at row " + i / b.length()
@@ -33,7 +40,7 @@ final class BatchChecks {
             for (int i = 0; i < b.tokenTypes().length; i++) {
                 int t = b.tokenTypes()[i];
                 if (t < 0 || t >= nt) {
-                    throw new UserError(src + "token type id " + t + " at row " + i / b.length() + ", position "
+                    throw new UserError("--token-type-ids: token type id " + t + " at row " + i / b.length() + ", position "
                             + i % b.length() + " is outside [0, " + nt + ")");
                 }
             }

@@ -6,6 +6,8 @@ import java.util.List;
 import org.emergence.common.UserError;
 import org.emergence.model.Layout.LinearSpec;
 import org.emergence.model.Layout.NormSpec;
+import org.emergence.model.io.Checkpoint;
+import org.emergence.model.io.Weight;
 
 /**
  * A checkpoint's tensors bound to the roles a {@link Layout} gives them: embeddings, per-block norms

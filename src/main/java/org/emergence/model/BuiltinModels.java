@@ -210,6 +210,9 @@ public final class BuiltinModels {
                 JarEntry e = jar.getJarEntry(jc.getEntryName());
                 if (e == null || e.getSize() < 0 || e.getCrc() < 0) return extractStream(k, fmt, url);
                 Path target = cacheDir().resolve(String.format(Locale.ROOT, fmt, k, e.getSize(), e.getCrc()));
+                // the copy is checked against the size and SHA-256 recorded at build time before every use
+                Path verified = org.emergence.common.VerifiedCache.extract(resource, target, loader());
+                if (verified != null) return verified;
                 if (Files.isRegularFile(target) && Files.size(target) == e.getSize()) return target;
                 try (InputStream in = jar.getInputStream(e)) {
                     extract(in, target, e.getCrc(), e.getSize(), url);

@@ -58,7 +58,7 @@ public final class ConfigReader {
         JsonNode v = get(key);
         if (v == null) return def;
         if (!v.isNumber()) throw error("'" + key + "' must be a number, found " + v);
-        return v.asDouble();
+        return checkRange(key, v.asDouble(), v);
     }
 
     public double doubleAny(double def, String... keys) {
@@ -87,7 +87,33 @@ public final class ConfigReader {
 
     private int toInt(String key, JsonNode v) {
         if (!v.isIntegralNumber() || !v.canConvertToInt()) throw error("'" + key + "' must be an integer, found " + v);
-        return v.asInt();
+        int x = v.asInt();
+        // a layer count no checkpoint has would only end in an out-of-memory error far from the cause
+        if (LAYER_KEYS.contains(key) && (x < 0 || x > MAX_LAYERS)) throw error("'" + key + "' = " + x + " is not a layer count (0 to " + MAX_LAYERS + ")");
+        return x;
+    }
+
+    static final java.util.Set<String> LAYER_KEYS = java.util.Set.of("n_layer", "num_hidden_layers", "num_layers", "n_layers");
+    static final int MAX_LAYERS = 4096;
+
+    /**
+     * The range a numeric config value must lie in, by key: norm epsilons finite, ≥ 0 and small; rotary
+     * bases > 0; rotary fractions in (0, 1]. Out-of-range values used to run (a fraction of 2 rotated 16
+     * dimensions of 8-wide heads; an epsilon of 1e400 read as infinity) or end in NaN blamed on the model.
+     */
+    private double checkRange(String key, double x, JsonNode raw) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        if (!Double.isFinite(x)) throw error("'" + key + "' must be a finite number, found " + raw);
+        if ((k.contains("eps") || k.contains("epsilon")) && !(x >= 0 && x < 1)) {
+            throw error("'" + key + "' = " + raw + " is not a norm epsilon (0 <= eps < 1)");
+        }
+        if ((k.contains("theta") || k.equals("rotary_emb_base") || k.equals("rope_base")) && !(x > 0)) {
+            throw error("'" + key + "' = " + raw + " must be > 0 (the rotary base)");
+        }
+        if ((k.equals("partial_rotary_factor") || k.equals("rotary_pct")) && !(x > 0 && x <= 1)) {
+            throw error("'" + key + "' = " + raw + " must be in (0, 1] (the fraction of each head that rotates)");
+        }
+        return x;
     }
 
     /** Refuses a config option this implementation does not compute, naming it. */

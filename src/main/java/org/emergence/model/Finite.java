@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.emergence.common.UserError;
+import org.emergence.model.io.Weight;
 
 /**
  * Non-finite activations (NaN, ±∞) are caught where they appear, and blamed on a tensor: a checkpoint

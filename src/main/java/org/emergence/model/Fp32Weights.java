@@ -5,15 +5,19 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import org.emergence.model.BoundWeights.BlockP;
 import org.emergence.model.BoundWeights.LinearP;
+import org.emergence.model.io.StorageType;
+import org.emergence.model.io.Weight;
 import org.emergence.tensor.Gemm;
 import org.emergence.tensor.Kernels;
+import org.emergence.tensor.SgemmChoice;
 
 /**
  * fp32 views of a model's matrices for the GEMMs. F32 weights are used in place (memory-mapped);
  * F16/BF16 weights are widened either once for the whole model, when their fp32 size fits the
  * budget, or block by block into one reusable arena just before that block runs — so peak memory is
  * the mapping plus one block of fp32 weights. {@link #linear} and {@link #gemm} apply a bound linear
- * through these views, so every matrix product of the forward pass goes through one place.
+ * through these views, so every matrix product of the forward pass goes through one place: fp32 on the kernel
+ * {@link SgemmChoice} picks for the shape, or bf16 ({@link Bf16Operands}) when the model's {@link Precision} says so.
  */
 final class Fp32Weights {
     private final BlockP[] blocks;
@@ -21,9 +25,11 @@ final class Fp32Weights {
     private final Map<Weight, FloatBuffer> widened = new IdentityHashMap<>();
     private FloatBuffer arena;
     private int arenaLayer = -1;
+    private final Bf16Operands bf16;
 
-    Fp32Weights(BlockP[] blocks, long widenAllBudget) {
+    Fp32Weights(BlockP[] blocks, long widenAllBudget, Precision precision) {
         this.blocks = blocks;
+        this.bf16 = precision.bf16() ? new Bf16Operands(precision.onednn(), this) : null;
         long widenBytes = 0;
         for (BlockP b : blocks) for (LinearP p : b.linears()) if (p.w().type() != StorageType.F32) widenBytes += p.w().numel() * 4;
         // nothing to widen (all F32) is widening all, whatever the budget
@@ -32,7 +38,7 @@ final class Fp32Weights {
 
     /** True when some block weights are widened into the arena anew each time their block runs. */
     boolean perBlock() {
-        return !widenAll;
+        return !widenAll && !(bf16 != null && bf16.native16());
     }
 
     /** fp32 view of a block weight (mapped, widened once, or widened into the current block's arena). */
@@ -50,6 +56,7 @@ final class Fp32Weights {
 
     /** Makes every weight of block l available through {@link #block}. */
     void prepare(int l) {
+        if (bf16 != null && bf16.native16()) return; // oneDNN reads the bf16 weights themselves
         if (widenAll || arenaLayer == l) {
             if (widenAll) {
                 for (LinearP p : blocks[l].linears()) {
@@ -82,9 +89,12 @@ final class Fp32Weights {
 
     /** y[:, col0:col0+out] = x·W + beta·y (no bias), rows of y with stride ldy. */
     void gemm(LinearP p, FloatBuffer x, int m, FloatBuffer y, int col0, int ldy, float beta) {
+        if (bf16 != null) {
+            bf16.gemm(p, x, m, y, col0, ldy, beta);
+            return;
+        }
         FloatBuffer wf = block(p.w());
-        // [out, in] is used transposed; [in, out] as is
-        Gemm.sgemm(false, !p.inOut(), m, p.out(), p.in(), 1f, x, 0, p.in(), wf, 0, p.inOut() ? p.out() : p.in(),
-                beta, y, col0, ldy);
+        // [out, in] is used transposed; [in, out] as is; OpenBLAS or oneDNN by shape (SgemmChoice)
+        SgemmChoice.sgemm(!p.inOut(), m, p.out(), p.in(), x, 0, p.in(), wf, 0, p.inOut() ? p.out() : p.in(), beta, y, col0, ldy);
     }
 }

@@ -1,5 +1,7 @@
 package org.emergence.model;
 
+import org.emergence.model.io.StorageType;
+
 /**
  * Shape of a random checkpoint written by {@code emergence init}. Zero means "family default"
  * for the optional sizes.

@@ -3,6 +3,7 @@ package org.emergence.model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.emergence.model.io.TensorShape;
 
 /**
  * The tensors an architecture expects, by Hugging Face name and shape, organised the way the
@@ -35,7 +36,7 @@ public record Layout(
     public enum Role { MATRIX, EMBEDDING, NORM_ONE, NORM_ZERO, BIAS }
 
     /** One named tensor with its expected shape. */
-    public record Tensor(String name, long[] shape, Role role) {
+    public record Tensor(String name, long[] shape, Role role) implements TensorShape {
         public static Tensor of(String name, Role role, long... shape) {
             return new Tensor(name, shape, role);
         }

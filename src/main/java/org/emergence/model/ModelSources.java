@@ -3,6 +3,7 @@ package org.emergence.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.emergence.common.UserError;
+import org.emergence.model.io.HubCache;
 import org.emergence.tokenize.Tokenizer;
 
 /**

@@ -96,11 +96,14 @@ public final class NextToken {
     /** Logits [B, V] at the last position of each row. */
     public static float[] lastLogits(Transformer m, TokenBatch b) {
         requireCausal(m);
-        int v = m.config().vocab(), t = b.length();
+        int v = m.config().vocab(), t = b.length(), hd = m.config().hidden();
         float[] out = new float[b.batch() * v];
-        m.run(b, CaptureRequest.of(Hooks.LOGITS), (hook, tb, data, npos, width) -> {
+        // the final hidden state at the last position only, then the head on those B rows (not on all B·T)
+        m.run(b, CaptureRequest.of(Hooks.FINAL_NORM).atPositions(t - 1), (hook, tb, data, npos, width) -> {
+            FloatBuffer f = org.emergence.tensor.Gemm.allocate((long) tb.batch() * hd);
             FloatBuffer d = data.duplicate();
-            for (int r = 0; r < tb.batch(); r++) d.get((r * t + t - 1) * v, out, r * v, v);
+            for (int i = 0; i < tb.batch() * hd; i++) f.put(i, d.get(i));
+            m.logits(f, tb.batch()).get(0, out, 0, out.length);
         });
         return out;
     }

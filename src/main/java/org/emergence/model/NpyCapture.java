@@ -125,6 +125,9 @@ public final class NpyCapture {
         j.put("batch", batchSize);
         j.put("threads", Blas.threads());
         j.put("gemm", Blas.describe());
+        j.put("precision", model.precision().name());
+        j.put("precision_kernel", model.precision().kernel());
+        j.set("gemm_kernels", new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(org.emergence.tensor.SgemmChoice.used()));
         j.put("seconds", secs);
         j.put("tokens_per_second", secs > 0 ? tokens / secs : 0);
         AtomicFiles.writeString(out.resolve("capture.json"), om.writeValueAsString(j) + "\n");

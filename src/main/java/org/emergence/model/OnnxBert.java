@@ -14,9 +14,13 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.emergence.common.UserError;
-import org.emergence.model.onnx.OnnxModel;
-import org.emergence.model.onnx.OnnxModel.Node;
-import org.emergence.model.onnx.OnnxModel.Tensor;
+import org.emergence.model.family.BertFamily;
+import org.emergence.model.io.Checkpoint;
+import org.emergence.model.io.OnnxModel;
+import org.emergence.model.io.OnnxModel.Node;
+import org.emergence.model.io.OnnxModel.Tensor;
+import org.emergence.model.io.StorageType;
+import org.emergence.model.io.Weight;
 
 /**
  * A BERT-family encoder read directly from an ONNX file (as exported by {@code torch.onnx} from

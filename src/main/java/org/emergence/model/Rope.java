@@ -16,6 +16,9 @@ package org.emergence.model;
  */
 public record Rope(int dims, boolean interleaved, float[] invFreq, float posScale, String description) {
 
+    /** Positions the cos/sin tables cover (a config's max_position_embeddings of 10^9 would not fit an array). */
+    public static final int MAX_TABLE_POSITIONS = 1 << 16;
+
     /** Standard inverse frequencies 1/θ^(2i/dims), in fp32 as the reference computes them. */
     public static float[] standardInvFreq(int dims, double theta) {
         float[] f = new float[dims / 2];

@@ -6,12 +6,16 @@ import org.emergence.common.UserError;
 import org.emergence.model.BoundWeights.BlockP;
 import org.emergence.model.BoundWeights.LinearP;
 import org.emergence.model.BoundWeights.NormP;
+import org.emergence.model.family.Families;
+import org.emergence.model.io.Checkpoint;
+import org.emergence.model.io.StorageType;
+import org.emergence.model.io.Weight;
 import org.emergence.tensor.Gemm;
 import org.emergence.tensor.Kernels;
 import org.emergence.tensor.Parallel;
 
 /**
- * The shared forward pass of every supported architecture, fp32, over a batch of B sequences of
+ * The shared forward pass of every supported architecture, fp32 (or bf16 linear layers: {@link Precision}), over a batch of B sequences of
  * T tokens held as row-major activation matrices [B·T, width]. Each linear layer is one GEMM over
  * all B·T rows; norms, activations, rotary embedding and attention are plain loops over rows
  * (see {@link Kernels}). The per-family differences are data in {@link ModelConfig}: which norm,
@@ -43,6 +47,7 @@ public final class Transformer {
     private final LinearP embedProj, headProj; // OPT's project_in / project_out, else null
     private final Rope.Tables ropeTables;
 
+    private final Precision precision;
     private final Fp32Weights fp32;
     private final FeedForward ffn;
     private Workspace ws;
@@ -63,9 +68,10 @@ public final class Transformer {
         this.pooler = bw.pooler();
         this.embedProj = bw.embedProj();
         this.headProj = bw.headProj();
-        this.fp32 = new Fp32Weights(blocks, widenAllBudget);
+        this.precision = Precision.current();
+        this.fp32 = new Fp32Weights(blocks, widenAllBudget, precision);
         this.ffn = new FeedForward(cfg, fp32);
-        this.ropeTables = cfg.rope() == null ? null : cfg.rope().tables(cfg.maxPositions());
+        this.ropeTables = cfg.rope() == null ? null : cfg.rope().tables(Math.min(cfg.maxPositions(), Rope.MAX_TABLE_POSITIONS));
     }
 
     /** Loads a Hugging Face model directory (config.json + safetensors). */
@@ -92,6 +98,11 @@ public final class Transformer {
 
     public Family family() {
         return family;
+    }
+
+    /** The arithmetic of the linear layers (fp32 or bf16), fixed when the model was built. */
+    public Precision precision() {
+        return precision;
     }
 
     public Path dir() {

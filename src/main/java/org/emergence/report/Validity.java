@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The validity verdicts of the default measurement ({@code emergence validate} on the built-in models,
- * as README "Validity" reports them), shipped as {@code org/emergence/report/validity.json} so that every
+ * as docs/validity.md reports them), shipped as {@code org/emergence/report/validity.json} so that every
  * report states them at the top.
  */
 final class Validity {
@@ -37,7 +37,7 @@ final class Validity {
     }
 
     /**
-     * What the validity controls say about this run (README "Validity"): the verdicts of {@code emergence validate} for
+     * What the validity controls say about this run (docs/validity.md): the verdicts of {@code emergence validate} for
      * this model under this measurement, shipped as a resource — only this model's, never another model's — or a
      * note that this model, or this measurement, has not been validated here.
      */
@@ -50,15 +50,14 @@ final class Validity {
             List<String> validated = new ArrayList<>();
             for (JsonNode m : v.path("models")) validated.add(m.path("model").asText() + ": " + m.path("measurement").asText());
             h.append("<div class=\"box warn\" id=\"validity\"><p><b>Validity not established for this model and measurement.</b> The "
-                    + "controls of README &ldquo;Validity&rdquo; were run for ").append(Pages.escape(String.join("; ", validated)))
+                    + "controls of docs/validity.md were run for ").append(Pages.escape(String.join("; ", validated)))
                     .append("; this run measures ").append(Pages.escape(HtmlFormat.or(s.model().name(), "another model"))).append(" with ")
                     .append(Pages.escape(meas)).append(". Run <code>emergence validate --model ").append(Pages.escape(HtmlFormat.or(s.model().name(), "MODEL")))
                     .append("</code> with the same options before reading IE as semantic emergence.</p></div>\n");
             return;
         }
         h.append("<div class=\"box ").append(mine.path("failed").size() == 0 ? "warn" : "fail").append("\" id=\"validity\"><p><b>Validity of "
-                + "this measurement on ").append(Pages.escape(mine.path("model").asText())).append("</b> (<code>emergence validate</code>, README "
-                + "&ldquo;Validity&rdquo;): ").append(mine.path("passed").asInt()).append(" of ").append(mine.path("total").asInt())
+                + "this measurement on ").append(Pages.escape(mine.path("model").asText())).append("</b> (<code>emergence validate</code>, docs/validity.md): ").append(mine.path("passed").asInt()).append(" of ").append(mine.path("total").asInt())
                 .append(" controls pass").append(mine.path("failed").size() > 0 ? "; fail:" : ".").append("</p>\n");
         if (mine.path("failed").size() > 0) {
             h.append("<ul>\n");

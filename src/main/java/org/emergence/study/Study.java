@@ -59,7 +59,12 @@ public final class Study {
         Path generated = null;
         if (o.kind().equals("texts") && o.generator() != null) {
             generated = o.out().resolve("generated.jsonl");
-            TextSampler.ensure(o.generator(), generated, o.base().n() * 3 / 2 + 200, o.base().seed(), log);
+            if (!java.nio.file.Files.isRegularFile(generated)) {
+                try (org.emergence.tokenize.Tokenizer tok = org.emergence.model.ModelSources.tokenizer(o.generator())) {
+                    org.emergence.generate.ModelText.ensureContinuations(org.emergence.model.ModelSources.load(o.generator()), tok,
+                            o.generator(), generated, o.base().n() * 3 / 2 + 200, o.base().seed(), log);
+                }
+            }
         }
         List<String> notes = new ArrayList<>();
         List<Condition> cs = o.kind().equals("texts") ? StudyPlans.texts(o, generated) : StudyPlans.build(o, notes);

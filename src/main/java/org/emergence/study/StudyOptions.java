@@ -60,18 +60,30 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
     /** The plan file's keys, which are also the command's option names. */
     static final Set<String> PLAN_KEYS = Set.of("kind", "models", "model", "categories", "kmin", "kmax", "replicates", "dataset",
             "sources", "ablations", "preset", "long_sep", "generator", "text_tokens", "text_scale", "n", "seed", "noise", "noise_scale",
-            "estimator", "micro_position", "micro_specials", "pairing", "positions", "groups", "batch", "out");
+            "estimator", "micro_position", "micro_specials", "null_twins", "noise_scales", "pairing", "positions", "groups", "batch", "out");
 
     /** Reads a plan file; every value not in it comes from {@code defaults} (the command line). */
     public static StudyOptions fromPlan(Path file, StudyOptions defaults) {
-        JsonNode p = JsonFiles.readObject(file);
-        var it = p.fieldNames();
+        return fromPlan(file, defaults, Set.of());
+    }
+
+    /**
+     * Reads a plan file under a command line: the plan fills in what the command line left at its
+     * default, and an option typed on the command line ({@code given}: plan key names, e.g. "out", "n")
+     * wins over the plan's value — a plan never redirects --out or overrides --n.
+     */
+    public static StudyOptions fromPlan(Path file, StudyOptions defaults, Set<String> given) {
+        JsonNode p0 = JsonFiles.readObject(file);
+        var it = p0.fieldNames();
         while (it.hasNext()) {
             String k = it.next();
             if (!PLAN_KEYS.contains(k)) {
                 throw new UserError(file + ": unknown key '" + k + "' (keys: " + String.join(", ", new java.util.TreeSet<>(PLAN_KEYS)) + ")");
             }
         }
+        com.fasterxml.jackson.databind.node.ObjectNode p = ((com.fasterxml.jackson.databind.node.ObjectNode) p0).deepCopy();
+        for (String k : given) p.remove(k);
+        if (given.contains("models")) p.remove("model");
         RunRequest b = defaults.base();
         RunRequest base = new RunRequest(b.model(), b.dataset(), integer(p, file, "n", b.n()), b.t(), b.layers(),
                 integer(p, file, "seed", (int) b.seed()), b.ablate(), text(p, file, "estimator", b.estimator()),
@@ -79,7 +91,8 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
                 text(p, file, "micro_position", b.microPosition()), text(p, file, "micro_specials", b.microSpecials()),
                 text(p, file, "pairing", b.pairing()), text(p, file, "positions", b.positions()), integer(p, file, "groups", b.groups()),
                 b.discreteThreshold(), b.specialTokens(), integer(p, file, "batch", b.batch()), b.out(), false, b.quiet(), b.force(),
-                b.noiseReference());
+                b.noiseReference(), integer(p, file, "null_twins", b.nullTwins()), b.twinRoot(),
+                integer(p, file, "noise_scales", b.noiseScales()));
         List<String> models = p.has("model") ? List.of(text(p, file, "model", null)) : list(p, file, "models", defaults.models());
         Map<String, String> sources = defaults.sources();
         if (p.has("sources")) {

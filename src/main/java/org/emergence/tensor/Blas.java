@@ -1,7 +1,5 @@
 package org.emergence.tensor;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,6 +62,8 @@ public final class Blas {
         try {
             LocalDirs.defaultProperty("org.bytedeco.javacpp.cachedir", null, "javacpp");
             LocalDirs.defaultProperty("jna.tmpdir", null, "jna");
+            // a cached library that differs from the jar's (recorded at build time) is removed before JavaCPP can reuse it
+            org.emergence.common.VerifiedCache.checkJavaCpp(java.nio.file.Path.of(System.getProperty("org.bytedeco.javacpp.cachedir")));
             chooseCoreType();
             Loader.load(openblas_full.class);
             openblas_full.openblas_set_num_threads(threads);
@@ -75,11 +75,6 @@ public final class Blas {
             System.err.println("emergence: OpenBLAS native library could not be loaded (" + t.getClass().getSimpleName()
                     + ": " + t.getMessage() + "); using the slower pure-Java kernels.");
         }
-    }
-
-    /** libc setenv through JNA: Java cannot change its own process environment. */
-    private interface LibC extends Library {
-        int setenv(String name, String value, int overwrite);
     }
 
     /** OpenBLAS kernel families without AVX-512 (older or AVX2-only). */
@@ -121,12 +116,7 @@ public final class Blas {
             }
         }
         if (Platform.isWindows()) return;
-        try {
-            LibC libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
-            libc.setenv("OPENBLAS_CORETYPE", core, 1);
-        } catch (Throwable t) {
-            coreNote = ""; // only a speed loss: OpenBLAS then uses its own detection
-        }
+        if (!NativeEnv.set("OPENBLAS_CORETYPE", core, true)) coreNote = ""; // only a speed loss: OpenBLAS then detects
     }
 
     /** The CPU facts the kernel choice needs, from /proc/cpuinfo (Linux x86-64 only). */

@@ -39,6 +39,12 @@ public final class Gemm {
         public static double seconds() {
             return NANOS.sum() / 1e9;
         }
+
+        /** Counts a product computed elsewhere (oneDNN). */
+        static void add(long flops, long nanos) {
+            FLOPS.add(flops);
+            NANOS.add(nanos);
+        }
     }
 
     /** Single precision, buffers with element offsets. */

@@ -95,6 +95,7 @@ public record SentencePieceModel(List<Piece> pieces, int modelType, boolean byte
             }
         }
         if (pieces.isEmpty()) throw new UserError(name + ": a SentencePiece model without pieces");
+        if (charsmap.length > 0) Charsmap.check(charsmap, name);
         if (modelType != UNIGRAM && modelType != BPE) {
             throw new UserError(name + ": SentencePiece model type " + (modelType == WORD ? "word" : modelType == CHAR ? "char" : modelType)
                     + " is not supported (unigram and BPE are)");

@@ -24,6 +24,8 @@ public final class Tokenizer implements AutoCloseable {
     private final String source;
     /** T5's rule: with special tokens, the end-of-sequence id is not added twice when the text ends with it (-1: none). */
     private int eosOnce = -1;
+    /** Hugging Face's rule for what this folder's tokenizer adds around a text (null: not read from a model folder). */
+    private SpecialTokenRule rule;
 
     static {
         configureOffline();
@@ -38,6 +40,8 @@ public final class Tokenizer implements AutoCloseable {
         LocalDirs.defaultProperty("ENGINE_CACHE_DIR", "ENGINE_CACHE_DIR", "djl");
         LocalDirs.defaultProperty("HF_HOME", "HF_HOME", "hf");
         LocalDirs.defaultProperty("jna.tmpdir", null, "jna");
+        // DJL's native library: a verified copy in the private cache, never one found lying there
+        org.emergence.common.VerifiedCache.tokenizersLibrary(HuggingFaceTokenizer.class.getClassLoader());
     }
 
     private Tokenizer(HuggingFaceTokenizer tok, String source) {
@@ -61,12 +65,43 @@ public final class Tokenizer implements AutoCloseable {
                 Tokenizer t = fromStream(new java.io.ByteArrayInputStream(converted.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                         dir.resolve(from).toString());
                 t.eosOnce = converted.eosOnce();
+                t.rule = SpecialTokenRule.of(dir);
                 return t;
             }
             throw new UserError(dir + ": no tokenizer.json, vocab.json + merges.txt or tokenizer.model (needed to tokenize text; give "
                     + "token ids instead: capture --ids FILE.npy, run --dataset ids:FILE.npy)");
         }
-        return fromFile(f);
+        SpecialTokenRule rule = SpecialTokenRule.of(dir);
+        Tokenizer t;
+        if (rule.rebuildsTemplate()) {
+            // AutoTokenizer's class writes its own template from add_bos_token / add_eos_token, whatever the file's is
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(f);
+            } catch (IOException e) {
+                throw new UserError(f + ": cannot read (" + e.getMessage() + ")", e);
+            }
+            checkJson(bytes, f.toString());
+            t = fromStream(new java.io.ByteArrayInputStream(TokenizerFiles.withTemplate(bytes, rule, f.toString())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)), f.toString());
+        } else {
+            t = fromFile(f);
+        }
+        t.rule = rule;
+        return t;
+    }
+
+    /**
+     * True when the files say what the model's own tokenizer adds around a text (a SentencePiece model with
+     * no tokenizer class, no add_bos_token and no known model type does not).
+     */
+    public boolean specialsKnown() {
+        return rule == null || rule.known();
+    }
+
+    /** The file that decides which special tokens are added (for messages). */
+    public String specialsSource() {
+        return rule == null ? source : rule.source();
     }
 
     public static Tokenizer fromFile(Path file) {
@@ -114,11 +149,32 @@ public final class Tokenizer implements AutoCloseable {
         if (root == null || !root.isObject()) throw new UserError(name + ": not a tokenizer.json (expected a JSON object)");
         java.util.ArrayDeque<com.fasterxml.jackson.databind.JsonNode> todo = new java.util.ArrayDeque<>();
         todo.push(root);
+        checkAddedTokens(root, name);
         while (!todo.isEmpty()) {
             var n = todo.pop();
+            if (n.isObject() && "Precompiled".equals(n.path("type").asText(null)) && n.has("precompiled_charsmap")) {
+                byte[] map;
+                try {
+                    map = java.util.Base64.getDecoder().decode(n.path("precompiled_charsmap").asText(""));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(name + ": precompiled_charsmap is not base64 (" + e.getMessage() + ")");
+                }
+                Charsmap.check(map, name);
+            }
             if (n.isTextual()) checkText(n.textValue(), name);
             for (var it = n.fieldNames(); it.hasNext(); ) checkText(it.next(), name);
             n.elements().forEachRemaining(todo::push);
+        }
+    }
+
+    /** Added tokens the native library loads in quadratic time: 10^5 took 112 s, 10^6 never finished. */
+    static final int MAX_ADDED_TOKENS = 20_000;
+
+    private static void checkAddedTokens(com.fasterxml.jackson.databind.JsonNode root, String name) {
+        int n = root.path("added_tokens").size();
+        if (n > MAX_ADDED_TOKENS) {
+            throw new UserError(name + ": " + n + " added tokens; more than " + MAX_ADDED_TOKENS + " is not a tokenizer this tool loads "
+                    + "(the tokenizers library takes quadratic time over them)");
         }
     }
 
@@ -144,7 +200,7 @@ public final class Tokenizer implements AutoCloseable {
         int n = ids.length;
         if (specialTokens && eosOnce >= 0 && n >= 2 && ids[n - 1] == eosOnce && ids[n - 2] == eosOnce) n--;
         int[] out = new int[n];
-        for (int i = 0; i < n; i++) out[i] = Math.toIntExact(ids[i]);
+        for (int i = 0; i < n; i++) out[i] = id(ids[i]);
         return out;
     }
 
@@ -161,6 +217,12 @@ public final class Tokenizer implements AutoCloseable {
         }
     }
 
+    /** A token id as an int: the tokenizer file can hold ids past 2^31, which no model has. */
+    private int id(long v) {
+        if (v < 0 || v > Integer.MAX_VALUE) throw new UserError(source + ": token id " + v + " is beyond 2^31 - 1 (no model has such a vocabulary)");
+        return (int) v;
+    }
+
     /** Token ids with each token's character span [start, end) in {@code text} (no special tokens). */
     public record Spanned(int[] ids, int[] starts, int[] ends) {}
 
@@ -170,7 +232,7 @@ public final class Tokenizer implements AutoCloseable {
         ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = e.getCharTokenSpans();
         int[] out = new int[ids.length], st = new int[ids.length], en = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            out[i] = Math.toIntExact(ids[i]);
+            out[i] = id(ids[i]);
             if (spans != null && i < spans.length && spans[i] != null) {
                 st[i] = spans[i].getStart();
                 en[i] = spans[i].getEnd();
@@ -205,6 +267,11 @@ public final class Tokenizer implements AutoCloseable {
     /** The token strings of {@code text} (for reports). */
     public String[] tokens(String text, boolean specialTokens) {
         return tok.encode(text, specialTokens, false).getTokens();
+    }
+
+    /** True when {@code id} is one of the tokenizer's special tokens (decoding it with special tokens skipped gives nothing). */
+    public boolean isSpecial(int id) {
+        return tok.decode(new long[] {id}, true).isEmpty() && !tok.decode(new long[] {id}, false).isEmpty();
     }
 
     public String decode(int[] ids) {

@@ -224,6 +224,32 @@ public final class TokenizerFiles {
         return out;
     }
 
+    // ------------------------------------------------------------------ tokenizer.json templates
+
+    /**
+     * A tokenizer.json with its post-processor replaced by the template a class that rebuilds its own writes
+     * ({@link SpecialTokenRule#rebuildsTemplate()}: Llama, Gemma, … add BOS from add_bos_token whatever the file says).
+     */
+    public static String withTemplate(byte[] tokenizerJson, SpecialTokenRule rule, String name) {
+        ObjectNode t;
+        try {
+            t = (ObjectNode) JSON.readTree(tokenizerJson);
+        } catch (IOException | ClassCastException e) {
+            throw new UserError(name + ": not a tokenizer.json object");
+        }
+        Map<String, Integer> ids = new HashMap<>();
+        JsonNode vocab = t.path("model").path("vocab");
+        if (vocab.isObject()) vocab.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asInt()));
+        else if (vocab.isArray()) for (int i = 0; i < vocab.size(); i++) ids.put(vocab.get(i).path(0).asText(), i);
+        for (JsonNode a : t.path("added_tokens")) ids.put(a.path("content").asText(), a.path("id").asInt());
+        ObjectNode cfg = JSON.createObjectNode();
+        if (rule.bosToken() != null) cfg.put("bos_token", rule.bosToken());
+        if (rule.eosToken() != null) cfg.put("eos_token", rule.eosToken());
+        t.putNull("post_processor");
+        post(t, cfg, ids, rule.addBos(), rule.addEos());
+        return t.toString();
+    }
+
     // ------------------------------------------------------------------ shared
 
     private static ObjectNode base() {

@@ -46,15 +46,19 @@ public final class Validation {
     /** The shift may move IE by at most this share of its value. */
     static final double SHIFT_TOLERANCE = 0.10;
     /** IE(N) − IE(N/2) may be at most this share of IE(N). */
-    static final double CONVERGENCE_TOLERANCE = 0.10;
+    static final double CONVERGENCE_TOLERANCE = 0.05;
+    /** An untrained twin's IE may reach at most this share of the trained model's. */
+    static final double UNTRAINED_TOLERANCE = 0.10;
+    /** At most this share of the micro MIs at positions whose token varies may sit at their entropy bound. */
+    static final double MICRO_BOUND_SHARE = 0.10;
     /** The random baseline may reach at most this share of the ICL IE (or its interval must contain 0). */
     static final double BASELINE_TOLERANCE = 0.05;
     /** SE / replicate sd must lie within [1/this, this]. */
     static final double CALIBRATION_FACTOR = 1.5;
 
-    public static final List<String> CONTROLS = List.of("trained_vs_untrained", "natural_vs_within_shuffle",
-            "natural_vs_position_shuffle", "random_baseline", "shift", "n_convergence", "sigma_robustness",
-            "interval_calibration");
+    public static final List<String> CONTROLS = List.of("trained_vs_untrained", "trained_vs_untrained_icl",
+            "untrained_near_zero", "natural_vs_within_shuffle", "natural_vs_position_shuffle", "random_baseline", "shift",
+            "n_convergence", "sigma_robustness", "micro_resolution", "interval_calibration");
 
     /**
      * @param base         model, measurement, N, seed, batch (dataset and output ignored)
@@ -68,7 +72,11 @@ public final class Validation {
      *                     (one resolution per layer of the model, {@code --noise-reference}); false: each its own
      */
     public record Plan(RunRequest base, String icl, String text, int textTokens, long[] initSeeds, double[] sigmaFactors,
-                       int replicates, Path out, Set<String> skip, boolean sharedTextScale) {}
+                       int replicates, Path out, Set<String> skip, boolean sharedTextScale) {
+        Plan withText(String t) {
+            return new Plan(base, icl, t, textTokens, initSeeds, sigmaFactors, replicates, out, skip, sharedTextScale);
+        }
+    }
 
     /**
      * A run of the validation and what it gave.
@@ -82,7 +90,7 @@ public final class Validation {
         }
     }
 
-    private final Plan plan;
+    private Plan plan;
     private final String version;
     private final Consumer<String> log;
     private final Map<String, JsonNode> summaries = new LinkedHashMap<>();
@@ -107,6 +115,7 @@ public final class Validation {
         if (plan.base().noiseReference() != null) {
             throw new UserError("--noise-reference: validate sets the noise scale of each condition itself (see --text-scale)");
         }
+        v.plan = v.plan.withText(SampledText.materialize(plan, log));
         v.plan();
         // refuse what cannot run before any run starts: every condition is prepared (model, tokenizer, dataset) first;
         // a reference scale is read when its run has finished, so the check prepares each condition without it
@@ -116,7 +125,8 @@ public final class Validation {
         for (Condition c : v.conditions) {
             k++;
             log.accept(String.format(Locale.ROOT, "[%d/%d] %s: %s", k, v.conditions.size(), c.name(), c.what()));
-            c.resolved(plan.out().resolve("runs")).prepare(version).execute();
+            // the controls compare IEs: each condition estimates only the cells its IE needs
+            c.resolved(plan.out().resolve("runs")).prepare(version).onlyIeCells().execute();
             v.summaries.put(c.name(), readSummary(c.dir()));
         }
         ObjectNode out = v.evaluate((System.nanoTime() - t0) / 1e9);
@@ -144,7 +154,9 @@ public final class Validation {
                      String textReference) {
         RunRequest b = plan.base();
         Path dir = plan.out().resolve("runs").resolve(name);
-        RunRequest r = b.with(b.model(), dataset, seed, ablate, b.noise() * sigmaFactor, dir).withN(b.n(), t);
+        // conditions with the same untrained twins (a model and its untrained:S on one dataset) share their runs
+        RunRequest r = b.with(b.model(), dataset, seed, ablate, b.noise() * sigmaFactor, dir).withN(b.n(), t)
+                .withTwinRoot(plan.out().resolve("runs").resolve("null"));
         boolean shared = plan.sharedTextScale() && textReference != null && b.scalesByLayer();
         conditions.add(new Condition(name, what, r, dir, shared ? textReference : null));
     }
@@ -152,7 +164,7 @@ public final class Validation {
     private int textT() {
         RunRequest b = plan.base();
         int extra = 0;
-        if (!ModelSources.load(b.model()).config().causal() && !b.specialTokens().equals("no")) {
+        if (!b.specialTokens().equals("no")) { // what the model's tokenizer adds around a text: [CLS] … [SEP], BOS
             try (Tokenizer tok = ModelSources.tokenizer(b.model())) {
                 extra = tok.specials().count();
             }
@@ -168,16 +180,25 @@ public final class Validation {
         RunRequest b = plan.base();
         long seed = b.seed();
         String text = plan.text() + ":lookahead=1";
-        int tt = textControls() || wants("sigma_robustness") ? textT() : 0;
-        add("icl", "the model on " + plan.icl(), plan.icl(), seed, b.ablate(), 1, b.t());
-        if (wants("trained_vs_untrained") || wants("sigma_robustness")) {
+        int tt = textT();
+        boolean icl = hasIcl();
+        if (icl) add("icl", "the model on " + plan.icl(), plan.icl(), seed, b.ablate(), 1, b.t());
+        if (icl && (wants("trained_vs_untrained_icl") || wants("untrained_near_zero") || wants("sigma_robustness"))) {
             for (long s : plan.initSeeds()) {
                 add("untrained-" + s, "the same architecture, Hugging Face initialisation (seed " + s + ")", plan.icl(), seed,
                         "untrained:" + s, 1, b.t());
             }
         }
-        if (textControls() || wants("sigma_robustness")) {
+        if (textControls() || wants("sigma_robustness") || wants("trained_vs_untrained") || wants("untrained_near_zero")) {
             add("text", "natural text windows", text, seed, b.ablate(), 1, tt);
+        }
+        if (wants("trained_vs_untrained") || wants("untrained_near_zero") || wants("sigma_robustness")) {
+            for (long s : plan.initSeeds()) {
+                add("text-untrained-" + s, "text windows through the same architecture untrained (seed " + s + ")", text, seed,
+                        "untrained:" + s, 1, tt);
+            }
+        }
+        if (textControls() || wants("sigma_robustness")) {
             add("text-within", "the same windows, tokens shuffled within each window", text + ":scramble=within", seed, b.ablate(), 1, tt,
                     "text");
             add("text-position", "the same windows, each position shuffled across windows", text + ":scramble=position", seed,
@@ -190,10 +211,14 @@ public final class Validation {
         if (wants("sigma_robustness")) {
             for (double f : plan.sigmaFactors()) {
                 String tag = "sigma-" + trim(f) + "-";
-                add(tag + "icl", "icl at σ × " + trim(f), plan.icl(), seed, b.ablate(), f, b.t());
-                add(tag + "untrained-" + plan.initSeeds()[0], "untrained at σ × " + trim(f), plan.icl(), seed,
-                        "untrained:" + plan.initSeeds()[0], f, b.t());
+                if (icl) {
+                    add(tag + "icl", "icl at σ × " + trim(f), plan.icl(), seed, b.ablate(), f, b.t());
+                    add(tag + "untrained-" + plan.initSeeds()[0], "untrained at σ × " + trim(f), plan.icl(), seed,
+                            "untrained:" + plan.initSeeds()[0], f, b.t());
+                }
                 add(tag + "text", "text at σ × " + trim(f), text, seed, b.ablate(), f, tt);
+                add(tag + "text-untrained-" + plan.initSeeds()[0], "text through the untrained model at σ × " + trim(f), text, seed,
+                        "untrained:" + plan.initSeeds()[0], f, tt);
                 add(tag + "text-within", "within-shuffled text at σ × " + trim(f), text + ":scramble=within", seed, b.ablate(), f, tt,
                         tag + "text");
                 add(tag + "text-position", "position-shuffled text at σ × " + trim(f), text + ":scramble=position", seed,
@@ -202,10 +227,25 @@ public final class Validation {
         }
         if (wants("interval_calibration")) {
             for (int k = 1; k <= plan.replicates(); k++) {
-                add("replicate-" + k, "icl with a fresh dataset draw and noise (seed " + (seed + k) + ")", plan.icl(), seed + k,
-                        b.ablate(), 1, b.t());
+                if (icl) {
+                    add("replicate-" + k, "icl with a fresh dataset draw and noise (seed " + (seed + k) + ")", plan.icl(), seed + k,
+                            b.ablate(), 1, b.t());
+                } else {
+                    add("replicate-" + k, "text with a fresh draw of the windows and noise (seed " + (seed + k) + ")", text, seed + k,
+                            b.ablate(), 1, tt);
+                }
             }
         }
+    }
+
+    /** False with {@code --dataset none}: a model whose tokenizer splits the list entities, or text-only validation. */
+    private boolean hasIcl() {
+        return !plan.icl().equals("none");
+    }
+
+    /** The condition a control falls back to when it has no in-context data: the natural text. */
+    private String main() {
+        return hasIcl() ? "icl" : "text";
     }
 
     static String trim(double f) {
@@ -221,13 +261,16 @@ public final class Validation {
 
     private ObjectNode evaluate(double seconds) {
         List<Control> cs = new ArrayList<>();
-        if (wants("trained_vs_untrained")) cs.add(trainedVsUntrained(""));
+        if (wants("trained_vs_untrained")) cs.add(trainedVsUntrained("text", "the model's in-domain text"));
+        if (wants("trained_vs_untrained_icl") && hasIcl()) cs.add(trainedVsUntrained("icl", plan.icl()));
+        if (wants("untrained_near_zero")) cs.add(untrainedNearZero());
         if (wants("natural_vs_within_shuffle")) cs.add(naturalVsScrambled("", "within"));
         if (wants("natural_vs_position_shuffle")) cs.add(naturalVsScrambled("", "position"));
         if (wants("random_baseline")) cs.add(randomBaseline());
         if (wants("shift")) cs.add(shift());
         if (wants("n_convergence")) cs.add(nConvergence());
         if (wants("sigma_robustness")) cs.add(sigmaRobustness());
+        if (wants("micro_resolution")) cs.add(microResolution());
         if (wants("interval_calibration")) cs.add(calibration());
         ObjectMapper om = new ObjectMapper();
         ObjectNode o = om.createObjectNode();
@@ -235,7 +278,7 @@ public final class Validation {
         o.put("version", version);
         RunRequest b = plan.base();
         o.put("model", b.model());
-        JsonNode first = summaries.get("icl");
+        JsonNode first = summaries.get(main());
         o.put("measurement", first.path("measurement").asText());
         o.put("interval_method", first.path("interval_method").asText());
         ObjectNode st = o.putObject("settings");
@@ -280,15 +323,23 @@ public final class Validation {
         return o;
     }
 
-    private Control trainedVsUntrained(String prefix) {
-        Control.Builder b = new Control.Builder("trained_vs_untrained",
-                "Does the trained model show more IE than the same architecture untrained?",
-                "PASS if IE(trained) − IE(untrained) > 0 with its 95% interval above 0, for every init seed");
-        Estimated tr = ie(prefix + "icl");
+    /** The untrained condition of a trained one: "icl" → "untrained-S", "text" → "text-untrained-S". */
+    private static String untrained(String condition, long seed) {
+        return condition.equals("icl") ? "untrained-" + seed : condition + "-untrained-" + seed;
+    }
+
+    private Control trainedVsUntrained(String condition, String on) {
+        boolean icl = condition.equals("icl");
+        Control.Builder b = new Control.Builder(icl ? "trained_vs_untrained_icl" : "trained_vs_untrained",
+                "Does the trained model show more IE than the same architecture untrained, on " + on + "?",
+                "PASS if IE(trained) − IE(untrained) > 0 with its 95% interval above 0, for every init seed"
+                        + (icl ? " (meaningful where the model has the in-context skill: a model trained on stories has no reason to "
+                        + "treat lists of animals as lists)" : ""));
+        Estimated tr = ie(condition);
         boolean pass = true;
         List<Estimated> un = new ArrayList<>();
         for (long s : plan.initSeeds()) {
-            Estimated u = ie(prefix + "untrained-" + s);
+            Estimated u = ie(untrained(condition, s));
             un.add(u);
             Estimated.Difference d = Estimated.difference(tr, u, true);
             pass &= d.positive();
@@ -297,6 +348,67 @@ public final class Validation {
         Estimated.Difference d = Estimated.difference(tr, Estimated.mean(un), true);
         return b.done(String.format(Locale.ROOT, "IE %.3f vs %.3f bits (mean of %d untrained)", tr.bits(), Estimated.mean(un).bits(),
                 un.size()), d.bits(), d.low(), d.high(), d.method(), pass);
+    }
+
+    /** Does the trained model show more IE than every untrained twin on this data (interval above 0)? */
+    private boolean hasSkill(String condition) {
+        if (plan.initSeeds().length == 0) return false;
+        Estimated tr = ie(condition);
+        for (long s : plan.initSeeds()) {
+            if (!summaries.containsKey(untrained(condition, s))) return false;
+            if (!Estimated.difference(tr, ie(untrained(condition, s)), true).positive()) return false;
+        }
+        return true;
+    }
+
+    private Control untrainedNearZero() {
+        Control.Builder b = new Control.Builder("untrained_near_zero",
+                "Is the IE of an untrained twin (no semantics to extract) about 0?",
+                String.format(Locale.ROOT, "PASS if |IE(untrained)| <= %.0f%% of |IE(trained)| for every init seed, on the text and on "
+                        + "the in-context data where the model shows the skill (trained > untrained there; otherwise reported, not "
+                        + "judged)", 100 * UNTRAINED_TOLERANCE));
+        boolean pass = true;
+        double worst = 0;
+        for (String c : new String[] {"icl", "text"}) {
+            if (!summaries.containsKey(c)) continue;
+            Estimated tr = ie(c);
+            boolean judged = !c.equals("icl") || hasSkill(c);
+            for (long s : plan.initSeeds()) {
+                Estimated u = ie(untrained(c, s));
+                double share = Math.abs(u.bits()) / Math.max(1e-12, Math.abs(tr.bits()));
+                if (judged) {
+                    worst = Math.max(worst, share);
+                    pass &= share <= UNTRAINED_TOLERANCE;
+                }
+                b.detail("%s, seed %d: IE(untrained) %s vs IE(trained) %.3f bits (%.0f%%)%s", c, s, Control.bits(u.bits(), u.low(), u.high()),
+                        tr.bits(), 100 * share, judged ? "" : " (not judged: the model shows no in-context skill)");
+            }
+        }
+        return b.done(String.format(Locale.ROOT, "largest |IE(untrained)| / |IE(trained)|: %.0f%%", 100 * worst), worst, Double.NaN,
+                Double.NaN, "each untrained run's own interval", pass);
+    }
+
+    /**
+     * How many micro MIs at positions whose token varies sit within 5% of their entropy bound (the mixture's warning):
+     * there the micro term is a number the dataset sets (the entropy of the tokens), not a property of the model.
+     */
+    private Control microResolution() {
+        Control.Builder b = new Control.Builder("micro_resolution",
+                "Does the micro term measure the model rather than the dataset (not at the entropy of the tokens)?",
+                String.format(Locale.ROOT, "PASS if at most %.0f%% of the micro MIs at positions whose token varies are within 5%% of "
+                        + "their entropy bound, in the in-context and the text run", 100 * MICRO_BOUND_SHARE));
+        int at = 0, total = 0;
+        for (String c : new String[] {"icl", "text"}) {
+            Condition cond = conditions.stream().filter(x -> x.name().equals(c)).findFirst().orElse(null);
+            if (cond == null) continue;
+            int[] k = MicroBound.count(cond.dir(), summaries.get(c));
+            at += k[0];
+            total += k[1];
+            b.detail("%s: %d of %d varying-position micro MIs at their entropy bound", c, k[0], k[1]);
+        }
+        double share = total == 0 ? 0 : at / (double) total;
+        return b.done(String.format(Locale.ROOT, "%d of %d (%.0f%%) at the bound", at, total, 100 * share), share, Double.NaN, Double.NaN,
+                "the mixture's entropy-bound check of each estimate", share <= MICRO_BOUND_SHARE);
     }
 
     private Control naturalVsScrambled(String prefix, String how) {
@@ -319,11 +431,22 @@ public final class Validation {
 
     private Control randomBaseline() {
         Control.Builder b = new Control.Builder("random_baseline", "Is IE about 0 when every block's input is random noise?",
-                String.format(Locale.ROOT, "PASS if the 95%% interval of IE(random) contains 0 or |IE(random)| <= %.0f%% of IE(icl)",
+                String.format(Locale.ROOT, "PASS if the 95%% interval of IE(random) contains 0 or |IE(random)| <= %.0f%% of the trained "
+                        + "model's largest IE on data where it shows the skill (the text; the in-context data where trained > untrained)",
                         100 * BASELINE_TOLERANCE));
-        Estimated r = ie("random"), icl = ie("icl");
-        boolean pass = (r.low() <= 0 && r.high() >= 0) || Math.abs(r.bits()) <= BASELINE_TOLERANCE * Math.abs(icl.bits());
-        b.detail("IE(icl) = %.3f bits for scale", icl.bits());
+        Estimated r = ie("random");
+        double scale = 0;
+        String scaleFrom = "none";
+        for (String c : new String[] {"icl", "text"}) {
+            if (!summaries.containsKey(c) || (c.equals("icl") && !hasSkill(c))) continue;
+            double v = Math.abs(ie(c).bits());
+            if (v > scale) {
+                scale = v;
+                scaleFrom = c;
+            }
+        }
+        boolean pass = (r.low() <= 0 && r.high() >= 0) || Math.abs(r.bits()) <= BASELINE_TOLERANCE * scale;
+        b.detail("scale: IE(%s) = %.3f bits", scaleFrom, scale);
         return b.done(String.format(Locale.ROOT, "IE(random) %s bits", Control.bits(r.bits(), r.low(), r.high())), r.bits(), r.low(),
                 r.high(), "the run's own interval", pass);
     }
@@ -367,7 +490,8 @@ public final class Validation {
     private Control sigmaRobustness() {
         Control.Builder b = new Control.Builder("sigma_robustness",
                 "Does every control pair keep its ordering across the noise range?",
-                "PASS if trained > untrained and natural > both scrambles, each with its 95% interval above 0, at every σ");
+                "PASS if trained > untrained on the text and natural > both scrambles, each with its 95% interval above 0, at every σ "
+                        + "(trained − untrained on the in-context data reported beside)");
         boolean pass = true;
         List<double[]> rows = new ArrayList<>();
         List<String> prefixes = new ArrayList<>();
@@ -376,13 +500,16 @@ public final class Validation {
         double worstLow = Double.POSITIVE_INFINITY;
         for (String p : prefixes) {
             double f = p.isEmpty() ? 1 : Double.parseDouble(p.substring(6, p.length() - 1));
-            Estimated.Difference tu = Estimated.difference(ie(p + "icl"), ie(p + "untrained-" + plan.initSeeds()[0]), true);
+            Estimated.Difference tu = hasIcl() ? Estimated.difference(ie(p + "icl"), ie(p + "untrained-" + plan.initSeeds()[0]), true)
+                    : new Estimated.Difference(Double.NaN, Double.NaN, Double.NaN, Double.NaN, "no in-context data");
+            Estimated.Difference tt = Estimated.difference(ie(p + "text"), ie(p + "text-untrained-" + plan.initSeeds()[0]), true);
             Estimated.Difference nw = Estimated.difference(ie(p + "text"), ie(p + "text-within"), true);
             Estimated.Difference np = Estimated.difference(ie(p + "text"), ie(p + "text-position"), true);
-            pass &= tu.positive() && nw.positive() && np.positive();
-            worstLow = Math.min(worstLow, Math.min(tu.low(), Math.min(nw.low(), np.low())));
-            b.detail("σ × %s (σ = %s): trained − untrained %s, natural − within %s, natural − position %s", trim(f),
-                    trim(plan.base().noise() * f), Control.bits(tu.bits(), tu.low(), tu.high()), Control.bits(nw.bits(), nw.low(), nw.high()),
+            pass &= tt.positive() && nw.positive() && np.positive();
+            worstLow = Math.min(worstLow, Math.min(tt.low(), Math.min(nw.low(), np.low())));
+            b.detail("σ × %s (σ = %s): trained − untrained on text %s (in-context data %s), natural − within %s, natural − position %s",
+                    trim(f), trim(plan.base().noise() * f), Control.bits(tt.bits(), tt.low(), tt.high()),
+                    Control.bits(tu.bits(), tu.low(), tu.high()), Control.bits(nw.bits(), nw.low(), nw.high()),
                     Control.bits(np.bits(), np.low(), np.high()));
             rows.add(new double[] {f, tu.bits(), nw.bits(), np.bits()});
         }
@@ -398,7 +525,7 @@ public final class Validation {
         List<Double> vals = new ArrayList<>();
         double seSum = 0;
         List<String> names = new ArrayList<>();
-        names.add("icl");
+        names.add(main());
         for (int k = 1; k <= plan.replicates(); k++) names.add("replicate-" + k);
         for (String c : names) {
             Estimated e = ie(c);

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * seeds: each parser must accept the input or refuse it with a one-line UserError.
  */
 class ParserFuzzTest {
-    static final List<String> TARGETS = List.of("safetensors", "npy", "onnx", "config", "settings", "datasetSpec", "tokenizer", "torchbin", "sentencepiece");
+    static final List<String> TARGETS = List.of("safetensors", "npy", "onnx", "config", "settings", "datasetSpec", "tokenizer", "torchbin", "sentencepiece",
+            "charsmap", "refs");
 
     static Consumer<byte[]> target(String name) {
         return switch (name) {
@@ -34,6 +35,8 @@ class ParserFuzzTest {
             case "tokenizer" -> ParserFuzzTargets::tokenizer;
             case "torchbin" -> ParserFuzzTargets::torchbin;
             case "sentencepiece" -> ParserFuzzTargets::sentencepiece;
+            case "charsmap" -> ParserFuzzTargets::charsmap;
+            case "refs" -> ParserFuzzTargets::refs;
             default -> throw new IllegalArgumentException(name);
         };
     }

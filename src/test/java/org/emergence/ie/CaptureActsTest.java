@@ -30,7 +30,8 @@ class CaptureActsTest {
         capture.addAll(List.of(runArgs));
         Cli c = Cli.run(capture.toArray(String[]::new)).assertOk();
         assertTrue(c.out().contains("measure it: emergence run --acts " + acts), c.out());
-        List<String> run = new java.util.ArrayList<>(List.of("run", "--quiet", "--out", direct.toString()));
+        // run --acts measures raw (untrained twins need the model): the direct run too
+        List<String> run = new java.util.ArrayList<>(List.of("run", "--null-twins", "0", "--quiet", "--out", direct.toString()));
         run.addAll(List.of(runArgs));
         Cli.run(run.toArray(String[]::new)).assertOk();
         // the layout holds every block between the captured ones (--layers 1,3 writes h1 … h4): measure the same blocks
@@ -53,7 +54,7 @@ class CaptureActsTest {
 
     @Test
     void anEncoderCaptureWithLoneTokensBetweenSpecialsMeasuresLikeTheRun() throws Exception {
-        captureThenMeasure("minilm", "--n", "24", "--layers", "2", "--dataset", "icl:color:shots=2");
+        captureThenMeasure("minilm", "--model", "minilm", "--n", "24", "--layers", "2", "--dataset", "icl:color:shots=2");
     }
 
     @Test

@@ -56,7 +56,7 @@ class EmergenceTableTest {
         return rows;
     }
 
-    /** emergence.csv as key "quantity|layer|position" → the row as a column map. */
+    /** emergence.csv as key "quantity|layer|position" (a twin's rows: "…|seed") → the row as a column map. */
     static Map<String, Map<String, String>> table(Path run) throws Exception {
         List<List<String>> rows = readCsv(run.resolve("emergence.csv"));
         assertEquals(EmergenceTable.COLUMNS, rows.get(0), "the documented columns, in order");
@@ -65,7 +65,8 @@ class EmergenceTableTest {
             assertEquals(EmergenceTable.COLUMNS.size(), r.size(), r.toString());
             Map<String, String> m = new HashMap<>();
             for (int i = 0; i < r.size(); i++) m.put(EmergenceTable.COLUMNS.get(i), r.get(i));
-            String key = r.get(0) + "|" + r.get(1) + "|" + r.get(2);
+            String twin = r.get(EmergenceTable.COLUMNS.indexOf("twin"));
+            String key = r.get(0) + "|" + r.get(1) + "|" + r.get(2) + (twin.isEmpty() ? "" : "|" + twin);
             assertEquals(null, out.put(key, m), "one row per value: " + key);
         }
         return out;
@@ -83,7 +84,7 @@ class EmergenceTableTest {
     @Test
     void anEncoderRunsTablesReadBack() throws Exception {
         Path run = TestFiles.tempDir("tidy-minilm");
-        Cli.run("run", "--n", "40", "--layers", "1,2", "--quiet", "--out", run.toString()).assertOk();
+        Cli.run("run", "--model", "minilm", "--null-twins", "0", "--n", "40", "--layers", "1,2", "--quiet", "--out", run.toString()).assertOk();
         JsonNode s = RunTest.summary(run);
         Map<String, Map<String, String>> t = table(run);
         int layers = 2, positions = s.path("positions").size();
@@ -130,6 +131,27 @@ class EmergenceTableTest {
         int positions = s.path("positions").size();
         assertEquals(s.path("IE_context").path("bits").asDouble(), Double.parseDouble(t.get("IE_context||").get("value")), 0);
         for (int p = 0; p < positions; p++) same(s.path("E_context").get(0).get(p), t.get("E_context|3|" + p), "E_context " + p);
+        // relative to untrained twins (the default): the model's own values and each twin's are rows too
+        JsonNode nul = s.path("null");
+        assertTrue(nul.isObject(), "the default measurement is relative to untrained twins");
+        same(nul.path("IE_raw"), t.get("IE_raw||"), "IE_raw");
+        for (int p = 0; p < positions; p++) same(s.path("E_raw").get(0).get(p), t.get("E_raw|3|" + p), "E_raw " + p);
+        assertEquals(s.path("E_layer").get(0).path("raw_bits").asDouble(), Double.parseDouble(t.get("E_layer_raw|3|").get("value")), 0);
+        List<List<String>> rows = readCsv(run.resolve("emergence.csv"));
+        int twinCol = EmergenceTable.COLUMNS.indexOf("twin"), valueCol = EmergenceTable.COLUMNS.indexOf("value");
+        List<String> seeds = new ArrayList<>();
+        for (List<String> r : rows) {
+            if (r.get(0).equals("IE_twin")) {
+                seeds.add(r.get(twinCol));
+                JsonNode tw = nul.path("IE_twins").get(seeds.size() - 1);
+                assertEquals(tw.path("seed").asText(), r.get(twinCol));
+                assertEquals(tw.path("bits").asDouble(), Double.parseDouble(r.get(valueCol)), 0);
+            }
+        }
+        assertEquals(nul.path("twins").asInt(), seeds.size(), "one IE_twin row per twin, named by its seed");
+        assertEquals(nul.path("IE_twins_mean_bits").asDouble(), Double.parseDouble(t.get("IE_twins_mean||").get("value")), 0);
+        assertEquals(Double.parseDouble(t.get("IE_raw||").get("value")) - Double.parseDouble(t.get("IE_twins_mean||").get("value")),
+                Double.parseDouble(t.get("IE||").get("value")), 1e-9, "IE = the model's raw IE - the twins' mean");
         String before = Files.readString(run.resolve("emergence.csv"));
         Files.delete(run.resolve("emergence.csv"));
         Cli.run("report", run.toString()).assertOk();

@@ -22,7 +22,9 @@ class ResumeTest {
         Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
         Path whole = TestFiles.tempDir("resume-whole"), killed = TestFiles.tempDir("resume-killed");
         String[] args = {"run", "--model", model.toString(), "--dataset", "icl:animal", "--n", "2000", "--estimator",
-            "gaussian", "--threads", "2", "--batch", "64", "--quiet"};
+            "gaussian", "--threads", "2", "--batch", "64", "--quiet",
+            // the resume mechanics on the model's own estimates (twins are ordinary runs that resume the same way)
+            "--null-twins", "0", "--noise-scales", "1"};
         // the interrupted run, in its own JVM so that it can really be killed
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.emergence.cli.Main"));

@@ -27,7 +27,8 @@ class RunTest {
         Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
         Path run = TestFiles.tempDir("run-gpt2");
         Cli r = Cli.run("run", "--model", model.toString(), "--dataset", "icl:animal:shots=4", "--n", "300",
-                "--estimator", "gaussian", "--pairing", "prefix", "--quiet", "--out", run.toString()).assertOk();
+                "--estimator", "gaussian", "--pairing", "prefix", "--null-twins", "0", "--noise-scales", "1", "--quiet", "--out",
+                run.toString()).assertOk();
         JsonNode s = summary(run);
         assertEquals("complete", s.get("status").asText());
         int t = s.path("dataset").path("t").asInt();

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.emergence.TestFiles;
 import org.emergence.common.UserError;
+import org.emergence.model.io.StorageType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
+import org.emergence.model.io.StorageType;
+import org.emergence.model.io.Weight;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -15,7 +15,9 @@ import java.util.function.Consumer;
 import org.emergence.TestFiles;
 import org.emergence.cli.Main;
 import org.emergence.common.UserError;
-import org.emergence.model.onnx.OnnxModel;
+import org.emergence.model.io.OnnxModel;
+import org.emergence.model.io.StorageType;
+import org.emergence.model.io.Weight;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -141,7 +143,7 @@ class OnnxBertTest {
         Path empty = Files.write(dir.resolve("empty.onnx"), new byte[0]);
         refused(empty, "empty file");
         // a valid protobuf message without a graph
-        Path noGraph = Files.write(dir.resolve("nograph.onnx"), new org.emergence.model.onnx.ProtoWriter().varint(1, 8).toByteArray());
+        Path noGraph = Files.write(dir.resolve("nograph.onnx"), new org.emergence.model.io.ProtoWriter().varint(1, 8).toByteArray());
         refused(noGraph, "not an ONNX model (no graph");
         // a real export cut short
         byte[] whole = Files.readAllBytes(TinyBertOnnx.write(TestFiles.golden("bert"), dir.resolve("whole.onnx")));

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
+import org.emergence.model.io.StorageType;
 import org.emergence.tokenize.Tokenizer;
 import org.junit.jupiter.api.Test;
 

@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.emergence.model.family.Families;
+import org.emergence.model.io.Checkpoint;
+import org.emergence.model.io.CheckpointWriter;
+import org.emergence.model.io.StorageType;
 
 /**
  * Test checkpoints with every parameter random — unlike {@code emergence init}, norms and biases

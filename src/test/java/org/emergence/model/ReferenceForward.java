@@ -2,6 +2,8 @@ package org.emergence.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.FloatBuffer;
+import org.emergence.model.io.Checkpoint;
+import org.emergence.model.io.Weight;
 
 /**
  * An independent, deliberately naive float64 reimplementation of the Hugging Face forward passes,

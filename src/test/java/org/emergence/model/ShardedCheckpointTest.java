@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.emergence.Cli;
 import org.emergence.TestFiles;
+import org.emergence.model.io.Checkpoint;
+import org.emergence.model.io.CheckpointWriter;
+import org.emergence.model.io.StorageType;
+import org.emergence.model.io.Weight;
 import org.junit.jupiter.api.Test;
 
 /** A checkpoint split into shards with model.safetensors.index.json loads and computes the same. */

@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.emergence.model.onnx.OnnxModel;
-import org.emergence.model.onnx.ProtoWriter;
+import org.emergence.model.family.Families;
+import org.emergence.model.io.Checkpoint;
+import org.emergence.model.io.OnnxModel;
+import org.emergence.model.io.ProtoWriter;
+import org.emergence.model.io.Weight;
 
 /**
  * Test helper: writes a BERT checkpoint (the golden tiny BertModel) as an ONNX file shaped like a

@@ -59,7 +59,8 @@ public final class SparkMain extends RunCommand implements Callable<Integer> {
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            sc.setLogLevel("WARN");
+            // Spark logs a failed task's stack trace at WARN; bad input ends the job with our one line instead
+            sc.setLogLevel(org.emergence.cli.CommonOptions.debug() ? "WARN" : "ERROR");
             int parts = partitions > 0 ? partitions : 2 * sc.defaultParallelism();
             String where = store != null ? store : p.dir().resolve(".spark-store").toString();
             EmergenceRun.Outcome o = SparkRun.run(sc, p, where, parts, keepActivations());

@@ -143,7 +143,8 @@ public final class SparkRun {
         }
         Map<String, JsonNode> est = new LinkedHashMap<>();
         for (String f : store.list("est")) est.put(f, JSON.readTree(store.readString(SparkPlan.estName(f))));
-        EmergenceRun.Outcome o = EstimateCells.assemble(s, model.config(), data, p.dir(), est, captureSecs, estimateSecs);
+        // a relative measurement's untrained twins run on the driver (ordinary resumable runs under RUN_DIR/null)
+        EmergenceRun.Outcome o = EstimateCells.assemble(p, model.config(), est, captureSecs, estimateSecs);
         if (!keepActivations && o.summary().path("status").asText().equals("complete")) {
             store.deleteDir("acts");
             store.deleteDir("micro");

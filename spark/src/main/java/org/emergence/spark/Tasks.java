@@ -38,9 +38,19 @@ final class Tasks {
      */
     private static final Map<String, ConcurrentLinkedQueue<Transformer>> FREE = new ConcurrentHashMap<>();
 
-    private static Transformer borrow(String key, String name, String ablate) {
+    private static Transformer borrow(String key, String name, String ablate, String precision) {
         Transformer m = FREE.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).poll();
-        return m != null ? m : Ablation.parse(ablate).apply(ModelSources.load(name), name);
+        if (m != null) return m;
+        // an executor's JVM runs the driver's --precision (a CPU without bf16 units there emulates bf16)
+        synchronized (Tasks.class) {
+            org.emergence.model.Precision was = org.emergence.model.Precision.current();
+            if (!was.name().equals(precision)) org.emergence.model.Precision.setCurrent(org.emergence.model.Precision.resolve(precision));
+            try {
+                return Ablation.parse(ablate).apply(ModelSources.load(name), name);
+            } finally {
+                org.emergence.model.Precision.setCurrent(was);
+            }
+        }
     }
 
     /** One partition to capture: its index and its sequences' token ids [rows, T]. */
@@ -60,8 +70,8 @@ final class Tasks {
      */
     static void capture(SparkPlan p, Capture c) {
         if (p.store().exists(SparkPlan.doneName(c.part()))) return; // a retried or resumed task
-        String key = p.model() + "\u0000" + p.ablate();
-        Transformer m = borrow(key, p.model(), p.ablate());
+        String key = p.model() + "\u0000" + p.ablate() + "\u0000" + p.settings().precision();
+        Transformer m = borrow(key, p.model(), p.ablate(), p.settings().precision());
         int rows = p.rows(c.part()), t = p.t(), h = p.h(), base = p.starts()[c.part()];
         Path tmp = null;
         try {

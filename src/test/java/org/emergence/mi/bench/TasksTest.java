@@ -22,7 +22,7 @@ class TasksTest {
 
     @Test
     void defaultEstimatorIsWithinTargetOnNormalAndTransformedTasks() {
-        // the README's accuracy target for the default estimator, at a reduced n
+        // the accuracy target of the MI benchmark (docs/measurement.md) for the default estimator, at a reduced n
         Estimator e = Estimators.get(Estimators.DEFAULT);
         for (Task t : Tasks.all()) {
             if (t.name().startsWith("student") || t.dx() > 64) continue;
