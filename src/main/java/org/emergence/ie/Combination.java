@@ -129,6 +129,11 @@ final class Combination {
         return resampled() ? JACKKNIFE : QUADRATURE;
     }
 
+    /** The number of row groups behind the jackknife interval (0 unless {@link #resampled()}). */
+    int groups() {
+        return resampled() ? leave.length : 0;
+    }
+
     /** Jackknife standard error (NaN unless {@link #resampled()}). */
     double se() {
         return resampled() ? Math.sqrt(Replicates.jackknifeVariance(leave) + twinVar) : Double.NaN;

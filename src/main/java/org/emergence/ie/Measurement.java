@@ -112,7 +112,7 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
             throw new UserError("--groups must be 0 (no resampling) or a multiple of 4 that is at least 4, got " + groups);
         }
         if (!(discreteThreshold > 0 && discreteThreshold <= 1)) throw new UserError("--discrete-threshold must be in (0, 1]");
-        if (noise == 0 && estimator.startsWith("mixture")) {
+        if (noise == 0 && org.emergence.mi.Estimators.needsNoise(org.emergence.mi.Estimators.get(estimator))) {
             throw new UserError("--estimator mixture computes noise-regularised MI: it needs --noise > 0");
         }
         if (referenceRms != null && (noise == 0 || noiseScale != NoiseScale.LAYER)) throw new UserError(REFERENCE_NEEDS_LAYER_SCALE);

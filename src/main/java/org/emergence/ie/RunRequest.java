@@ -234,11 +234,20 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
                             + "choose with --special-tokens yes|no");
                 }
                 // text:sampled is written by the trained model, whatever the ablation: every condition measures the same text
-                d = Datasets.build(dataset, tok, n, t, seed, special, trained.config().causal() && trained.hasLogits()
-                        ? ModelText.sampled(trained, tok, seed, batch, quiet ? null : System.err::println) : null);
+                d = org.emergence.data.PositionTokens.attach(Datasets.build(dataset, tok, n, t, seed, special,
+                        trained.config().causal() && trained.hasLogits()
+                        ? ModelText.sampled(trained, tok, seed, batch, quiet ? null : System.err::println) : null), tok);
             }
         } else {
             d = Datasets.build(dataset, null, n, t, seed);
+            if (!d.isRandom()) {
+                // token ids of your own: their constant positions are named when the model has a tokenizer
+                try (Tokenizer tok = ModelSources.tokenizer(model)) {
+                    d = org.emergence.data.PositionTokens.attach(d, tok);
+                } catch (UserError noTokenizer) {
+                    // positions are then labelled by number
+                }
+            }
         }
         if (d.t() > m.config().maxPositions()) {
             throw new UserError("--dataset " + dataset + (t > 0 ? " --t " + t : "") + ": sequences of " + d.t()

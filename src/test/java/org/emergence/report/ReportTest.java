@@ -62,20 +62,36 @@ class ReportTest {
         }
     }
 
-    /** The validity box quotes the shipped control verdicts only for a measurement they were run on. */
+    /**
+     * The validity box quotes the shipped control verdicts only for this model under the measurement they were run on:
+     * a MiniLM report shows MiniLM's failures and never tinylm's (issue 25), another measurement or model gets a note.
+     */
     @Test
-    void validityBoxOnlyForValidatedMeasurements() throws IOException {
+    void validityBoxOnlyForThisModelAndMeasurement() throws IOException {
         com.fasterxml.jackson.databind.JsonNode v = Validity.load();
         assertNotNull(v, "validity.json ships with the tool");
-        String validated = v.path("measurements").get(0).asText();
+        com.fasterxml.jackson.databind.JsonNode minilm = v.path("models").get(0), tinylm = v.path("models").get(1);
         ObjectNode s = Runs.complete(3, 6, false);
-        s.put("measurement", validated);
+        s.put("measurement", minilm.path("measurement").asText());
         String page = Files.readString(Report.build(Runs.dir("report-valid", s)));
-        assertTrue(page.contains("Validity of this measurement"), "validated measurement");
-        for (com.fasterxml.jackson.databind.JsonNode m : v.path("models")) assertTrue(page.contains(m.path("model").asText()));
+        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(minilm.path("model").asText())), "validated model");
+        for (var f : minilm.path("failed")) assertTrue(page.contains(Pages.escape(f.asText())), f.asText());
+        assertFalse(page.contains(Pages.escape(tinylm.path("model").asText())), "no other model's verdicts");
+        for (var f : tinylm.path("failed")) assertFalse(page.contains(Pages.escape(f.asText())), f.asText());
+        // tinylm under its own measurement: its box, by either of its names
+        s.put("measurement", tinylm.path("measurement").asText());
+        ((ObjectNode) s.path("model")).put("name", "tinylm-6l");
+        page = Files.readString(Report.build(Runs.dir("report-valid-tinylm", s)));
+        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(tinylm.path("model").asText())));
+        assertFalse(page.contains(Pages.escape(minilm.path("model").asText())));
+        // the same measurement on a model that was not validated, and another measurement
+        ((ObjectNode) s.path("model")).put("name", "/models/my-gpt2");
+        page = Files.readString(Report.build(Runs.dir("report-other-model", s)));
+        assertTrue(page.contains("Validity not established for this model and measurement"));
+        ((ObjectNode) s.path("model")).put("name", "minilm");
         s.put("measurement", "mixture, σ = 4 × variable RMS, micro at position 0, prefix pairing, all positions");
         page = Files.readString(Report.build(Runs.dir("report-unvalidated", s)));
-        assertTrue(page.contains("Validity not established for this measurement"), "other measurement");
+        assertTrue(page.contains("Validity not established for this model and measurement"), "other measurement");
         assertFalse(page.contains("Validity of this measurement"));
     }
 
@@ -301,8 +317,9 @@ class ReportTest {
         assertEquals("&minus;0.125", HtmlFormat.bits(-0.125));
         assertEquals("0.000", HtmlFormat.bits(-0.0001));
         assertEquals("1.700e+308", HtmlFormat.bits(1.7e308));
-        assertEquals(2.5, Charts.niceCeil(2.1));
-        assertEquals(0.5, Charts.niceCeil(0.31), 1e-12);
-        assertEquals(1, Charts.niceCeil(0));
+        assertEquals(4.4, Charts.fitted(4.31), 1e-12);
+        assertEquals(0.32, Charts.fitted(0.312), 1e-12);
+        assertEquals(4.3, Charts.fitted(4.3), 1e-12);
+        assertEquals(1, Charts.fitted(0));
     }
 }
