@@ -93,6 +93,13 @@ class ReportTest {
         page = Files.readString(Report.build(Runs.dir("report-unvalidated", s)));
         assertTrue(page.contains("Validity not established for this model and measurement"), "other measurement");
         assertFalse(page.contains("Validity of this measurement"));
+        // the default measurement of this release (relative to twins) on tinylm has its own entry
+        com.fasterxml.jackson.databind.JsonNode now = v.path("models").get(2);
+        assertTrue(now.path("measurement").asText().endsWith("relative to 2 untrained twins"), now.toString());
+        s.put("measurement", now.path("measurement").asText());
+        ((ObjectNode) s.path("model")).put("name", "tinylm");
+        page = Files.readString(Report.build(Runs.dir("report-valid-twins", s)));
+        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(now.path("model").asText())));
     }
 
     @Test
