@@ -136,6 +136,7 @@ final class Html {
             if (ie.hasInterval()) h.append(" <span class=\"ci\">interval [").append(bits(ie.ciLow())).append(", ")
                     .append(bits(ie.ciHigh())).append("] bits</span>");
             h.append("</p>\n<p>").append(reading(ie)).append("</p>\n");
+            nullModel(h, s);
         }
         provenance(h, s);
         if (s.intervalMethod() != null) h.append("<p class=\"small\">Intervals: ").append(escape(s.intervalMethod())).append("</p>\n");
@@ -144,6 +145,30 @@ final class Html {
                     .append(s.warnings().size() == 1 ? "" : "s").append("</a> recorded by the run.</p>\n");
         }
         h.append("</section>\n");
+    }
+
+    /**
+     * What a relative IE is relative to: the model's own (raw) IE and each untrained twin's, so a reader sees the
+     * zero the number is measured from (docs/measurement.md, "Relative to untrained twins").
+     */
+    private static void nullModel(StringBuilder h, SummaryFile s) {
+        JsonNode n = s.root() == null ? null : s.root().path("null");
+        if (n == null || !n.isObject() || !n.path("IE_raw").path("bits").isNumber()) return;
+        JsonNode raw = n.path("IE_raw");
+        StringBuilder tw = new StringBuilder();
+        for (JsonNode t : n.path("IE_twins")) {
+            if (!t.path("bits").isNumber()) continue;
+            tw.append(tw.length() == 0 ? "" : ", ").append(bits(t.path("bits").asDouble())).append(" (seed ")
+                    .append(t.path("seed").asLong()).append(')');
+        }
+        h.append("<p id=\"null-model\">Relative to ").append(n.path("twins").asInt()).append(" untrained twins (the same architecture at "
+                + "its initialisation, the same sequences and measurement): the model's own IE ").append(bits(raw.path("bits").asDouble()));
+        if (raw.path("ci_low").isNumber()) {
+            h.append(" [").append(bits(raw.path("ci_low").asDouble())).append(", ").append(bits(raw.path("ci_high").asDouble())).append(']');
+        }
+        h.append(" bits minus the twins&rsquo; mean ").append(bits(n.path("IE_twins_mean_bits").asDouble())).append(" bits");
+        if (tw.length() > 0) h.append(" (").append(tw).append(')');
+        h.append(".</p>\n");
     }
 
     /** Where IE comes from (constant-token vs varying positions) and how it moves with N. */

@@ -102,6 +102,24 @@ class ReportTest {
         assertTrue(page.contains("Validity of this measurement on " + Pages.escape(now.path("model").asText())));
     }
 
+    /** A relative run's report names the zero it is measured from: the model's raw IE and each twin's. */
+    @Test
+    void relativeRunShowsItsRawIeAndTwins() throws IOException {
+        ObjectNode s = Runs.complete(3, 6, false);
+        ObjectNode n = s.putObject("null");
+        n.put("twins", 2);
+        n.putObject("IE_raw").put("bits", 1.234).put("ci_low", 1.2).put("ci_high", 1.268);
+        n.putArray("IE_twins").addObject().put("bits", 0.456).put("seed", 17L);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) n.get("IE_twins")).addObject().put("bits", 0.5).put("seed", 18L);
+        n.put("IE_twins_mean_bits", 0.478);
+        String page = Files.readString(Report.build(Runs.dir("report-relative", s)));
+        assertTrue(page.contains("Relative to 2 untrained twins"), "the null model is named");
+        assertTrue(page.contains("1.234") && page.contains("0.478") && page.contains("seed 17") && page.contains("seed 18"), "raw IE and twins");
+        // a raw run has no such line
+        page = Files.readString(Report.build(Runs.dir("report-raw", Runs.complete(3, 6, false))));
+        assertFalse(page.contains("untrained twins (the same architecture"));
+    }
+
     @Test
     void completeRun() throws IOException {
         ObjectNode s = Runs.complete(6, 16, false);
