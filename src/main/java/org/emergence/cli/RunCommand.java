@@ -18,14 +18,8 @@ import picocli.CommandLine.Option;
             "With no options: the built-in tinylm (a 6-layer GPT-2 trained by this project) on built-in in-context lists, offline.",
             "Re-running the same command resumes an interrupted run."})
 public class RunCommand implements Callable<Integer> {
-    /**
-     * The main job's model: a causal language model, the paper's setting, that has the in-context skill the default
-     * dataset tests (MiniLM, the earlier default, is a sentence encoder and costs 3× more with null twins: every
-     * position enters its IE).
-     */
-    public static final String DEFAULT_MODEL = "tinylm";
-    /** Sequences: the N the validity controls are judged at (docs/validity.md). */
-    public static final int DEFAULT_N = 1000;
+    public static final String DEFAULT_MODEL = RunRequest.DEFAULT_MODEL;
+    public static final int DEFAULT_N = RunRequest.DEFAULT_N;
 
     @Mixin
     CommonOptions common;
