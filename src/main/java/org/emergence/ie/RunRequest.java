@@ -98,7 +98,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
     }
 
     /**
-     * A request with the command line's defaults ({@code emergence run} with no options: MiniLM on icl:animal, N = 2000,
+     * A request with the command line's defaults ({@code emergence run} with no options: tinylm on icl:animal, N = 1000,
      * the default measurement of docs/measurement.md); set what differs, then {@link Builder#build()}. Checked against
      * the command line's own defaults by a test, and validated, like every request, by {@link #prepare}.
      */
@@ -120,9 +120,9 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
 
     /** Builds a {@link RunRequest} field by field (each setter is the record component of the same name). */
     public static final class Builder {
-        private String model = org.emergence.model.BuiltinModels.DEFAULT;
+        private String model = "tinylm";
         private String dataset = Datasets.DEFAULT;
-        private int n = 2000;
+        private int n = 1000;
         private int t;
         private String layers;
         private long seed;
