@@ -22,7 +22,7 @@ public final class CommonOptions {
     }
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Threads for GEMM and kernels (default: available processors, ${DEFAULT-VALUE}).",
+            description = Vocabulary.THREADS,
             defaultValue = "0")
     int threads;
 

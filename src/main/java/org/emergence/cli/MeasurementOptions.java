@@ -53,12 +53,11 @@ public final class MeasurementOptions {
     Path noiseReference;
 
     @Option(names = "--micro-position", defaultValue = DEFAULT_MICRO_POSITION, paramLabel = "zero|original",
-            description = "Position id of a token fed alone: its original position (default) or 0.")
+            description = Vocabulary.MICRO_POSITION)
     String microPosition;
 
     @Option(names = "--micro-specials", defaultValue = "auto", paramLabel = "auto|yes|no",
-            description = "Feed a lone token between the tokenizer's special tokens ([CLS] x [SEP]); auto = when the "
-                    + "dataset's sequences carry them (default ${DEFAULT-VALUE}).")
+            description = Vocabulary.MICRO_SPECIALS)
     String microSpecials;
 
     @Option(names = "--pairing", defaultValue = DEFAULT_PAIRING, paramLabel = "matched|prefix",
@@ -80,9 +79,8 @@ public final class MeasurementOptions {
             description = "Raw mode: pairs with at most F·n distinct values use discrete-exact MI (default ${DEFAULT-VALUE}).")
     double discreteThreshold;
 
-    @Option(names = "--special-tokens", defaultValue = "auto", paramLabel = "auto|yes|no",
-            description = "Wrap icl/text sequences in the tokenizer's special tokens ([CLS] … [SEP]); auto = yes for "
-                    + "encoders, which were trained with them, no for decoders (default ${DEFAULT-VALUE}).")
+    @Option(names = "--special-tokens", defaultValue = "auto", arity = "0..1", fallbackValue = "yes", paramLabel = "auto|yes|no",
+            description = Vocabulary.SPECIAL_TOKENS)
     String specialTokens;
 
     @Option(names = "--null-twins", defaultValue = "" + DEFAULT_NULL_TWINS, paramLabel = "K",
@@ -101,7 +99,7 @@ public final class MeasurementOptions {
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
     picocli.CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Sequences per forward pass (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = Vocabulary.BATCH_DEFAULT, paramLabel = "N", description = Vocabulary.BATCH)
     int batch;
 
     /** The preset given (null: none). */

@@ -35,8 +35,8 @@ final class MiCommand implements Callable<Integer> {
 
     @Option(names = "--estimator", defaultValue = "auto", paramLabel = "SPEC",
             description = "Estimator spec name[:key=value…] (default ${DEFAULT-VALUE}: discrete-exact for samples with few "
-                    + "distinct rows, else " + Estimators.DEFAULT + "). Known: gaussian, gaussian-copula, ksg, "
-                    + "discrete-exact, mine, smile, infonce, mine-paper, auto.")
+                    + "distinct rows, else " + Estimators.DEFAULT + "). Known: gaussian, gaussian-copula, mixture "
+                    + "(needs --noise), ksg, discrete-exact, mine, smile, infonce, mine-paper, auto.")
     String estimator;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed (splits, initialisation, noise; default ${DEFAULT-VALUE}).")
@@ -62,6 +62,9 @@ final class MiCommand implements Callable<Integer> {
         if (!(noise >= 0) || Double.isInfinite(noise)) throw new UserError("--noise must be a finite number >= 0, got " + noise);
         if (noiseAbsolute && noise == 0) throw new UserError("--noise-absolute needs --noise SIGMA > 0");
         Estimator est = Estimators.get(estimator);
+        if (noise == 0 && Estimators.needsNoise(est)) {
+            throw new UserError("--estimator " + estimator + " computes noise-regularised MI: give --noise SIGMA (> 0)");
+        }
         if (noise > 0) est = Estimators.withNoise(est, noise, noiseAbsolute);
         Matrix mx = load(x, "--x"), my = load(y, "--y");
         if (mx.rows() != my.rows()) {

@@ -36,25 +36,24 @@ public class RunCommand implements Callable<Integer> {
     @Mixin
     MeasurementOptions measure;
 
-    @Option(names = "--model", defaultValue = DEFAULT_MODEL, paramLabel = "DIR|NAME",
-            description = "Hugging Face model directory or built-in model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = DEFAULT_MODEL, paramLabel = Vocabulary.MODEL_LABEL,
+            description = Vocabulary.MODEL + " Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--revision", paramLabel = "REV", description = "Revision of a hub-cache repo id: a branch or tag under refs/, or a commit (default main).")
+    @Option(names = "--revision", paramLabel = "REV", description = Vocabulary.REVISION)
     String revision;
 
     @Option(names = "--dataset", defaultValue = Datasets.DEFAULT, paramLabel = "SPEC",
-            description = "icl:<category>[:shots=K][:sep=\", \"], text:<file>[:field=NAME], random[:var=0.81], "
-                    + "ids:<file.npy> (default ${DEFAULT-VALUE}).")
+            description = Vocabulary.DATASET + " (default ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--n", defaultValue = "" + DEFAULT_N, description = "Sequences (default ${DEFAULT-VALUE}).")
+    @Option(names = "--n", defaultValue = "" + DEFAULT_N, paramLabel = "N", description = "Sequences (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--t", description = "Tokens per sequence (default: the dataset's own length; 8 for random).")
+    @Option(names = "--t", paramLabel = "T", description = Vocabulary.T)
     Integer t;
 
-    @Option(names = "--layers", paramLabel = "LIST", description = "Blocks to measure, e.g. 0,3,5-7 (default: all).")
+    @Option(names = "--layers", paramLabel = "LIST", description = Vocabulary.LAYERS)
     String layers;
 
     @Option(names = "--ablate", defaultValue = "none", paramLabel = "SPEC",
@@ -62,7 +61,7 @@ public class RunCommand implements Callable<Integer> {
                     + "attn-reinit[:SEED] (Q/K/V Xavier-normal, zero bias), ln-zero (norm weights and biases 0).")
     String ablate;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for the dataset, noise and estimators (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = Vocabulary.SEED)
     long seed;
 
     @Option(names = "--out", paramLabel = "RUN_DIR",
@@ -157,6 +156,11 @@ public class RunCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         Path report = org.emergence.report.Report.build(p.dir());
         printTable(o.summary());
+        JsonNode tm = o.summary().path("timing");
+        if (tm.path("estimates_reused").asInt(0) > 0) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "resumed: %d estimates reused from %s, %d computed now%n",
+                    tm.path("estimates_reused").asInt(), p.dir().resolve("est"), tm.path("estimates_computed").asInt());
+        }
         spec.commandLine().getOut().println("results: " + p.dir().resolve("results.csv"));
         if (report != null) spec.commandLine().getOut().println("report:  " + report);
         if (!o.summary().path("status").asText().equals("complete")) {
@@ -171,19 +175,19 @@ public class RunCommand implements Callable<Integer> {
 
     private void printTable(JsonNode sum) {
         var out = spec.commandLine().getOut();
-        boolean causal = sum.path("model").path("causal").asBoolean();
         out.printf(Locale.ROOT, "%nInformation Emergence, %s on %s (N=%d, T=%d; %s)%n", sum.path("model").path("name").asText(),
                 sum.path("dataset").path("spec").asText(), sum.path("dataset").path("n").asInt(),
                 sum.path("dataset").path("t").asInt(), sum.path("modes").path("macro").asText());
+        JsonNode terms = sum.path("terms");
+        String macroHead = terms.path("macro_short").asText("MI_macro"), microHead = terms.path("micro_short").asText("MI_micro");
         JsonNode nul = sum.path("null");
         boolean relative = nul.isObject();
         if (relative) {
             // a relative run: the model's own E(l) (raw), the twins' mean E(l), and E(l) = raw − twins with its interval
-            out.printf(Locale.ROOT, "%5s  %12s  %14s  %9s  %9s  %10s  %s%n", "layer", causal ? "MI_macro(T-1)" : "MI_macro(avg)",
-                    "mean MI_micro", "E raw", "E twins", "E(l) bits", "interval");
+            out.printf(Locale.ROOT, "%5s  %13s  %18s  %9s  %9s  %10s  %s%n", "layer", macroHead, microHead, "E raw", "E twins",
+                    "E(l) bits", "interval");
         } else {
-            out.printf(Locale.ROOT, "%5s  %12s  %14s  %10s  %s%n", "layer", causal ? "MI_macro(T-1)" : "MI_macro(avg)",
-                    "mean MI_micro", "E(l) bits", "interval");
+            out.printf(Locale.ROOT, "%5s  %13s  %18s  %10s  %s%n", "layer", macroHead, microHead, "E(l) bits", "interval");
         }
         int li = 0;
         for (JsonNode r : sum.path("E_layer")) {
@@ -197,11 +201,11 @@ public class RunCommand implements Callable<Integer> {
                         k++;
                     }
                 }
-                out.printf(Locale.ROOT, "%5d  %12s  %14s  %9s  %9s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
+                out.printf(Locale.ROOT, "%5d  %13s  %18s  %9s  %9s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
                         fmt(r.get("micro_mean_bits")), fmt(r.get("raw_bits")), k == 0 ? "-" : String.format(Locale.ROOT, "%.3f", tw / k),
                         fmt(r.get("bits")), fmt(r.get("ci_low")), fmt(r.get("ci_high")));
             } else {
-                out.printf(Locale.ROOT, "%5d  %12s  %14s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
+                out.printf(Locale.ROOT, "%5d  %13s  %18s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
                         fmt(r.get("micro_mean_bits")), fmt(r.get("bits")), fmt(r.get("ci_low")), fmt(r.get("ci_high")));
             }
             li++;
@@ -218,6 +222,8 @@ public class RunCommand implements Callable<Integer> {
                     fmt(nul.path("IE_raw").get("bits")), fmt(nul.path("IE_raw").get("ci_low")), fmt(nul.path("IE_raw").get("ci_high")),
                     nul.path("twins").asInt(), fmt(nul.get("IE_twins_mean_bits")), tw);
         }
+        out.println("E(l) = " + macroHead + " - " + microHead + ": " + terms.path("micro").asText("the micro term") + " (--pairing "
+                + terms.path("pairing").asText("?") + ")");
         for (JsonNode w : sum.path("warnings")) out.println("warning: " + w.asText());
     }
 

@@ -38,8 +38,8 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--plan", paramLabel = "FILE", description = "A JSON plan (keys = these options' long names without dashes).")
     Path plan;
 
-    @Option(names = "--model", paramLabel = "DIR|NAME", description = "Model(s); repeat for a models study "
-            + "(defaults: shots, ablations minilm; errors tinylm; texts tinylm-2l; models tinylm-2l, tinylm-4l, tinylm-6l).")
+    @Option(names = "--model", paramLabel = Vocabulary.MODEL_LABEL, description = Vocabulary.MODEL + " Repeat for a models study. "
+            + "Default: shots, ablations minilm; errors tinylm; texts tinylm-2l; models tinylm-2l, tinylm-4l, tinylm-6l.")
     List<String> models;
 
     @Option(names = "--series", paramLabel = "size|training", description = "models study: the built-in size series or the "
@@ -49,8 +49,9 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--categories", defaultValue = "animal", paramLabel = "LIST", description = "ICL categories (default ${DEFAULT-VALUE}).")
     String categories;
 
-    @Option(names = "--kmin", defaultValue = "1", description = "Fewest items per list (default ${DEFAULT-VALUE}).")
-    int kmin;
+    @Option(names = "--kmin", paramLabel = "K", description = "Fewest items per list (default: 1, or for an encoder the smallest K "
+            + "with at least N distinct lists, so that every K is measured at the same N).")
+    Integer kmin;
 
     @Option(names = "--kmax", defaultValue = "8", description = "Most items per list (default ${DEFAULT-VALUE}).")
     int kmax;
@@ -77,18 +78,21 @@ public final class StudyCommand implements Callable<Integer> {
             + "every item (e.g. \" and also \").")
     String longSep;
 
-    @Option(names = "--text-tokens", defaultValue = "8", description = "Tokens per text window, specials not counted (default ${DEFAULT-VALUE}).")
-    int textTokens;
+    @Option(names = "--t", paramLabel = "T", description = Vocabulary.TEXT_T)
+    Integer t;
+
+    /** The old spelling: text tokens, special tokens not counted. */
+    @Option(names = "--text-tokens", hidden = true, paramLabel = "K")
+    Integer textTokens;
 
     @Option(names = "--text-scale", defaultValue = "shared", paramLabel = "shared|own",
-            description = "texts: noise scale of every condition — shared = the first source's natural text run's layer RMS "
-                    + "(one resolution per layer of the measuring model), own = each condition its own (default ${DEFAULT-VALUE}).")
+            description = Vocabulary.TEXT_SCALE)
     String textScale;
 
-    @Option(names = "--n", defaultValue = "1000", description = "Sequences per condition (default ${DEFAULT-VALUE}).")
+    @Option(names = "--n", defaultValue = "1000", paramLabel = "N", description = "Sequences per condition (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the first replicate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = Vocabulary.SEED)
     long seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Study directory (default studies/<kind>-<model>).")
@@ -126,8 +130,11 @@ public final class StudyCommand implements Callable<Integer> {
         String gen = generator != null ? (generator.equals("none") ? null : generator) : k.equals("texts") ? "tinylm" : null;
         Path dir = out != null ? out : Path.of("studies", k + "-" + Path.of(ms.get(0)).getFileName().toString().replaceAll("[^A-Za-z0-9_.=-]+", "_"));
         RunRequest base = measure.request(ms.get(0), dataset, n, 0, null, seed, "none", null, false, force);
-        StudyOptions o = new StudyOptions(k, ms, split(categories), kmin, kmax, replicates != null ? replicates : k.equals("errors") ? 4 : 1,
-                dataset, src, split(ablations), measure.preset() == null || measure.preset().equals("default") ? null : measure.preset(), longSep, gen, textTokens, textScale, dir, base);
+        if (kmin != null && kmin < 1) throw new UserError("--kmin must be >= 1, got " + kmin);
+        Vocabulary.Notes notes = new Vocabulary.Notes();
+        StudyOptions o = new StudyOptions(k, ms, split(categories), kmin == null ? 0 : kmin, kmax, replicates != null ? replicates : k.equals("errors") ? 4 : 1,
+                dataset, src, split(ablations), measure.preset() == null || measure.preset().equals("default") ? null : measure.preset(), longSep, gen,
+                TextLength.textTokens(ms.get(0), measure.specialTokens, t, textTokens, notes), textScale, dir, base);
         if (plan != null) {
             // options typed on the command line win over the plan's values
             java.util.Set<String> given = new java.util.HashSet<>();
@@ -135,6 +142,7 @@ public final class StudyCommand implements Callable<Integer> {
                 given.add(opt.longestName().replaceFirst("^--", "").replace('-', '_'));
             }
             if (given.contains("model")) given.add("models");
+            if (given.contains("t")) given.add("text_tokens"); // --t is the new spelling of a plan's text_tokens
             o = StudyOptions.fromPlan(plan, o, given);
         }
         var err = spec.commandLine().getErr();
@@ -144,8 +152,10 @@ public final class StudyCommand implements Callable<Integer> {
         var pout = spec.commandLine().getOut();
         pout.printf(Locale.ROOT, "%nStudy %s (%s)%n", s.path("kind").asText(), s.path("measurement").asText());
         for (JsonNode v : s.path("verdicts")) pout.println("  " + v.asText());
+        for (JsonNode v : s.path("notes")) pout.println("note: " + v.asText());
         pout.println("study:  " + o.out().resolve("study.json"));
         pout.println("report: " + o.out().resolve("study.html"));
+        notes.print(spec.commandLine().getErr());
         return 0;
     }
 

@@ -29,11 +29,11 @@ public final class ValidateCommand implements Callable<Integer> {
     @Mixin
     MeasurementOptions measure;
 
-    @Option(names = "--model", defaultValue = RunCommand.DEFAULT_MODEL, paramLabel = "DIR|NAME",
-            description = "Model to validate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = RunCommand.DEFAULT_MODEL, paramLabel = Vocabulary.MODEL_LABEL,
+            description = Vocabulary.MODEL + " Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--revision", paramLabel = "REV", description = "Revision of a hub-cache repo id: a branch or tag under refs/, or a commit (default main).")
+    @Option(names = "--revision", paramLabel = "REV", description = Vocabulary.REVISION)
     String revision;
 
     @Option(names = "--dataset", defaultValue = "icl:animal", paramLabel = "SPEC",
@@ -46,20 +46,21 @@ public final class ValidateCommand implements Callable<Integer> {
                     + "text: dataset (default ${DEFAULT-VALUE}).")
     String text;
 
-    @Option(names = "--text-tokens", defaultValue = "8", description = "Tokens per text window, special tokens not counted "
-            + "(default ${DEFAULT-VALUE}, the paper's).")
-    int textTokens;
+    @Option(names = "--t", paramLabel = "T", description = Vocabulary.TEXT_T)
+    Integer t;
+
+    /** The old spelling: text tokens, special tokens not counted. */
+    @Option(names = "--text-tokens", hidden = true, paramLabel = "K")
+    Integer textTokens;
 
     @Option(names = "--text-scale", defaultValue = "shared", paramLabel = "shared|own",
-            description = "Noise scale of the scrambled and shifted text: shared = the natural text run's layer RMS, so the "
-                    + "text comparisons are made at one resolution per layer of the model; own = each condition's own "
-                    + "(default ${DEFAULT-VALUE}).")
+            description = Vocabulary.TEXT_SCALE)
     String textScale;
 
-    @Option(names = "--n", defaultValue = "1000", description = "Sequences per condition (default ${DEFAULT-VALUE}).")
+    @Option(names = "--n", defaultValue = "1000", paramLabel = "N", description = "Sequences per condition (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the main draw (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = Vocabulary.SEED)
     long seed;
 
     @Option(names = "--init-seeds", defaultValue = "1,2", paramLabel = "LIST",
@@ -70,7 +71,7 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "Multiples of --noise for σ-robustness (default ${DEFAULT-VALUE}).")
     String sigmaFactors;
 
-    @Option(names = "--replicates", defaultValue = "4",
+    @Option(names = "--replicates", defaultValue = "4", paramLabel = "R",
             description = "Fresh draws of the ICL condition for interval calibration (default ${DEFAULT-VALUE}).")
     int replicates;
 
@@ -107,7 +108,8 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         for (double f : factors) if (!(f > 0) || f == 1) throw new UserError("--sigma-factors: each factor must be > 0 and not 1, got " + f);
         if (n < 8) throw new UserError("--n must be at least 8, got " + n);
-        if (textTokens < 2) throw new UserError("--text-tokens must be at least 2");
+        Vocabulary.Notes notes = new Vocabulary.Notes();
+        int textTokens = TextLength.textTokens(model, measure.specialTokens, t, this.textTokens, notes);
         if (!textScale.equals("shared") && !textScale.equals("own")) throw new UserError("--text-scale must be shared or own, got '" + textScale + "'");
         Set<String> skipped = new LinkedHashSet<>();
         if (skip != null) for (String s : skip.split(",")) if (!s.isBlank()) skipped.add(s.strip());
@@ -120,6 +122,7 @@ public final class ValidateCommand implements Callable<Integer> {
             if (!CommonOptions.quiet()) err.println(s);
         });
         print(v, dir);
+        notes.print(err);
         return 0;
     }
 

@@ -34,4 +34,18 @@ public final class IntRanges {
         if (out.isEmpty()) throw new UserError(option + ": empty list");
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
+
+    /** "0-3,7,9-11" for ascending integers (the form {@link #parse} reads). */
+    public static String format(int[] v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length; ) {
+            int j = i;
+            while (j + 1 < v.length && v[j + 1] == v[j] + 1) j++;
+            if (b.length() > 0) b.append(',');
+            b.append(v[i]);
+            if (j > i) b.append('-').append(v[j]);
+            i = j + 1;
+        }
+        return b.toString();
+    }
 }

@@ -244,6 +244,21 @@ public final class ActsLayout {
         return out;
     }
 
+    /**
+     * The manifest of a layout holding {@code layers} (block indices whose h and micro_h files exist), as
+     * {@code run --save-acts} and {@code capture --format acts} write it.
+     */
+    static ObjectNode manifest(String model, ModelConfig cfg, java.util.Collection<Integer> layers, String microPosition,
+                               boolean microSpecials, String dataset, boolean specialTokens, String source) {
+        ObjectNode m = new ObjectMapper().createObjectNode();
+        m.put("format", FORMAT).put("model", model).put("model_type", cfg.modelType()).put("causal", cfg.causal()).put("hidden", cfg.hidden());
+        var a = m.putArray("layers");
+        new TreeSet<>(layers).forEach(a::add);
+        m.put("micro_position", microPosition).put("micro_specials", microSpecials).put("dataset", dataset)
+                .put("special_tokens", specialTokens).put("source", source);
+        return m;
+    }
+
     /** Writes the manifest last: a layout is trusted only once it is complete. */
     static void writeManifest(Path dir, ObjectNode manifest) throws IOException {
         AtomicFiles.writeString(dir.resolve("manifest.json"), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");

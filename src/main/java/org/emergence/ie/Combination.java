@@ -27,6 +27,7 @@ final class Combination {
     double constantPart;
     /** Variance from the untrained twins' seeds (the spread of the quantity over the twins / K), added to the jackknife's. */
     private double twinVar;
+    private int twinDf;
 
     static final String JACKKNIFE = "jackknife";
     static final String QUADRATURE = "quadrature";
@@ -97,9 +98,26 @@ final class Combination {
         return missing;
     }
 
-    /** Widens the interval by the variance a fresh draw of the untrained twins' seeds would add. */
-    void twinVariance(double v) {
+    /**
+     * Widens the interval by the variance a fresh draw of the untrained twins' seeds would add, estimated from
+     * {@code twins} twins (so with {@code twins − 1} degrees of freedom).
+     */
+    void twinVariance(double v, int twins) {
         twinVar = v;
+        twinDf = twins - 1;
+    }
+
+    /**
+     * The 97.5% t quantile of the interval: t(G − 1) for the jackknife alone; with the twins' variance added, the
+     * Welch–Satterthwaite degrees of freedom of the sum (rounded down), because a spread estimated from K = 2 twins has
+     * one degree of freedom and a normal or t(G − 1) quantile would make the interval too narrow.
+     */
+    private double tQuantile() {
+        int dfj = leave.length - 1;
+        if (!(twinVar > 0) || twinDf < 1) return Replicates.t975(dfj);
+        double vj = Replicates.jackknifeVariance(leave);
+        double df = (vj + twinVar) * (vj + twinVar) / (vj * vj / dfj + twinVar * twinVar / twinDf);
+        return Replicates.t975((int) Math.max(1, Math.min(dfj + twinDf, Math.floor(df))));
     }
 
     /** Whether the interval is the jackknife's (every term resampled on the same groups). */
@@ -111,17 +129,22 @@ final class Combination {
         return resampled() ? JACKKNIFE : QUADRATURE;
     }
 
+    /** The number of row groups behind the jackknife interval (0 unless {@link #resampled()}). */
+    int groups() {
+        return resampled() ? leave.length : 0;
+    }
+
     /** Jackknife standard error (NaN unless {@link #resampled()}). */
     double se() {
         return resampled() ? Math.sqrt(Replicates.jackknifeVariance(leave) + twinVar) : Double.NaN;
     }
 
     double low() {
-        return resampled() ? value - Replicates.halfWidth(se(), leave.length) : value - Math.sqrt(lowSq + 1.96 * 1.96 * twinVar);
+        return resampled() ? value - tQuantile() * se() : value - Math.sqrt(lowSq + 1.96 * 1.96 * twinVar);
     }
 
     double high() {
-        return resampled() ? value + Replicates.halfWidth(se(), leave.length) : value + Math.sqrt(highSq + 1.96 * 1.96 * twinVar);
+        return resampled() ? value + tQuantile() * se() : value + Math.sqrt(highSq + 1.96 * 1.96 * twinVar);
     }
 
     /** The leave-one-group-out values (for differences between runs), or null. */
@@ -141,7 +164,10 @@ final class Combination {
         o.put("ci_low", low());
         o.put("ci_high", high());
         o.put("interval", method());
-        if (twinVar > 0) o.put("twin_seed_se", Math.sqrt(twinVar));
+        if (twinVar > 0) {
+            o.put("twin_seed_se", Math.sqrt(twinVar));
+            o.put("t_quantile", tQuantile());
+        }
         if (resampled()) {
             o.put("se", se());
             ObjectNode nc = o.putObject("n_convergence");

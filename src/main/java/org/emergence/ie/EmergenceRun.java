@@ -180,6 +180,7 @@ public final class EmergenceRun {
         for (int l : layers) measured[l] = true;
         int pending = 0;
         for (int l : layers) pending += countPending(dir, l);
+        summary.estimates(2 * layers.length * t - pending, pending);
         Progress est = Progress.start("estimate", pending, "MI", quiet);
         double captureSecs = 0, estimateSecs = 0;
         if (acts != null) {
@@ -253,14 +254,15 @@ public final class EmergenceRun {
         return conclude(dir, summary, resume, captureSecs, estimateSecs, (System.nanoTime() - start) / 1e9);
     }
 
-    /** The end of every run, local or assembled from cells computed elsewhere: final summary.json and results.csv. */
+    /** The end of every run, local or assembled from cells computed elsewhere: final summary.json, results.csv, emergence.csv. */
     static Outcome conclude(RunDir dir, SummaryBuilder summary, RunResume resume, double captureSecs, double estimateSecs,
                             double totalSecs) throws IOException {
         summary.timing(captureSecs, estimateSecs, totalSecs);
         summary.recovered(resume.recoveries());
-        summary.write(dir.root, true);
-        summary.writeResults(dir.root, resume.done());
-        return new Outcome(dir.root, summary.json(true), java.util.Collections.unmodifiableMap(resume.done()));
+        ObjectNode json = summary.json(true);
+        AtomicFiles.writeString(dir.root.resolve("summary.json"), RunDir.JSON.writeValueAsString(json) + "\n");
+        summary.writeTables(dir.root, json);
+        return new Outcome(dir.root, json, java.util.Collections.unmodifiableMap(resume.done()));
     }
 
     // ------------------------------------------------------------------ dataset & resume state
@@ -410,20 +412,13 @@ public final class EmergenceRun {
     }
 
     private void saveManifest(int[] layers) throws IOException {
-        ObjectNode m = RunDir.JSON.createObjectNode();
-        m.put("format", ActsLayout.FORMAT).put("model", s.model()).put("model_type", cfg.modelType()).put("causal", cfg.causal())
-                .put("hidden", h);
         java.util.TreeSet<Integer> ls = new java.util.TreeSet<>();
         for (int l : layers) {
             ls.add(l);
             ls.add(l + 1);
         }
-        var a = m.putArray("layers");
-        ls.forEach(a::add);
-        m.put("micro_position", s.measurement().microPosition()).put("micro_specials", s.measurement().microSpecials())
-                .put("dataset", data.spec()).put("special_tokens", s.specialTokens())
-                .put("source", "emergence " + s.version() + " run --save-acts");
-        ActsLayout.writeManifest(saveActs, m);
+        ActsLayout.writeManifest(saveActs, ActsLayout.manifest(s.model(), cfg, ls, s.measurement().microPosition(),
+                s.measurement().microSpecials(), data.spec(), s.specialTokens(), "emergence " + s.version() + " run --save-acts"));
     }
 
     private void record(RunDir dir, SummaryBuilder summary, Path file, Level level, int l, int i, Matrix x, Matrix y,

@@ -112,7 +112,7 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
             throw new UserError("--groups must be 0 (no resampling) or a multiple of 4 that is at least 4, got " + groups);
         }
         if (!(discreteThreshold > 0 && discreteThreshold <= 1)) throw new UserError("--discrete-threshold must be in (0, 1]");
-        if (noise == 0 && estimator.startsWith("mixture")) {
+        if (noise == 0 && org.emergence.mi.Estimators.needsNoise(org.emergence.mi.Estimators.get(estimator))) {
             throw new UserError("--estimator mixture computes noise-regularised MI: it needs --noise > 0");
         }
         if (referenceRms != null && (noise == 0 || noiseScale != NoiseScale.LAYER)) throw new UserError(REFERENCE_NEEDS_LAYER_SCALE);
@@ -164,8 +164,10 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
 
     /** The same measurement of a twin: raw (twins have no twins of their own), and only the cells IE needs. */
     public Measurement twin() {
+        // a twin is measured at its own layer RMS, also when the run takes its scale from a reference run
+        // (--noise-reference): the reference is a trained model's, and an untrained network's states are on another scale
         return new Measurement(estimator, noise, noiseScale, microPosition, microSpecials, pairing, positions, groups,
-                discreteThreshold, referenceRms, 0, noiseScales, true);
+                discreteThreshold, null, 0, noiseScales, true);
     }
 
     public boolean noisy() {

@@ -234,11 +234,20 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
                             + "choose with --special-tokens yes|no");
                 }
                 // text:sampled is written by the trained model, whatever the ablation: every condition measures the same text
-                d = Datasets.build(dataset, tok, n, t, seed, special, trained.config().causal() && trained.hasLogits()
-                        ? ModelText.sampled(trained, tok, seed, batch, quiet ? null : System.err::println) : null);
+                d = org.emergence.data.PositionTokens.attach(Datasets.build(dataset, tok, n, t, seed, special,
+                        trained.config().causal() && trained.hasLogits()
+                        ? ModelText.sampled(trained, tok, seed, batch, quiet ? null : System.err::println) : null), tok);
             }
         } else {
             d = Datasets.build(dataset, null, n, t, seed);
+            if (!d.isRandom()) {
+                // token ids of your own: their constant positions are named when the model has a tokenizer
+                try (Tokenizer tok = ModelSources.tokenizer(model)) {
+                    d = org.emergence.data.PositionTokens.attach(d, tok);
+                } catch (UserError noTokenizer) {
+                    // positions are then labelled by number
+                }
+            }
         }
         if (d.t() > m.config().maxPositions()) {
             throw new UserError("--dataset " + dataset + (t > 0 ? " --t " + t : "") + ": sequences of " + d.t()
@@ -300,6 +309,11 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         RunSettings s = new RunSettings(a.manifest().path("model").asText(), a.manifest().path("model_type").asText(),
                 "acts:" + a.manifest().path("dataset").asText(actsDir.toString()), a.manifest().path("special_tokens").asBoolean(false),
                 d.n(), d.t(), ls, seed, "none", meas, src, version);
+        if (nullTwins > 0) {
+            throw new UserError("--acts " + actsDir + ": the default measurement is relative to untrained twins of the model, and "
+                    + "activations carry no model to build them from; add --null-twins 0 (raw IE, the paper's quantity), or run "
+                    + "--model on the model itself");
+        }
         return new Prepared(this, null, d, s, out != null ? out : defaultDir(s), new int[0], new int[0], a);
     }
 

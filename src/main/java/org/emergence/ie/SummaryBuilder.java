@@ -19,7 +19,7 @@ import org.emergence.model.ModelConfig;
 
 /**
  * Assembles E(l, t), E(l), IE(t) and IE with intervals from the per-(layer, position) estimates and
- * writes summary.json and results.csv.
+ * writes summary.json, results.csv and emergence.csv.
  *
  * <p>E(l, t) = MI_macro(l, t) − the micro MIs it is paired with ({@link Measurement.Pairing}); E(l) is
  * the mean of E(l, t) over the positions of {@link Measurement.Positions}; IE(t) and IE average over the
@@ -109,6 +109,14 @@ final class SummaryBuilder {
         recovered.addAll(what);
     }
 
+    private int reused = -1, computed = -1;
+
+    /** How many of the run's estimates an earlier (interrupted) run had finished, and how many this one computes. */
+    void estimates(int reused, int computed) {
+        this.reused = reused;
+        this.computed = computed;
+    }
+
     void timing(double capture, double estimate, double total) {
         captureSecs = capture;
         estimateSecs = estimate;
@@ -154,7 +162,7 @@ final class SummaryBuilder {
         double mean = 0, ss = 0;
         for (double x : v) mean += x / v.length;
         for (double x : v) ss += (x - mean) * (x - mean);
-        c.twinVariance(ss / (v.length - 1) / v.length);
+        c.twinVariance(ss / (v.length - 1) / v.length, v.length);
         return c;
     }
 
@@ -270,7 +278,9 @@ final class SummaryBuilder {
         d.put("n", data.n());
         d.put("t", t);
         d.put("description", data.description());
-        d.set("details", RunDir.JSON.valueToTree(data.details()));
+        ObjectNode details = RunDir.JSON.valueToTree(data.details());
+        details.remove(org.emergence.data.PositionTokens.KEY);
+        d.set("details", details);
         ObjectNode st = s.toJson();
         st.remove("model");
         st.remove("model_type");
@@ -294,18 +304,7 @@ final class SummaryBuilder {
                         + "so E(l, t) compares like with like."
                     : "Every MI is a continuous estimate on random inputs.");
         Combination ie = quantity(() -> ie(Level.MICRO));
-        o.put("interval_method", ie.resampled()
-                ? "delete-a-group jackknife over " + m.groups() + " random groups of the " + data.n() + " sequences: every "
-                    + "estimate is recomputed without each group (macro and micro on the same sequences, each sequence "
-                    + "keeping its noise draws), every E, IE(t), IE is the same combination of those replicates, and "
-                    + "intervals are value ± t(" + (m.groups() - 1) + ")·SE, 95%. They cover a fresh draw of the sequences "
-                    + "and the Monte Carlo error; n_convergence gives the value at N/4 and N/2 (the same estimate on "
-                    + "quarters and halves of the sequences) as a finite-N diagnostic."
-                    + (twins.isEmpty() ? "" : " Relative to " + twins.size() + " untrained twins: each replicate is the "
-                        + "run's minus the twins' mean on the same groups" + (twins.size() > 1 ? ", and the spread of the "
-                        + "quantity over the twins (variance / K) is added to the jackknife variance (twin_seed_se)" : "") + ".")
-                : "each estimate's own interval (see results.csv interval_method), combined in quadrature for E, IE "
-                    + "(independence assumed; sampling error of the dataset not included: run with --groups > 0)");
+        o.put("interval_method", intervalMethod(ie));
         ArrayNode ls = o.putArray("layers");
         for (int l : layers) ls.add(l);
         ArrayNode ps = o.putArray("positions");
@@ -314,6 +313,15 @@ final class SummaryBuilder {
         for (int p = 0; p < t; p++) cs.add(constant[p]);
         ArrayNode ag = o.putArray("aggregated_positions");
         for (int p : aggregated()) ag.add(p);
+        Terms.of(cfg.causal(), m.pairing(), aggregated(), t).json(o.putObject("terms"));
+        List<String> tokens = positionTokens();
+        ArrayNode pt = o.putArray("position_tokens"), pl = o.putArray("position_labels");
+        for (int p = 0; p < t; p++) {
+            String tok = tokens == null ? null : tokens.get(p);
+            if (tok == null) pt.addNull();
+            else pt.add(tok);
+            pl.add(random ? "" : org.emergence.data.PositionTokens.label(tok, data.kind()));
+        }
         o.set("macro", grid(Level.MACRO));
         o.set("micro", grid(Level.MICRO));
         o.set("context", grid(Level.MACRO));
@@ -341,10 +349,10 @@ final class SummaryBuilder {
             Combination c = quantity(() -> eLayer(Level.MICRO, l));
             ObjectNode x = c.json(el.addObject());
             x.put("layer", l);
-            // the run's own MIs (the twins' are in "null")
-            putOrNull(x, "macro_bits", from(Source.RAW, 0, () -> macroLayer(l)));
-            putOrNull(x, "micro_mean_bits", from(Source.RAW, 0, () -> microLayer(l)));
-            if (!twins.isEmpty()) putOrNull(x, "raw_bits", from(Source.RAW, 0, () -> eLayer(Level.MICRO, l)));
+            // the run's own MIs (the twins' are in "null"), each with its interval
+            putTerm(x, "macro_bits", "macro", from(Source.RAW, 0, () -> macroLayer(l)));
+            putTerm(x, "micro_mean_bits", "micro", from(Source.RAW, 0, () -> microLayer(l)));
+            if (!twins.isEmpty()) putTerm(x, "raw_bits", "raw", from(Source.RAW, 0, () -> eLayer(Level.MICRO, l)));
             split(x, c);
         }
         ArrayNode it = o.putArray("IE_t");
@@ -373,9 +381,45 @@ final class SummaryBuilder {
         putFinite(tm, "capture_seconds", captureSecs);
         putFinite(tm, "estimate_seconds", estimateSecs);
         putFinite(tm, "total_seconds", totalSecs);
+        if (reused >= 0) {
+            tm.put("estimates_reused", reused);
+            tm.put("estimates_computed", computed);
+        }
         // which GEMM ran each forward product of this process (a resumed run lists only what it recomputed)
         tm.set("forward_gemm_kernels", RunDir.JSON.valueToTree(org.emergence.tensor.SgemmChoice.used()));
         return o;
+    }
+
+    /**
+     * How the intervals were made, naming the groups and the t quantile actually used: a run of few sequences
+     * has fewer groups than {@code --groups} asks for ({@link EmergenceRun#groupsFor}), and below 8 none at all.
+     */
+    String intervalMethod(Combination ie) {
+        if (ie.resampled()) {
+            int g = ie.groups();
+            return "delete-a-group jackknife over " + g + " random groups of the " + data.n() + " sequences"
+                    + (g < m.groups() ? " (--groups " + m.groups() + " asks for more, but every group needs at least two "
+                        + "sequences and G must be a multiple of 4)" : "")
+                    + ": every estimate is recomputed without each group (macro and micro on the same sequences, each "
+                    + "sequence keeping its noise draws), every E, IE(t), IE is the same combination of those replicates, and "
+                    + "intervals are value ± t(" + (g - 1) + ")·SE, 95%. They cover a fresh draw of the sequences "
+                    + "and the Monte Carlo error; n_convergence gives the value at N/4 and N/2 (the same estimate on "
+                    + "quarters and halves of the sequences) as a finite-N diagnostic."
+                    + (twins.isEmpty() ? "" : " Relative to " + twins.size() + " untrained twins: each replicate is the "
+                        + "run's minus the twins' mean on the same groups" + (twins.size() > 1 ? ", and the spread of the "
+                        + "quantity over the twins (variance / K) is added to the jackknife variance (twin_seed_se), and the t quantile "
+                        + "takes the Welch–Satterthwaite degrees of freedom of that sum (t_quantile; K − 1 for the twins' part: "
+                        + "with 2 twins it is wide, because their spread is estimated from two values)" : "") + ".");
+        }
+        return "each estimate's own interval (see results.csv interval_method), combined in quadrature for E, IE "
+                + "(independence assumed; " + samplingErrorOmitted() + ")";
+    }
+
+    /** Why an interval lacks the sampling error of the dataset draw. */
+    private String samplingErrorOmitted() {
+        if (m.groups() == 0) return "sampling error of the dataset not included: --groups 0; run with --groups > 0 to include it";
+        return "sampling error of the dataset not included: " + data.n() + " sequences are too few for the jackknife "
+                + "(it needs at least 8, two per group of 4 groups)";
     }
 
     /**
@@ -414,9 +458,16 @@ final class SummaryBuilder {
         x.put("dominated_by_constant_positions", Math.abs(c.constantPart) > DOMINATED * Math.abs(c.value) && c.value != 0);
     }
 
-    private static void putOrNull(ObjectNode o, String key, Combination c) {
-        if (c.missing()) o.putNull(key);
-        else o.put(key, c.value);
+    /** One of E(l)'s terms: its value under {@code key}, and prefix_ci_low, prefix_ci_high, prefix_se. */
+    private static void putTerm(ObjectNode o, String key, String prefix, Combination c) {
+        if (c.missing()) {
+            o.putNull(key);
+            return;
+        }
+        o.put(key, c.value);
+        o.put(prefix + "_ci_low", c.low());
+        o.put(prefix + "_ci_high", c.high());
+        if (c.resampled()) o.put(prefix + "_se", c.se());
     }
 
     private static void putFinite(ObjectNode o, String key, double v) {
@@ -474,11 +525,15 @@ final class SummaryBuilder {
                         + "fresh draw at this N, not the change with N: compare runs at equal N", shift, se));
             }
         }
+        if (!ie.missing() && !ie.resampled()) {
+            out.add("intervals omit the sampling error of the dataset draw (" + samplingErrorOmitted() + "): they cover the "
+                    + "estimators' own error only");
+        }
         if (policy.mixed(random)) {
             out.add("mixed modes: E(l, t) subtracts exact discrete micro MIs from continuous macro estimates (raw mode, --noise 0)");
         }
         for (List<String> v : where.values()) {
-            out.add(v.size() == 1 ? v.get(0) : v.get(0) + " (and " + (v.size() - 1) + " similar)");
+            out.add(BitsText.of(v.size() == 1 ? v.get(0) : v.get(0) + " (and " + (v.size() - 1) + " similar)"));
         }
         return out;
     }
@@ -487,56 +542,18 @@ final class SummaryBuilder {
         AtomicFiles.writeString(root.resolve("summary.json"), RunDir.JSON.writeValueAsString(json(finished)) + "\n");
     }
 
-    // ------------------------------------------------------------------ results.csv
+    // ------------------------------------------------------------------ results.csv, emergence.csv
 
-    void writeResults(Path root, Map<String, JsonNode> done) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        List<String> header = new ArrayList<>(List.of("model", "dataset", "n", "layer", "position", "level", "mi_bits",
-                "ci_low", "ci_high", "estimator", "mode", "seconds", "interval_method"));
-        header.addAll(Diagnostics.csvHeader());
-        header.add("warnings");
-        sb.append(String.join(",", header)).append('\n');
-        for (int l : layers) {
-            for (Level level : Level.values()) {
-                for (int p = 0; p < t; p++) {
-                    JsonNode e = get(level == Level.CONTEXT ? Level.MACRO : level, l, p);
-                    if (e == null) continue;
-                    List<String> row = new ArrayList<>();
-                    row.add(modelName);
-                    row.add(data.spec());
-                    row.add(Integer.toString(data.n()));
-                    row.add(Integer.toString(l));
-                    row.add(Integer.toString(p));
-                    row.add(level.key());
-                    row.add(num(e.get("mi_bits").asDouble()));
-                    row.add(num(e.get("ci_low_bits").asDouble()));
-                    row.add(num(e.get("ci_high_bits").asDouble()));
-                    row.add(e.get("estimator").asText());
-                    row.add(e.get("mode").asText());
-                    row.add(num(e.get("seconds").asDouble()));
-                    row.add(e.path("interval_method").asText(""));
-                    JsonNode diag = e.get("diagnostics");
-                    for (String c : Diagnostics.csvHeader()) {
-                        JsonNode v = diag == null ? null : diag.get(c);
-                        row.add(v == null || v.isNull() ? "" : v.asText());
-                    }
-                    List<String> ws = new ArrayList<>();
-                    for (JsonNode w : e.get("warnings")) ws.add(w.asText());
-                    row.add(String.join(" | ", ws));
-                    for (int i = 0; i < row.size(); i++) sb.append(i == 0 ? "" : ",").append(csv(row.get(i)));
-                    sb.append('\n');
-                }
-            }
-        }
-        AtomicFiles.writeString(root.resolve("results.csv"), sb.toString());
+    /** results.csv (every MI) and emergence.csv (every E and IE, from the summary just written). */
+    void writeTables(Path root, ObjectNode summary) throws IOException {
+        ResultsTable.write(root.resolve("results.csv"), layers, t, est, positionTokens());
+        EmergenceTable.write(root.resolve(EmergenceTable.FILE), summary);
     }
 
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.6g", v);
-    }
-
-    private static String csv(String v) {
-        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0) return v;
-        return '"' + v.replace("\"", "\"\"") + '"';
+    /** The token text of each constant position (null where it varies), or null when the dataset has none. */
+    @SuppressWarnings("unchecked")
+    List<String> positionTokens() {
+        Object v = data.details().get(org.emergence.data.PositionTokens.KEY);
+        return v instanceof List<?> l && l.size() == t ? (List<String>) l : null;
     }
 }

@@ -25,6 +25,11 @@ public final class AutoEstimator implements Estimator {
         return "auto(" + base.name() + ")";
     }
 
+    /** The continuous estimator used for samples with many distinct pairs. */
+    public Estimator base() {
+        return base;
+    }
+
     /** The estimator this policy uses for samples with these diagnostics. */
     public Estimator choose(Diagnostics d) {
         return d.distinctXY() <= maxDistinctFraction * d.n() ? discrete : base;

@@ -26,7 +26,7 @@ public final class Estimators {
         DESCRIPTIONS.put("gaussian", "MI of the Gaussian with the sample covariance, bias-corrected (options: bias, shrinkage)");
         DESCRIPTIONS.put("gaussian-copula", "gaussian on normal scores (ranks): exact for monotone maps of Gaussians (options: bias, shrinkage)");
         DESCRIPTIONS.put("mixture", "noise-regularised MI of the samples' distribution, computed exactly up to Monte Carlo "
-                + "error (needs --noise; options: samples, components)");
+                + "error (needs noise: --noise, or Estimators.withRelativeNoise; options: samples, components)");
         DESCRIPTIONS.put("ksg", "Kraskov–Stögbauer–Grassberger k-NN, algorithm 1, max-norm; low dimensions (options: k, warndim, maxdim)");
         DESCRIPTIONS.put("discrete-exact", "exact MI of the distinct rows' joint counts, Miller–Madow corrected (option: threshold)");
         DESCRIPTIONS.put("mine", "MINE: DV bound, moving-average gradient, minibatches, early stopping, held-out estimate");
@@ -65,8 +65,31 @@ public final class Estimators {
         return new AutoEstimator(base, maxDistinctFraction);
     }
 
-    /** Noise-regularised MI (see {@link NoiseRegularized}); sigma 0 leaves the estimator unchanged. */
+    /**
+     * Noise-regularised MI (see {@link NoiseRegularized}); sigma 0 leaves the estimator unchanged.
+     *
+     * @param absolute σ in the variables' own units; false: σ × each variable's RMS
+     * @throws IllegalArgumentException when sigma is negative, NaN or infinite
+     */
     public static Estimator withNoise(Estimator base, double sigma, boolean absolute) {
         return new NoiseRegularized(base, sigma, absolute);
+    }
+
+    /**
+     * I(X + σx·Z; Y + σy·Z′) with σx = factor × RMS(X), σy = factor × RMS(Y) (RMS: root mean squared deviation from the
+     * column means over every coordinate), e.g. {@code withRelativeNoise(get("mixture"), 2.0)}.
+     */
+    public static Estimator withRelativeNoise(Estimator base, double factor) {
+        return withNoise(base, factor, false);
+    }
+
+    /** I(X + σ·Z; Y + σ·Z′) with σ in the variables' own units. */
+    public static Estimator withAbsoluteNoise(Estimator base, double sigma) {
+        return withNoise(base, sigma, true);
+    }
+
+    /** Whether an estimator computes noise-regularised MI only and must be wrapped with noise ({@code mixture}, alone or as auto's base). */
+    public static boolean needsNoise(Estimator e) {
+        return e instanceof NoisyMixture || e instanceof AutoEstimator a && a.base() instanceof NoisyMixture;
     }
 }

@@ -27,7 +27,7 @@ public final class NoiseRegularized implements Estimator {
     }
 
     private NoiseRegularized(Estimator base, double sigma, boolean absolute, double fixedX, double fixedY) {
-        if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new org.emergence.common.UserError("--noise must be a finite number >= 0, got " + sigma);
+        if (!(sigma >= 0) || Double.isInfinite(sigma)) throw new IllegalArgumentException("noise σ must be a finite number >= 0, got " + sigma);
         this.base = base;
         this.sigma = sigma;
         this.absolute = absolute;

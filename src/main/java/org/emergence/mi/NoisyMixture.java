@@ -1,7 +1,6 @@
 package org.emergence.mi;
 
 import java.util.Locale;
-import org.emergence.common.UserError;
 import org.emergence.tensor.Gemm;
 import org.emergence.tensor.Parallel;
 
@@ -23,10 +22,15 @@ import org.emergence.tensor.Parallel;
  * each with fresh noise; and
  * {@code components}, default 8192, beyond which a seeded subsample of rows is used).
  *
- * <p>Needs noise: use it with {@code --noise} (σ relative to RMS or absolute), which calls
- * {@link #withNoise}.
+ * <p>Needs noise: on the command line {@code --noise} (σ relative to RMS or absolute); from Java
+ * {@link Estimators#withRelativeNoise} or {@link Estimators#withAbsoluteNoise}, which call {@link #withNoise}.
+ * Without it {@link #estimate} throws {@link IllegalStateException} saying so.
  */
 public final class NoisyMixture extends AbstractEstimator {
+    /** What a library caller who asks the mixture for an estimate without noise is told. */
+    public static final String NEEDS_NOISE = "mixture computes noise-regularised MI and needs noise σ > 0: wrap it, e.g. "
+            + "Estimators.withRelativeNoise(Estimators.get(\"mixture\"), 2.0) (σ = 2 × each variable's RMS) or "
+            + "Estimators.withAbsoluteNoise(Estimators.get(\"mixture\"), sigma)";
     public static final int DEFAULT_SAMPLES = 4096;
     public static final int DEFAULT_COMPONENTS = 8192;
 
@@ -58,7 +62,7 @@ public final class NoisyMixture extends AbstractEstimator {
     @Override
     protected Result compute(Matrix x, Matrix y, long seed, Context ctx) {
         if (!(sx > 0) || !(sy > 0)) {
-            throw new UserError("mixture estimates noise-regularised MI: give --noise SIGMA (> 0)");
+            throw new IllegalStateException(NEEDS_NOISE);
         }
         int n = x.rows();
         Rng rng = new Rng(seed);

@@ -133,4 +133,15 @@ public final class NpyCapture {
         AtomicFiles.writeString(out.resolve("capture.json"), om.writeValueAsString(j) + "\n");
         return new Result(tokens, secs, out);
     }
+
+    /** Writes OUT/attention_mask.npy [B, T] of a padded batch and records it in capture.json (padding rows are meaningless). */
+    public static void recordMask(Path out, TokenBatch b) throws IOException {
+        org.emergence.data.Npy.writeInts(out.resolve("attention_mask.npy"), new long[] {b.batch(), b.length()}, b.mask());
+        Path info = out.resolve("capture.json");
+        ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode j = (ObjectNode) om.readTree(info.toFile());
+        j.put("attention_mask", "attention_mask.npy");
+        j.put("padding", "lines padded at the end with id 0; rows where attention_mask is 0 are padding");
+        AtomicFiles.writeString(info, om.writeValueAsString(j) + "\n");
+    }
 }

@@ -37,8 +37,6 @@ import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.DefaultXYZDataset;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
@@ -61,7 +59,7 @@ public final class Charts {
     static final Color BLUE = new Color(0x1f4e99);
     static final Color ORANGE = new Color(0xd0661b);
     static final Color GREY = new Color(0x555555);
-    private static final String FONT = "SansSerif";
+    static final String FONT = "SansSerif";
 
     private Charts() {}
 
@@ -97,7 +95,8 @@ public final class Charts {
         zeroLine(plot);
         noData(plot, "E(l) not estimated yet");
         JFreeChart chart = chart("Emergence per layer E(l)", plot, false);
-        subtitle(chart, "points: E(l) = MI_macro − mean MI_micro; bars: interval; line at 0 bits"
+        org.emergence.ie.Terms terms = RunTerms.of(s);
+        subtitle(chart, "points: E(l) = " + terms.macroShort() + " − " + terms.microShort() + "; bars: interval; line at 0 bits"
                 + nonFiniteNote(nonFinite));
         return png(chart, WIDTH, HEIGHT);
     }
@@ -106,7 +105,9 @@ public final class Charts {
     public static byte[] eHeatmap(SummaryFile s) {
         int[] layers = s.layers();
         int[] positions = s.positions();
-        IndexAxis xs = IndexAxis.of("position t", positions);
+        String[] labels = PositionLabels.of(s);
+        IndexAxis xs = PositionLabels.named(labels, positions) ? IndexAxis.labelled("position t", positions, labels)
+                : IndexAxis.of("position t", positions);
         IndexAxis ys = IndexAxis.of("layer l", layers);
         double maxAbs = 0;
         int missing = 0, nonFinite = 0, finite = 0;
@@ -123,8 +124,9 @@ public final class Charts {
                 }
             }
         }
+        // fitted to the data: the largest |E| is the darkest colour, and the scale is symmetric about 0
         if (!(maxAbs > 0)) maxAbs = 1;
-        maxAbs = niceCeil(maxAbs);
+        maxAbs = fitted(maxAbs);
         DivergingScale scale = new DivergingScale(maxAbs);
         DefaultXYZDataset data = new DefaultXYZDataset();
         if (finite > 0) {
@@ -169,7 +171,8 @@ public final class Charts {
             bar.setStripOutlineVisible(true);
             chart.addSubtitle(bar);
         }
-        StringBuilder note = new StringBuilder("red: E > 0 (macro exceeds micro), blue: E < 0, white: 0");
+        StringBuilder note = new StringBuilder(String.format(Locale.ROOT, "red: E > 0 (macro exceeds micro), blue: E < 0, white: 0; "
+                + "scale ±%s bits (the largest |E|)", trimZeros(maxAbs)));
         if (missing + nonFinite > 0) {
             note.append("; hatched grey: ").append(missing + nonFinite).append(" of ")
                     .append(layers.length * positions.length).append(nonFinite > 0 ? " cells missing or not plottable" : " cells not estimated");
@@ -178,33 +181,43 @@ public final class Charts {
         return png(chart, WIDTH, HEATMAP_HEIGHT);
     }
 
-    /** MI_macro and mean MI_micro per layer (the two terms of E(l)), from E_layer. */
+    /** The two terms of E(l) per layer (named as the run's summary names them), from E_layer. */
     public static byte[] macroMicro(SummaryFile s) {
-        XYSeriesCollection data = new XYSeriesCollection();
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+        return png(macroMicroChart(s), WIDTH, HEIGHT);
+    }
+
+    static JFreeChart macroMicroChart(SummaryFile s) {
+        YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        XYErrorRenderer r = new XYErrorRenderer();
+        r.setDefaultLinesVisible(true);
+        r.setDefaultShapesVisible(true);
+        r.setDrawXError(false);
+        r.setCapLength(6);
+        r.setErrorStroke(new BasicStroke(1.2f));
+        fixed(r);
         int[] layers = s.layers();
         LayerE[] el = s.eLayer();
-        double[] macro = new double[layers.length], micro = new double[layers.length];
+        Val[] macro = new Val[layers.length], micro = new Val[layers.length];
         for (int i = 0; i < layers.length; i++) {
-            macro[i] = el[i].macroBits();
-            micro[i] = el[i].microMeanBits();
+            macro[i] = el[i].macro();
+            micro[i] = el[i].micro();
         }
         int nonFinite = countNonFinite(macro) + countNonFinite(micro);
-        boolean causal = s.causal();
-        addSegments(data, r, layers, macro, causal ? "MI_macro at the last position t = T−1" : "MI_macro, mean over positions",
-                BLUE, new Ellipse2D.Double(-4, -4, 8, 8));
-        addSegments(data, r, layers, micro, causal ? "mean MI_micro over positions i ≤ T−1" : "mean MI_micro over positions",
-                ORANGE, new Rectangle(-4, -4, 8, 8));
+        org.emergence.ie.Terms terms = RunTerms.of(s);
+        addSegments(data, r, layers, macro, terms.macro(), BLUE, new Ellipse2D.Double(-4, -4, 8, 8));
+        addSegments(data, r, layers, micro, terms.micro(), ORANGE, new Rectangle(-4, -4, 8, 8));
         XYPlot plot = new XYPlot(data, IndexAxis.numeric("layer l", layers), valueAxis("mutual information (bits)"), r);
         noData(plot, "MI_macro and MI_micro not estimated yet");
         JFreeChart chart = chart("Macro vs micro mutual information per layer", plot, data.getSeriesCount() > 0);
-        subtitle(chart, "E(l) is the vertical gap: macro above micro means positive emergence" + nonFiniteNote(nonFinite));
-        return png(chart, WIDTH, HEIGHT);
+        subtitle(chart, "E(l) is the vertical gap: macro above micro means positive emergence; bars: intervals" + nonFiniteNote(nonFinite));
+        return chart;
     }
 
     /** IE(t) over positions with its interval as a shaded band. */
     public static byte[] iePosition(SummaryFile s) {
         int[] positions = s.positions();
+        String[] labels = PositionLabels.of(s);
+        IndexAxis xs = PositionLabels.named(labels, positions) ? IndexAxis.labelled("position t", positions, labels) : null;
         Val[] ie = s.ieT();
         YIntervalSeriesCollection bands = new YIntervalSeriesCollection();
         YIntervalSeriesCollection singles = new YIntervalSeriesCollection();
@@ -224,14 +237,16 @@ public final class Charts {
             boolean single = run[1] - run[0] == 1;
             YIntervalSeriesCollection target = single ? singles : bands;
             YIntervalSeries ser = new YIntervalSeries("IE(t) " + (bands.getSeriesCount() + singles.getSeriesCount()));
-            for (int j = run[0]; j < run[1]; j++) ser.add(positions[j], ie[j].bits(), ie[j].plotLow(), ie[j].plotHigh());
+            for (int j = run[0]; j < run[1]; j++) {
+                ser.add(xs == null ? positions[j] : xs.coordinate(j), ie[j].bits(), ie[j].plotLow(), ie[j].plotHigh());
+            }
             target.addSeries(ser);
         }
         DeviationRenderer band = new DeviationRenderer(true, positions.length <= 64);
         band.setAlpha(0.25f);
         styleSeries(band, bands.getSeriesCount(), BLUE);
         for (int i = 0; i < bands.getSeriesCount(); i++) band.setSeriesFillPaint(i, BLUE);
-        XYPlot plot = new XYPlot(bands, IndexAxis.numeric("position t", positions), valueAxis("IE(t) (bits)"), band);
+        XYPlot plot = new XYPlot(bands, xs == null ? IndexAxis.numeric("position t", positions) : xs.axis(), valueAxis("IE(t) (bits)"), band);
         if (singles.getSeriesCount() > 0) {
             XYErrorRenderer bars = new XYErrorRenderer();
             bars.setDefaultLinesVisible(false);
@@ -251,60 +266,18 @@ public final class Charts {
 
     // ---------------------------------------------------------------------------------------
 
-    /**
-     * An axis over a list of layers or positions: a numeric axis at the values themselves when they
-     * are consecutive, otherwise a symbol axis at their indices labelled with the values.
-     */
-    record IndexAxis(ValueAxis axis, int[] values, boolean consecutive) {
-        static IndexAxis of(String label, int[] values) {
-            boolean consecutive = true;
-            for (int i = 1; i < values.length; i++) consecutive &= values[i] == values[0] + i;
-            ValueAxis axis;
-            if (consecutive) {
-                NumberAxis a = integerAxis(label);
-                if (values.length > 0) a.setRange(values[0] - 0.5, values[values.length - 1] + 0.5);
-                axis = a;
-            } else {
-                String[] labels = new String[values.length];
-                for (int i = 0; i < values.length; i++) labels[i] = Integer.toString(values[i]);
-                SymbolAxis a = new SymbolAxis(label, labels);
-                a.setGridBandsVisible(false);
-                a.setRange(-0.5, values.length - 0.5);
-                axis = a;
-            }
-            axis.setAutoRange(false);
-            if (values.length == 0) axis.setRange(-0.5, 0.5);
-            return new IndexAxis(axis, values, consecutive);
-        }
-
-        /** A numeric axis at the values themselves, half a unit beyond the first and last. */
-        static NumberAxis numeric(String label, int[] values) {
-            NumberAxis a = integerAxis(label);
-            if (values.length > 0) {
-                int lo = Arrays.stream(values).min().getAsInt(), hi = Arrays.stream(values).max().getAsInt();
-                double pad = Math.max(0.5, (hi - lo) * 0.02);
-                a.setRange(lo - pad, hi + pad);
-            }
-            return a;
-        }
-
-        double coordinate(int index) {
-            return consecutive ? values[index] : index;
-        }
-    }
-
-    private static void addSegments(XYSeriesCollection data, XYLineAndShapeRenderer r, int[] xs, double[] ys,
-                                    String name, Color color, java.awt.Shape shape) {
-        fixed(r);
+    /** One line per run of plottable values, with error bars where a value has an interval; one legend entry per line name. */
+    private static void addSegments(YIntervalSeriesCollection data, XYErrorRenderer r, int[] xs, Val[] ys, String name, Color color,
+                                    java.awt.Shape shape) {
         boolean first = true;
-        XYSeries cur = null;
+        YIntervalSeries cur = null;
         for (int i = 0; i < xs.length; i++) {
-            if (!Val.plottable(ys[i])) {
+            if (!ys[i].plottable()) {
                 cur = null;
                 continue;
             }
             if (cur == null) {
-                cur = new XYSeries(first ? name : name + " (" + data.getSeriesCount() + ")", false, true);
+                cur = new YIntervalSeries(first ? name : name + " (" + data.getSeriesCount() + ")", false, true);
                 int idx = data.getSeriesCount();
                 data.addSeries(cur);
                 r.setSeriesPaint(idx, color);
@@ -313,7 +286,7 @@ public final class Charts {
                 r.setSeriesVisibleInLegend(idx, first);
                 first = false;
             }
-            cur.add(xs[i], ys[i]);
+            cur.add(xs[i], ys[i].bits(), ys[i].plotLow(), ys[i].plotHigh());
         }
     }
 
@@ -339,7 +312,7 @@ public final class Charts {
         }
     }
 
-    private static NumberAxis integerAxis(String label) {
+    static NumberAxis integerAxis(String label) {
         NumberAxis a = new NumberAxis(label);
         a.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
         a.setAutoRangeIncludesZero(false);
@@ -403,20 +376,22 @@ public final class Charts {
         return n == 0 ? "" : "; " + n + " non-finite or out-of-range value" + (n == 1 ? "" : "s") + " not plotted";
     }
 
-    private static int countNonFinite(double[] v) {
+    private static int countNonFinite(Val[] v) {
         int n = 0;
-        for (double x : v) if (!Double.isNaN(x) && !Val.plottable(x)) n++;
+        for (Val x : v) if (x.present() && !x.plottable()) n++;
         return n;
     }
 
-    /** Rounds up to 1, 2, 2.5 or 5 times a power of ten, so the colour bar has round ends. */
-    static double niceCeil(double x) {
+    /** The colour bound: the largest |E| rounded up in its second significant digit (4.31 → 4.4), so no cell saturates. */
+    static double fitted(double x) {
         if (!(x > 0) || !Double.isFinite(x)) return 1;
-        double p = Math.pow(10, Math.floor(Math.log10(x)));
-        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
-            if (m * p >= x * (1 - 1e-12)) return Double.isFinite(m * p) ? m * p : x;
-        }
-        return Double.isFinite(10 * p) ? 10 * p : x;
+        double p = Math.pow(10, Math.floor(Math.log10(x)) - 1);
+        double v = Math.ceil(x / p * (1 - 1e-12)) * p;
+        return Double.isFinite(v) && v > 0 ? v : x;
+    }
+
+    static String trimZeros(double v) {
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
     }
 
     static byte[] png(JFreeChart chart, int width, int height) {

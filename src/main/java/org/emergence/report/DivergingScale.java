@@ -8,10 +8,13 @@ import java.awt.TexturePaint;
 import java.awt.image.BufferedImage;
 import org.jfree.chart.renderer.PaintScale;
 
-/** Diverging blue–white–red scale symmetric about 0; NaN is a hatched grey. */
+/**
+ * Diverging blue–white–red scale symmetric about 0 (pure white at 0, so a row of zeros does not read as the hatched
+ * grey of cells not estimated); NaN is a hatched grey.
+ */
 final class DivergingScale implements PaintScale {
     private static final Color[] STOPS = {
-        new Color(0x2166ac), new Color(0x92c5de), new Color(0xf7f7f7), new Color(0xf4a582), new Color(0xb2182b)};
+        new Color(0x2166ac), new Color(0x92c5de), new Color(0xffffff), new Color(0xf4a582), new Color(0xb2182b)};
     static final Paint MISSING = hatch();
     private final double bound;
 

@@ -40,7 +40,7 @@ final class Html {
         h.append(Pages.head("Information emergence: " + modelName + " on " + spec + (s.partial() ? " (partial)" : "")));
 
         header(h, s, modelName, spec);
-        validity(h, s);
+        Validity.box(h, s);
         status(h, s);
         headline(h, s);
         measured(h, s);
@@ -77,40 +77,6 @@ final class Html {
         h.append(" &middot; <b>n</b> = ").append(d.n() == null ? "?" : d.n().toString()).append(" sequences")
                 .append(" &middot; <b>t</b> = ").append(d.t() == null ? "?" : d.t().toString()).append(" tokens")
                 .append("</p>\n</header>\n");
-    }
-
-    /**
-     * What the validity controls say about this run's measurement (README "Validity"): the verdicts of
-     * {@code emergence validate} for the default measurement on the built-in models, shipped as a resource, or a
-     * note that this measurement has not been validated here.
-     */
-    private static void validity(StringBuilder h, SummaryFile s) {
-        JsonNode v = Validity.load();
-        String meas = s.root() == null ? null : s.root().path("measurement").asText(null);
-        if (v == null || meas == null) return;
-        List<String> validated = new ArrayList<>();
-        for (JsonNode m : v.path("measurements")) validated.add(m.asText());
-        if (!validated.contains(meas)) {
-            h.append("<div class=\"box warn\" id=\"validity\"><p><b>Validity not established for this measurement.</b> The controls "
-                    + "of README &ldquo;Validity&rdquo; were run for the default measurements (").append(escape(String.join("; ", validated)))
-                    .append("); this run uses another (").append(escape(meas)).append("). Run <code>emergence validate</code> with the same options before reading IE as "
-                            + "semantic emergence.</p></div>\n");
-            return;
-        }
-        h.append("<div class=\"box ").append(v.path("all_pass").asBoolean() ? "warn" : "fail").append("\" id=\"validity\"><p><b>Validity of "
-                + "this measurement</b> (<code>emergence validate</code>, README &ldquo;Validity&rdquo;):</p>\n<ul>\n");
-        for (JsonNode m : v.path("models")) {
-            h.append("<li><b>").append(escape(m.path("model").asText())).append("</b>: ").append(m.path("passed").asInt()).append(" of ")
-                    .append(m.path("total").asInt()).append(" controls pass");
-            if (m.path("failed").size() > 0) {
-                h.append("; fail: ");
-                List<String> f = new ArrayList<>();
-                for (JsonNode x : m.path("failed")) f.add(escape(x.asText()));
-                h.append(String.join("; ", f));
-            }
-            h.append("</li>\n");
-        }
-        h.append("</ul>\n<p class=\"small\">").append(escape(v.path("note").asText())).append("</p></div>\n");
     }
 
     private static void status(StringBuilder h, SummaryFile s) {
@@ -170,6 +136,7 @@ final class Html {
             if (ie.hasInterval()) h.append(" <span class=\"ci\">interval [").append(bits(ie.ciLow())).append(", ")
                     .append(bits(ie.ciHigh())).append("] bits</span>");
             h.append("</p>\n<p>").append(reading(ie)).append("</p>\n");
+            nullModel(h, s);
         }
         provenance(h, s);
         if (s.intervalMethod() != null) h.append("<p class=\"small\">Intervals: ").append(escape(s.intervalMethod())).append("</p>\n");
@@ -178,6 +145,30 @@ final class Html {
                     .append(s.warnings().size() == 1 ? "" : "s").append("</a> recorded by the run.</p>\n");
         }
         h.append("</section>\n");
+    }
+
+    /**
+     * What a relative IE is relative to: the model's own (raw) IE and each untrained twin's, so a reader sees the
+     * zero the number is measured from (docs/measurement.md, "Relative to untrained twins").
+     */
+    private static void nullModel(StringBuilder h, SummaryFile s) {
+        JsonNode n = s.root() == null ? null : s.root().path("null");
+        if (n == null || !n.isObject() || !n.path("IE_raw").path("bits").isNumber()) return;
+        JsonNode raw = n.path("IE_raw");
+        StringBuilder tw = new StringBuilder();
+        for (JsonNode t : n.path("IE_twins")) {
+            if (!t.path("bits").isNumber()) continue;
+            tw.append(tw.length() == 0 ? "" : ", ").append(bits(t.path("bits").asDouble())).append(" (seed ")
+                    .append(t.path("seed").asLong()).append(')');
+        }
+        h.append("<p id=\"null-model\">Relative to ").append(n.path("twins").asInt()).append(" untrained twins (the same architecture at "
+                + "its initialisation, the same sequences and measurement): the model's own IE ").append(bits(raw.path("bits").asDouble()));
+        if (raw.path("ci_low").isNumber()) {
+            h.append(" [").append(bits(raw.path("ci_low").asDouble())).append(", ").append(bits(raw.path("ci_high").asDouble())).append(']');
+        }
+        h.append(" bits minus the twins&rsquo; mean ").append(bits(n.path("IE_twins_mean_bits").asDouble())).append(" bits");
+        if (tw.length() > 0) h.append(" (").append(tw).append(')');
+        h.append(".</p>\n");
     }
 
     /** Where IE comes from (constant-token vs varying positions) and how it moves with N. */
@@ -284,9 +275,11 @@ final class Html {
             h.append("<p class=\"missing\">No layers measured yet.</p>\n</section>\n");
             return;
         }
-        h.append("<p>").append(s.causal() ? "MI_macro at the last position t = T&minus;1 and mean MI_micro over positions i &le; T&minus;1."
-                : "MI_macro and MI_micro averaged over positions.").append(" E(l) = MI_macro &minus; mean MI_micro. All in bits.</p>\n");
-        h.append("<table>\n<thead><tr><th class=\"num\">layer</th><th class=\"num\">MI_macro</th><th class=\"num\">mean MI_micro</th>"
+        org.emergence.ie.Terms terms = RunTerms.of(s);
+        h.append("<p>MI_macro: ").append(escape(terms.macro())).append("; MI_micro: ").append(escape(terms.micro()))
+                .append(" (<code class=\"opt\">--pairing ").append(escape(terms.pairing())).append("</code>). E(l) = MI_macro &minus; MI_micro. All in bits.</p>\n");
+        h.append("<table>\n<thead><tr><th class=\"num\">layer</th><th class=\"num\">").append(escape(terms.macroShort()))
+                .append("</th><th class=\"num\">").append(escape(terms.microShort())).append("</th>"
                 + "<th class=\"num\">E(l)</th><th>interval</th></tr></thead>\n<tbody>\n");
         for (LayerE le : s.eLayer()) {
             Val e = le.e();
@@ -312,28 +305,34 @@ final class Html {
     }
 
     private static void howToRead(StringBuilder h, SummaryFile s) {
+        org.emergence.ie.Terms terms = RunTerms.of(s);
+        boolean matched = terms.pairing().equals("matched");
         h.append("<section id=\"how-to-read\">\n<h2>How to read this report</h2>\n<dl>\n")
                 .append("<dt>MI_macro(l, t)</dt><dd>The mutual information between the input and the output of transformer block l "
                         + "at position t while the model reads the whole sequence: the token in its context. It measures how much "
                         + "of the block's input state survives, as information, in its output state.</dd>\n")
                 .append("<dt>MI_micro(l, i)</dt><dd>The same quantity when the token at position i is fed to the model on its own, "
-                        + "without the rest of the sequence. The mean over tokens is the baseline the macro value is compared with.</dd>\n")
-                .append("<dt>E(l, t)</dt><dd>MI_macro(l, t) &minus; mean MI_micro, in bits. Positive: the block carries more "
-                        + "information about the token in context than about tokens on their own, which is information that exists "
-                        + "only at the level of the sequence (emergence). Negative: reading the token in context lowers it. "
-                        + "An interval that includes 0 means no detectable difference.</dd>\n")
-                .append("<dt>E(l), IE(t), IE</dt><dd>E(l) is one value per layer ")
-                .append(s.causal() ? "(for this causal model at the last position, where the whole sequence is visible)"
-                        : "(for this encoder the mean over positions)")
-                .append("; IE(t) is E(l, t) averaged over the measured layers at position t; IE, the headline, averages E over "
-                        + "the measured layers. Their intervals combine the estimators' intervals as stated under "
-                        + "&ldquo;Intervals&rdquo;.</dd>\n")
-                .append("</dl>\n<p><b>Heat map.</b> Rows are layers (first layer at the bottom), columns are positions. Red cells are "
-                        + "positive E, blue cells negative, white near 0; the colour bar gives the scale in bits, symmetric about 0. "
-                        + "Hatched grey cells were not estimated. Colours show point estimates only: check the intervals before "
-                        + "reading much into pale cells.</p>\n")
-                .append("<p><b>Macro vs micro.</b> The two lines are the two terms of E(l); the vertical gap between them is E(l). "
-                        + "Their absolute levels depend on the estimator and noise settings, so across runs compare gaps, not levels.</p>\n")
+                        + "without the rest of the sequence.</dd>\n")
+                .append("<dt>E(l, t)</dt><dd>").append(escape(terms.eDefinition())).append(" (<code class=\"opt\">--pairing ")
+                .append(escape(terms.pairing())).append("</code>")
+                .append(matched ? "; <code class=\"opt\">--pairing prefix</code> subtracts the mean over the positions t can see instead, the "
+                        + "paper's formula" : "; <code class=\"opt\">--pairing matched</code>, the default, subtracts the same token fed alone instead")
+                .append("), in bits. Positive: the block carries more information about the token in context than about "
+                        + "tokens on their own, which is information that exists only at the level of the sequence (emergence). "
+                        + "Negative: reading the token in context lowers it. An interval that includes 0 means no detectable "
+                        + "difference.</dd>\n")
+                .append("<dt>E(l), IE(t), IE</dt><dd>E(l) is one value per layer: ").append(escape(terms.macro())).append(" minus ")
+                .append(escape(terms.micro())).append(s.causal() ? " (for this causal model the last position sees the whole sequence)" : "")
+                .append("; IE(t) is E(l, t) averaged over the measured layers at position t; IE, the headline, averages E(l) over "
+                        + "the measured layers. Their intervals are stated under &ldquo;Intervals&rdquo;.</dd>\n")
+                .append("</dl>\n<p><b>Heat map.</b> Rows are layers (first layer at the bottom), columns are positions, labelled with "
+                        + "the token every sequence holds there (&ldquo;0 [CLS]&rdquo;), &ldquo;entity&rdquo; where a list's entity "
+                        + "varies, or just the position. Red cells are positive E, blue cells negative, white 0; the colour bar gives the "
+                        + "scale in bits, symmetric about 0 and fitted to the largest |E|. Hatched grey cells were not estimated. Colours show point estimates only: "
+                        + "check the intervals before reading much into pale cells.</p>\n")
+                .append("<p><b>Macro vs micro.</b> The two lines are the two terms of E(l), ").append(escape(terms.macro())).append(" and ")
+                .append(escape(terms.micro())).append(", with their intervals; the vertical gap between them is E(l). Their absolute "
+                        + "levels depend on the estimator and noise settings, so across runs compare gaps, not levels.</p>\n")
                 .append("<p><b>IE(t).</b> How emergence varies along the sequence")
                 .append(s.causal() ? " (in a causal model, position t sees tokens 0..t, so later positions have more context)" : "")
                 .append("; the shaded band is the interval.</p>\n</section>\n");

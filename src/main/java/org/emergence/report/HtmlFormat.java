@@ -35,6 +35,10 @@ final class HtmlFormat {
                 for (int i = 0; i < a.length; i++) a[i] = v.get(i).asInt();
                 return ranges(a);
             }
+            // a list reads as one: "lion, tiger, wolf", so the line can wrap between items
+            java.util.List<String> items = new java.util.ArrayList<>();
+            for (JsonNode x : v) items.add(x.isValueNode() ? x.asText() : x.toString());
+            return String.join(", ", items);
         }
         return v.toString();
     }

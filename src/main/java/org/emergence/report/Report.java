@@ -73,22 +73,25 @@ public final class Report {
 
     private static Path write(Path runDir, SummaryFile s) {
         Path chartsDir = runDir.resolve(CHARTS_DIR);
+        org.emergence.ie.Terms terms = RunTerms.of(s);
         List<Html.Chart> charts = new ArrayList<>();
         charts.add(render(chartsDir, CHART_FILES.get(0), "Emergence per layer E(l)",
                 "E(l) for each layer with its interval as error bars",
-                "Each point is E(l) = MI_macro &minus; mean MI_micro for one layer, with its interval; the dashed line is 0 bits. "
+                "Each point is E(l) = " + Pages.escape(terms.macro()) + " &minus; " + Pages.escape(terms.micro())
+                        + " for one layer, with its interval; the dashed line is 0 bits. "
                         + "Points above it mean the block carries more information about tokens in context than about tokens alone.",
                 Charts.WIDTH, Charts.HEIGHT, Charts::eLayer, s));
         charts.add(render(chartsDir, CHART_FILES.get(1), "E(l, t) heat map",
                 "Heat map of E over layers (rows) and positions (columns), red positive, blue negative",
-                "Rows are layers, columns positions; red is positive E, blue negative, white about 0 (colour bar in bits, "
-                        + "symmetric about 0). Hatched grey cells were not estimated.",
+                "Rows are layers, columns positions (labelled with the token every sequence holds there, or &ldquo;entity&rdquo;); "
+                        + "red is positive E, blue negative, white 0 (colour bar in bits, symmetric about 0, fitted to the largest |E|). "
+                        + "Hatched grey cells were not estimated.",
                 Charts.WIDTH, Charts.HEATMAP_HEIGHT, Charts::eHeatmap, s));
         charts.add(render(chartsDir, CHART_FILES.get(2), "Macro vs micro MI per layer",
-                "MI_macro and mean MI_micro per layer, two lines",
-                (s.causal() ? "MI_macro at the last position and mean MI_micro over positions i &le; T&minus;1"
-                        : "MI_macro and mean MI_micro, both averaged over positions")
-                        + ", per layer. The vertical gap between the lines is E(l).",
+                "The two terms of E(l) per layer, two lines with their intervals",
+                "The two terms of E(l) per layer: " + Pages.escape(terms.macro()) + " and " + Pages.escape(terms.micro())
+                        + " (--pairing " + Pages.escape(terms.pairing()) + "), each with its interval. The vertical gap between "
+                        + "the lines is E(l).",
                 Charts.WIDTH, Charts.HEIGHT, Charts::macroMicro, s));
         charts.add(render(chartsDir, CHART_FILES.get(3), "IE(t) per position",
                 "IE(t) over token positions with its interval as a shaded band",

@@ -99,10 +99,21 @@ public record SummaryFile(
         }
     }
 
-    /** One entry of {@code E_layer}: E(l) and the macro and mean micro MI it is the difference of. */
-    public record LayerE(int layer, Val e, double macroBits, double microMeanBits) {
+    /**
+     * One entry of {@code E_layer}: E(l) and the two terms it is the difference of (the macro and the micro MI it
+     * pairs with), each with its interval where the summary gives one.
+     */
+    public record LayerE(int layer, Val e, Val macro, Val micro) {
         static LayerE missing(int layer) {
-            return new LayerE(layer, Val.MISSING, Double.NaN, Double.NaN);
+            return new LayerE(layer, Val.MISSING, Val.MISSING, Val.MISSING);
+        }
+
+        public double macroBits() {
+            return macro.bits();
+        }
+
+        public double microMeanBits() {
+            return micro.bits();
         }
     }
 
@@ -327,7 +338,9 @@ public record SummaryFile(
                 if (layer == null) throw bad("\"" + p + "\" has no \"layer\"");
                 Integer i = index.get(layer);
                 if (i == null) throw bad("\"" + p + "\" is for layer " + layer + ", which \"layers\" does not list");
-                out[i] = new LayerE(layer, val(x, p), number(x, "macro_bits", p), number(x, "micro_mean_bits", p));
+                out[i] = new LayerE(layer, val(x, p), new Val(number(x, "macro_bits", p), number(x, "macro_ci_low", p),
+                        number(x, "macro_ci_high", p), null, null), new Val(number(x, "micro_mean_bits", p), number(x, "micro_ci_low", p),
+                        number(x, "micro_ci_high", p), null, null));
             }
             return out;
         }

@@ -34,10 +34,13 @@ public final class Study {
     private final String version;
     private final Consumer<String> log;
     private final List<Condition> conditions;
+    /** What the plan decided that a reader must know, then what the runs show (conditions at different N). */
+    private final List<String> notes;
     final Map<String, JsonNode> summaries = new LinkedHashMap<>();
     final Map<String, Estimated> ie = new LinkedHashMap<>();
 
-    private Study(StudyOptions o, String version, Consumer<String> log, List<Condition> conditions) {
+    private Study(StudyOptions o, String version, Consumer<String> log, List<Condition> conditions, List<String> notes) {
+        this.notes = notes;
         this.o = o;
         this.version = version;
         this.log = log;
@@ -63,8 +66,10 @@ public final class Study {
                 }
             }
         }
-        List<Condition> cs = o.kind().equals("texts") ? StudyPlans.texts(o, generated) : StudyPlans.build(o);
-        Study s = new Study(o, version, log, cs);
+        List<String> notes = new ArrayList<>();
+        List<Condition> cs = o.kind().equals("texts") ? StudyPlans.texts(o, generated) : StudyPlans.build(o, notes);
+        for (String n : notes) log.accept("note: " + n);
+        Study s = new Study(o, version, log, cs, notes);
         s.check();
         s.execute();
         ObjectNode out = s.assemble();
@@ -197,6 +202,10 @@ public final class Study {
             plan.put("text_scale", o.sharedTextScale() ? "shared: every condition at the layer noise scale of " + conditions.get(0).name()
                     : "own: every condition scales σ by its own layer RMS");
         }
+        Map<String, Integer> ns = new LinkedHashMap<>();
+        for (Condition c : conditions) ns.put(c.name(), n(c));
+        String unequal = StudyNotes.unequalN(ns);
+        if (unequal != null) notes.add(unequal);
         JsonNode first = summaryOf(conditions.get(conditions.size() - 1));
         out.put("measurement", first.path("measurement").asText());
         out.put("interval_method", first.path("interval_method").asText());
@@ -207,6 +216,7 @@ public final class Study {
             x.set("labels", om.valueToTree(c.labels()));
             x.put("dataset", c.request().dataset());
             x.put("run_dir", c.dir().toString());
+            x.put("n", n(c));
             if (c.derived()) {
                 x.put("read_from", c.prefixOf());
                 x.put("last_position", c.position());
@@ -220,7 +230,14 @@ public final class Study {
             if (!c.derived()) x.set("IE_summary", summaries.get(c.name()).path("IE"));
         }
         StudyAnalysis.analyse(this, out);
+        ArrayNode ns2 = out.putArray("notes");
+        notes.forEach(ns2::add);
         return out;
+    }
+
+    /** The number of sequences a condition's numbers rest on. */
+    int n(Condition c) {
+        return summaryOf(c).path("dataset").path("n").asInt();
     }
 
     static void put(ObjectNode o, String k, double v) {
@@ -234,8 +251,11 @@ public final class Study {
         for (Condition c : conditions) keys.addAll(c.labels().keySet());
         StringBuilder sb = new StringBuilder("condition");
         for (String k : keys) sb.append(',').append(k);
-        sb.append(",layer,position,E_bits,E_ci_low,E_ci_high,macro_bits,micro_bits,IE_bits,IE_ci_low,IE_ci_high\n");
+        sb.append(",n,n_note,layer,position,E_bits,E_ci_low,E_ci_high,macro_bits,micro_bits,IE_bits,IE_ci_low,IE_ci_high\n");
+        Map<String, Integer> ns = new LinkedHashMap<>();
+        for (Condition c : conditions) ns.put(c.name(), n(c));
         for (Condition c : conditions) {
+            String nNote = StudyNotes.nNote(ns, c.name());
             JsonNode s = summaryOf(c);
             int last = c.derived() ? c.position() : s.path("positions").size() - 1;
             Estimated e = ie.get(c.name());
@@ -245,6 +265,7 @@ public final class Study {
                     JsonNode cell = s.path("E").path(li).path(t);
                     sb.append(csvCell(c.name()));
                     for (String k : keys) sb.append(',').append(csvCell(c.labels().getOrDefault(k, "")));
+                    sb.append(',').append(ns.get(c.name())).append(',').append(csvCell(nNote));
                     sb.append(',').append(layers.get(li).asInt()).append(',').append(t);
                     for (JsonNode v : new JsonNode[] {cell.path("bits"), cell.path("ci_low"), cell.path("ci_high"),
                         s.path("macro").path(li).path(t).path("bits"), s.path("micro").path(li).path(t).path("bits")}) {

@@ -32,9 +32,11 @@ final class StudyAnalysis {
     static Estimated.Difference compare(Study s, ArrayNode comps, String label, Condition a, Condition b) {
         Estimated.Difference d = s.difference(a, b);
         ObjectNode c = comps.addObject();
-        c.put("label", label);
+        c.put("label", label + unequalN(s, a, b));
         c.put("a", a.name());
         c.put("b", b.name());
+        c.put("n_a", s.n(a));
+        c.put("n_b", s.n(b));
         Study.put(c, "difference_bits", d.bits());
         Study.put(c, "ci_low", d.low());
         Study.put(c, "ci_high", d.high());
@@ -43,6 +45,11 @@ final class StudyAnalysis {
         c.put("test", "95% interval of the difference; it differs from 0 at the 5% level when the interval excludes 0");
         c.put("direction", direction(d));
         return d;
+    }
+
+    /** " [unequal N: 1000 vs 39]" when the two conditions rest on different numbers of sequences, else "". */
+    static String unequalN(Study s, Condition a, Condition b) {
+        return s.n(a) == s.n(b) ? "" : " [UNEQUAL N: " + s.n(a) + " vs " + s.n(b) + "]";
     }
 
     static String direction(Estimated.Difference d) {
@@ -110,7 +117,7 @@ final class StudyAnalysis {
                 int lastUp = up.isEmpty() ? -1 : up.get(up.size() - 1);
                 verdicts.add(String.format(Locale.ROOT, "%s: IE %s from K = %d to K = %d: %s; steps up at K = %s, down at K = %s, "
                         + "no detectable change at K = %s%s", e.getKey(), d.low() > 0 ? "rises" : d.high() < 0 ? "falls" : "shows no detectable change",
-                        kmin, kmax, diff(d), list(up), list(down), list(flat),
+                        kmin, kmax, diff(d) + unequalN(s, rep0.get(kmax), rep0.get(kmin)), list(up), list(down), list(flat),
                         lastUp > 0 && lastUp < kmax ? "; no significant rise after K = " + lastUp : ""));
             }
         }

@@ -19,7 +19,8 @@ import org.emergence.ie.RunRequest;
  * @param kind       shots, errors, texts, models or ablations
  * @param models     the model(s); the first is the one measured, except in a models study
  * @param categories ICL categories (shots, errors)
- * @param kmin       fewest items per list
+ * @param kmin       fewest items per list; 0: for an encoder the smallest K with at least N distinct lists (so that every
+ *                   K is measured at the same N), else 1
  * @param kmax       most items per list
  * @param replicates fresh dataset draws per condition (the spread of IE, and its link to errors)
  * @param dataset    the dataset of models and ablations studies
@@ -42,7 +43,7 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
     public StudyOptions {
         if (!KINDS.contains(kind)) throw new UserError("study: unknown kind '" + kind + "' (kinds: " + String.join(", ", KINDS) + ")");
         if (models.isEmpty()) throw new UserError("study " + kind + ": no --model");
-        if (kmin < 1 || kmax < kmin) throw new UserError("study " + kind + ": need 1 <= --kmin <= --kmax, got " + kmin + ", " + kmax);
+        if (kmin < 0 || kmax < Math.max(1, kmin)) throw new UserError("study " + kind + ": need 1 <= --kmin <= --kmax, got " + kmin + ", " + kmax);
         if (replicates < 1) throw new UserError("study " + kind + ": --replicates must be >= 1");
         if (textTokens < 2) throw new UserError("study " + kind + ": --text-tokens must be >= 2");
         if (preset != null && !preset.equals("paper")) throw new UserError("study: unknown --preset '" + preset + "' (known: paper)");

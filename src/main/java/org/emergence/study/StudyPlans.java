@@ -22,9 +22,13 @@ final class StudyPlans {
     /** The paper's list sizes: category, entities, shots (N = all orderings). */
     static final Object[][] PAPER = {{"country", 25, 4}, {"animal", 16, 5}, {"color", 15, 5}};
 
-    static List<Condition> build(StudyOptions o) {
+    /**
+     * The conditions of a study; {@code notes} receives what the plan had to decide that a reader must know (e.g. the
+     * list sizes left out because they have fewer distinct lists than N).
+     */
+    static List<Condition> build(StudyOptions o, List<String> notes) {
         return switch (o.kind()) {
-            case "shots", "errors" -> shots(o);
+            case "shots", "errors" -> shots(o, notes);
             case "texts" -> texts(o, null);
             case "models" -> models(o);
             default -> ablations(o);
@@ -48,7 +52,7 @@ final class StudyPlans {
         return ModelSources.load(model).config().causal();
     }
 
-    private static List<Condition> shots(StudyOptions o) {
+    private static List<Condition> shots(StudyOptions o, List<String> notes) {
         String model = o.models().get(0);
         boolean causal = causal(model);
         if (o.kind().equals("errors") && !causal) {
@@ -77,10 +81,12 @@ final class StudyPlans {
                 String ent = entities > 0 ? ":entities=" + entities : "";
                 int usable = entities;
                 if (usable == 0) {
-                    Object kept = prepare(name(c, v, kmax, 0), run(o, "probe", Map.of(), model, "icl:" + c + ":shots=" + kmax + sep, 1, 0,
-                            "none").request()).data().details().get("entities_kept");
+                    Object kept = prepare(name(c, v, kmax, 0), run(o, "probe", Map.of(), model, "icl:" + c + ":shots=" + kmax + sep, 2, 0,
+                            "none").request()).data().details().get("entities_kept"); // a 2-sequence probe (a run needs N >= 2)
                     usable = kept instanceof Number num ? num.intValue() : Integer.MAX_VALUE;
                 }
+                if (entities == 0 && !causal) kmin = equalNKmin(o, c, v, usable, kmin, kmax, notes);
+                kmin = Math.max(1, kmin); // a causal model reads every K from the longest run: all at its N
                 for (int rep = 0; rep < o.replicates(); rep++) {
                     long seed = o.base().seed() + rep;
                     int n = entities > 0 ? (int) orderings(entities, kmax) : (int) Math.min(o.base().n(), orderings(usable, kmax));
@@ -93,10 +99,11 @@ final class StudyPlans {
                         if (causal) {
                             // a causal model's state at the end of the first k items does not depend on the rest:
                             // the k-item lists are the prefixes of the longest ones, read from that run
-                            int t = prepare(name(c, v, k, rep), longest.request().withDataset(spec).withN(1, 0)).data().t();
+                            int t = prepare(name(c, v, k, rep), longest.request().withDataset(spec).withN(2, 0)).data().t();
                             out.add(new Condition(name(c, v, k, rep), lab, longest.request().withDataset(spec), longest.dir(), top, t - 1));
                         } else {
-                            // short lists have fewer distinct orderings than N: all of them, then
+                            // the paper's preset measures every ordering, so its short lists have fewer sequences than
+                            // the longest (said on stdout, in study.csv and study.html); otherwise every K reaches N
                             int nk = (int) Math.min(n, orderings(usable, k));
                             out.add(run(o, name(c, v, k, rep), lab, model, spec, nk, seed, "none"));
                         }
@@ -106,6 +113,42 @@ final class StudyPlans {
             }
         }
         return out;
+    }
+
+    /**
+     * The smallest list size of an encoder's shots study at which every condition can be measured at the study's N:
+     * the runs are separate, and a K with fewer distinct lists (orderings of K of the usable entities) than N would
+     * be measured on fewer sequences — IE moves with N, so the comparison across K would mix the two. {@code kmin}
+     * 0 (the default) starts at that K and notes what was left out; an explicit smaller {@code --kmin} is refused.
+     */
+    static int equalNKmin(StudyOptions o, String category, String variant, int usable, int kmin, int kmax, List<String> notes) {
+        int n = (int) Math.min(o.base().n(), orderings(usable, kmax));
+        int first = Math.max(1, kmin);
+        int need = first;
+        while (need < kmax && orderings(usable, need) < n) need++;
+        if (kmin > 0 && need > kmin) {
+            throw new UserError("study " + o.kind() + ": K = " + kmin + " has only " + orderings(usable, kmin) + " distinct lists of "
+                    + usable + " " + category + " entities, fewer than --n " + n + "; every condition of a study is measured at the same "
+                    + "N because IE moves with N: use --kmin " + need + " (the smallest K with at least " + n + " lists), --n "
+                    + orderings(usable, kmin) + " or less, or leave --kmin out");
+        }
+        if (need > first) {
+            notes.add(String.format(java.util.Locale.ROOT, "%s%s: K = %s left out: %s distinct lists, fewer than N = %d; every K is measured "
+                    + "at N = %d (IE moves with N, so K measured on fewer sequences would not compare); --n %d or less includes K = %d",
+                    category, variant.equals("long") ? " (long)" : "", range(first, need - 1), countsUpTo(usable, first, need - 1), n, n,
+                    orderings(usable, first), first));
+        }
+        return need;
+    }
+
+    private static String range(int a, int b) {
+        return a == b ? Integer.toString(a) : a + "–" + b;
+    }
+
+    private static String countsUpTo(int usable, int a, int b) {
+        List<String> out = new ArrayList<>();
+        for (int k = a; k <= b; k++) out.add(orderings(usable, k) + (a == b ? "" : " (K = " + k + ")"));
+        return a == b ? "only " + out.get(0) : "only " + String.join(", ", out);
     }
 
     /** Prepares a request while planning; a refusal names the condition. */

@@ -42,6 +42,11 @@ final class StudyReport {
         h.append("<h1>Study: ").append(Pages.escape(s.path("kind").asText())).append("</h1>\n<p class=\"sub\">")
                 .append(Pages.escape(String.join(", ", list(s.path("plan").path("models"))))).append(" — ")
                 .append(Pages.escape(s.path("measurement").asText())).append("</p>\n");
+        if (s.path("notes").size() > 0) {
+            h.append("<div class=\"box warn\" id=\"notes\"><p><b>Notes on the plan</b></p>\n<ul>\n");
+            for (JsonNode v : s.path("notes")) h.append("<li>").append(Pages.escape(v.asText())).append("</li>\n");
+            h.append("</ul></div>\n");
+        }
         h.append("<h2>Verdicts</h2>\n<ul>\n");
         for (JsonNode v : s.path("verdicts")) h.append("<li>").append(Pages.escape(v.asText())).append("</li>\n");
         h.append("</ul>\n<p class=\"small\">A difference is called up or down only when its 95% interval excludes 0. ")
@@ -57,12 +62,13 @@ final class StudyReport {
                     .append("</td><td>").append(Pages.escape(c.path("direction").asText())).append("</td><td class=\"small\">")
                     .append(Pages.escape(c.path("method").asText())).append("</td></tr>\n");
         }
-        h.append("</tbody>\n</table>\n<h2>Conditions</h2>\n<table>\n<thead><tr><th>condition</th><th>labels</th><th class=\"num\">IE bits [95%]</th>"
-                + "<th>run</th></tr></thead>\n<tbody>\n");
+        h.append("</tbody>\n</table>\n<h2>Conditions</h2>\n<table>\n<thead><tr><th>condition</th><th>labels</th><th class=\"num\">N</th>"
+                + "<th class=\"num\">IE bits [95%]</th><th>run</th></tr></thead>\n<tbody>\n");
         for (JsonNode c : s.path("conditions")) {
             JsonNode ie = c.path("IE");
             h.append("<tr><td><code>").append(Pages.escape(c.path("name").asText())).append("</code></td><td class=\"small\">")
-                    .append(Pages.escape(c.path("labels").toString())).append("</td><td class=\"num\">")
+                    .append(Pages.escape(labels(c.path("labels")))).append("</td><td class=\"num\">")
+                    .append(c.path("n").asInt()).append("</td><td class=\"num\">")
                     .append(String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", ie.path("bits").asDouble(), ie.path("ci_low").asDouble(),
                             ie.path("ci_high").asDouble()))
                     .append("</td><td><code>").append(Pages.escape(c.path("read_from").isTextual() ? "from " + c.path("read_from").asText()
@@ -71,6 +77,29 @@ final class StudyReport {
         h.append("</tbody>\n</table>\n<footer><p>emergence ").append(Pages.escape(s.path("version").asText()))
                 .append(" · study.json and study.csv hold every number of this page.</p></footer>\n</main>\n</body>\n</html>\n");
         AtomicFiles.writeString(dir.resolve("study.html"), h.toString());
+    }
+
+    /** A condition's labels as a reader writes them: "category animal · shots 4" (not their JSON). */
+    static String labels(JsonNode labels) {
+        List<String> out = new ArrayList<>();
+        for (var e : labels.properties()) {
+            if (e.getKey().equals("replicate") && e.getValue().asText().equals("0")) continue;
+            out.add(e.getKey().replace('_', ' ') + " " + e.getValue().asText());
+        }
+        return String.join(" · ", out);
+    }
+
+    /** The short name of a condition on a chart axis: its label values ("untrained:1", "human · within-shuffle"). */
+    static String shortLabel(JsonNode c) {
+        List<String> out = new ArrayList<>();
+        for (var e : c.path("labels").properties()) {
+            if (e.getKey().equals("replicate") && e.getValue().asText().equals("0") || e.getKey().equals("parameters")
+                    || e.getKey().equals("layers")) {
+                continue;
+            }
+            out.add(e.getValue().asText());
+        }
+        return out.isEmpty() ? c.path("name").asText() : String.join(" · ", out);
     }
 
     private static List<String> list(JsonNode a) {
@@ -98,9 +127,14 @@ final class StudyReport {
                             nt.path("error_rate").asDouble(), nt.path("error_rate_ci_low").asDouble(), nt.path("error_rate_ci_high").asDouble()});
                     }
                 }
-                out.put("ie_shots.png", xy("IE against the number of items K", "items in the list (K)", "IE (bits)", ie, false));
-                if (!sd.isEmpty()) out.put("ie_spread_shots.png", xy("Spread of IE over replicates", "items (K)", "sd of IE (bits)", sd, false));
-                if (!err.isEmpty()) out.put("errors_shots.png", xy("Next-token error rate after the list", "items (K)", "error rate", err, false));
+                out.put("ie_shots.png", xy("IE against the number of items K (95% intervals)", "items in the list (K)", "IE (bits)", ie, false, true));
+                if (!sd.isEmpty()) {
+                    out.put("ie_spread_shots.png", xy("Spread of IE over replicates", "items in the list (K)", "sd of IE (bits)", sd, false, true));
+                }
+                if (!err.isEmpty()) {
+                    out.put("errors_shots.png", xy("Next-token error rate after the list (95% intervals)", "items in the list (K)", "error rate",
+                            err, false, true));
+                }
             }
             case "models" -> {
                 Map<String, List<double[]>> ie = new LinkedHashMap<>(), depth = new LinkedHashMap<>();
@@ -116,16 +150,17 @@ final class StudyReport {
                 // checkpoints of one model (a training series) share their size: a size axis would collapse them to one x,
                 // so they are drawn one per condition, in the plan's (training) order
                 long sizes = ie.getOrDefault("IE", List.of()).stream().mapToDouble(p -> p[0]).distinct().count();
-                if (sizes >= 2) out.put("ie_parameters.png", xy("IE against model size", "parameters", "IE (bits)", ie, true));
+                if (sizes >= 2) out.put("ie_parameters.png", xy("IE against model size (95% intervals)", "parameters", "IE (bits)", ie, true, false));
                 else out.put("ie_conditions.png", categories(s));
-                out.put("e_depth.png", xy("E(l) against relative depth", "(l + ½) / layers", "E(l) (bits)", depth, false));
+                out.put("e_depth.png", xy("E(l) against relative depth (95% intervals)", "(l + ½) / layers", "E(l) (bits)", depth, false, false));
             }
             default -> out.put("ie_conditions.png", categories(s));
         }
         return out;
     }
 
-    static byte[] xy(String title, String x, String y, Map<String, List<double[]>> series, boolean logX) {
+    /** @param integerX the x values are counts (K): integer ticks only */
+    static byte[] xy(String title, String x, String y, Map<String, List<double[]>> series, boolean logX, boolean integerX) {
         YIntervalSeriesCollection d = new YIntervalSeriesCollection();
         for (var e : series.entrySet()) {
             YIntervalSeries ser = new YIntervalSeries(e.getKey());
@@ -142,7 +177,10 @@ final class StudyReport {
         r.setErrorStroke(new BasicStroke(1.2f));
         for (int i = 0; i < series.size(); i++) r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
         ValueAxis xa = logX ? new LogAxis(x) : new NumberAxis(x);
-        if (xa instanceof NumberAxis na) na.setAutoRangeIncludesZero(false);
+        if (xa instanceof NumberAxis na) {
+            na.setAutoRangeIncludesZero(false);
+            if (integerX) na.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
+        }
         NumberAxis ya = new NumberAxis(y);
         ya.setAutoRangeIncludesZero(false);
         XYPlot p = new XYPlot(d, xa, ya, r);
@@ -156,10 +194,13 @@ final class StudyReport {
 
     static byte[] categories(JsonNode s) {
         DefaultStatisticalCategoryDataset d = new DefaultStatisticalCategoryDataset();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        boolean unique = true;
+        for (JsonNode c : s.path("conditions")) unique &= seen.add(shortLabel(c));
         for (JsonNode c : s.path("conditions")) {
             JsonNode ie = c.path("IE");
             double b = ie.path("bits").asDouble(Double.NaN), half = (ie.path("ci_high").asDouble(b) - ie.path("ci_low").asDouble(b)) / 2;
-            if (Double.isFinite(b)) d.add(b, Double.isFinite(half) ? half : 0, "IE", c.path("name").asText());
+            if (Double.isFinite(b)) d.add(b, Double.isFinite(half) ? half : 0, "IE", unique ? shortLabel(c) : c.path("name").asText());
         }
         StatisticalLineAndShapeRenderer r = new StatisticalLineAndShapeRenderer(false, true);
         r.setSeriesPaint(0, PALETTE[0]);

@@ -59,9 +59,11 @@ class ActsTest {
         Path base = TestFiles.tempDir("acts-" + family);
         Path acts = base.resolve("acts");
         run("--model", model.toString(), "--dataset", "icl:animal:shots=3", "--n", "120", "--save-acts", acts.toString(),
-                "--out", base.resolve("r1").toString()).assertOk();
+                "--null-twins", "0", "--out", base.resolve("r1").toString()).assertOk();
         assertTrue(Files.isRegularFile(acts.resolve("manifest.json")));
-        run("--acts", acts.toString(), "--out", base.resolve("r2").toString()).assertOk();
+        // activations carry no model: the relative default is refused in one line, raw is what they can give
+        run("--acts", acts.toString(), "--out", base.resolve("r0").toString()).assertUserError("--null-twins 0");
+        run("--acts", acts.toString(), "--null-twins", "0", "--out", base.resolve("r2").toString()).assertOk();
         JsonNode a = RunTest.summary(base.resolve("r1")), b = RunTest.summary(base.resolve("r2"));
         assertEquals("complete", b.path("status").asText());
         assertEquals(a.path("settings").path("micro_specials"), b.path("settings").path("micro_specials"), "the layout's micro level");
@@ -78,7 +80,7 @@ class ActsTest {
                 else Files.copy(f, half.resolve(name));
             }
         }
-        run("--acts", half.toString(), "--out", base.resolve("r3").toString()).assertOk();
+        run("--null-twins", "0", "--acts", half.toString(), "--out", base.resolve("r3").toString()).assertOk();
         JsonNode c = RunTest.summary(base.resolve("r3"));
         assertSameNumbers(a, c, 0.05);
         assertNotEquals(a.path("IE").path("bits").asDouble(), c.path("IE").path("bits").asDouble(), "float16 is not float32");
@@ -105,19 +107,19 @@ class ActsTest {
         Path base = TestFiles.tempDir("acts-bad");
         Path acts = base.resolve("acts");
         run("--model", model.toString(), "--dataset", "icl:color:shots=3", "--n", "40", "--layers", "1", "--save-acts", acts.toString(),
-                "--out", base.resolve("r1").toString()).assertOk();
+                "--null-twins", "0", "--out", base.resolve("r1").toString()).assertOk();
         run("--acts", acts.toString(), "--model", model.toString(), "--out", base.resolve("x").toString())
                 .assertUserError("--model does not apply");
-        run("--acts", acts.toString(), "--layers", "0", "--out", base.resolve("x").toString()).assertUserError("--layers", "block 0");
+        run("--null-twins", "0", "--acts", acts.toString(), "--layers", "0", "--out", base.resolve("x").toString()).assertUserError("--layers", "block 0");
         Path h2 = acts.resolve("h2.npy");
         byte[] good = Files.readAllBytes(h2);
         Files.write(h2, java.util.Arrays.copyOf(good, good.length - 8));
-        run("--acts", acts.toString(), "--out", base.resolve("x").toString()).assertUserError("h2.npy", "truncated");
+        run("--null-twins", "0", "--acts", acts.toString(), "--out", base.resolve("x").toString()).assertUserError("h2.npy", "truncated");
         Files.write(h2, good);
         Npy.writeLongs(acts.resolve("micro_items.npy"), new long[] {1, 2}, new long[] {3, 0});
-        run("--acts", acts.toString(), "--out", base.resolve("x").toString()).assertUserError("micro_h1.npy", "expected shape");
+        run("--null-twins", "0", "--acts", acts.toString(), "--out", base.resolve("x").toString()).assertUserError("micro_h1.npy", "expected shape");
         Files.delete(acts.resolve("manifest.json"));
-        run("--acts", acts.toString(), "--out", base.resolve("x").toString()).assertUserError("manifest.json", "missing");
+        run("--null-twins", "0", "--acts", acts.toString(), "--out", base.resolve("x").toString()).assertUserError("manifest.json", "missing");
         assertTrue(!Files.exists(base.resolve("x")), "a refused run creates no directory");
     }
 
@@ -128,8 +130,8 @@ class ActsTest {
         Assumptions.assumeTrue(Files.isDirectory(hf.resolve("transformers/src")), "no Hugging Face reference environment at " + hf);
         Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
         Path base = TestFiles.tempDir("acts-hf");
-        run("--model", model.toString(), "--dataset", "icl:animal:shots=3", "--n", "120", "--out", base.resolve("r1").toString())
-                .assertOk();
+        run("--model", model.toString(), "--dataset", "icl:animal:shots=3", "--n", "120", "--null-twins", "0", "--out",
+                base.resolve("r1").toString()).assertOk();
         Path acts = base.resolve("acts");
         Path script = Path.of("tools/acts/capture_hf.py").toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--model", model.toString(), "--tokens",
@@ -141,7 +143,7 @@ class ActsTest {
         Process p = pb.start();
         assertTrue(p.waitFor(600, TimeUnit.SECONDS), "script finished");
         assertEquals(0, p.exitValue(), Files.readString(base.resolve("py.log")));
-        run("--acts", acts.toString(), "--out", base.resolve("r2").toString()).assertOk();
+        run("--null-twins", "0", "--acts", acts.toString(), "--out", base.resolve("r2").toString()).assertOk();
         // Hugging Face's float32 arithmetic differs from ours by ~1e-6 relative: the MIs agree to well within their intervals
         assertSameNumbers(RunTest.summary(base.resolve("r1")), RunTest.summary(base.resolve("r2")), 0.01);
     }

@@ -50,7 +50,11 @@ class ResumeTest {
         // resume with the same command, then run the whole thing uninterrupted elsewhere
         List<String> resume = new ArrayList<>(List.of(args));
         resume.addAll(List.of("--out", killed.toString()));
-        Cli.run(resume.toArray(String[]::new)).assertOk();
+        Cli resumed = Cli.run(resume.toArray(String[]::new)).assertOk();
+        // the resumed run says how many estimates it reused and how many it computed
+        assertTrue(resumed.out().contains("resumed: " + before + " estimates reused from " + est + ", " + (96 - before) + " computed now"),
+                resumed.out());
+        assertEquals(before, RunTest.summary(killed).path("timing").path("estimates_reused").asInt(), "all persisted estimates reused");
         List<String> fresh = new ArrayList<>(List.of(args));
         fresh.addAll(List.of("--out", whole.toString()));
         Cli.run(fresh.toArray(String[]::new)).assertOk();
@@ -69,10 +73,12 @@ class ResumeTest {
             }
         }
         assertEquals(b.get("IE").get("bits").asDouble(), a.get("IE").get("bits").asDouble(), 1e-9);
-        // identical rows up to the timing column
+        // identical rows but the timing column (the last); emergence.csv identical
         List<String> x = Files.readAllLines(whole.resolve("results.csv")), y = Files.readAllLines(killed.resolve("results.csv"));
         assertEquals(x.size(), y.size());
-        for (int i = 0; i < x.size(); i++) assertEquals(firstColumns(x.get(i), 11), firstColumns(y.get(i), 11), "results.csv row " + i);
+        assertTrue(x.get(0).endsWith(",seconds"), x.get(0));
+        for (int i = 0; i < x.size(); i++) assertEquals(withoutLastColumn(x.get(i)), withoutLastColumn(y.get(i)), "results.csv row " + i);
+        assertEquals(Files.readString(whole.resolve("emergence.csv")), Files.readString(killed.resolve("emergence.csv")));
     }
 
     @Test
@@ -91,10 +97,8 @@ class ResumeTest {
         assertEquals(summary, Files.readString(run.resolve("summary.json")));
     }
 
-    private static String firstColumns(String line, int k) {
-        int pos = -1;
-        for (int i = 0; i < k; i++) pos = line.indexOf(',', pos + 1);
-        return line.substring(0, pos);
+    private static String withoutLastColumn(String line) {
+        return line.substring(0, line.lastIndexOf(','));
     }
 
     private static int count(Path dir) {

@@ -62,9 +62,9 @@ class RunTest {
             }
         }
         List<String> csv = Files.readAllLines(run.resolve("results.csv"));
-        assertTrue(csv.get(0).startsWith("model,dataset,n,layer,position,level,mi_bits,ci_low,ci_high,estimator,mode,seconds"));
+        assertTrue(csv.get(0).startsWith("layer,position,level,token,mi_bits,ci_low,ci_high,interval,groups,estimator,"), csv.get(0));
         assertTrue(csv.get(0).contains("distinct_x") && csv.get(0).contains("rank_x") && csv.get(0).contains("max_duplicate_fraction"));
-        assertEquals(1 + 3 * 3 * t, csv.size(), "macro, micro and context rows for every layer and position");
+        assertEquals(1 + 3 * 2 * t, csv.size(), "macro and micro rows for every layer and position (context = macro, not repeated)");
         assertTrue(r.out().contains("IE = "), r.out());
         assertTrue(Files.isRegularFile(run.resolve("tokens.npy")));
         assertTrue(Files.isRegularFile(run.resolve("report.html")));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.emergence.common.UserError;
 import org.junit.jupiter.api.Test;
 
 /** The mixture estimator against noisy MIs computed by numerical integration, and its ceiling. */
@@ -107,8 +106,10 @@ class NoisyMixtureTest {
     @Test
     void refusesToRunWithoutNoise() {
         Matrix x = twoPoints(100, 1);
-        UserError u = org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> Estimators.get("mixture").estimate(x, x, 1));
-        assertTrue(u.getMessage().contains("--noise"));
+        // a library call gets a library message (the CLI checks --noise itself: JavaApiSnippetTest)
+        IllegalStateException u = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Estimators.get("mixture").estimate(x, x, 1));
+        assertTrue(u.getMessage().contains("Estimators.withRelativeNoise"));
     }
 
     @Test

@@ -153,7 +153,8 @@ class BuiltinModelsTest {
         int code = cli(o, e, "capture", "--model", "minilm", "--text", text.toString(), "--pad", "--out", dir.resolve("o").toString());
         assertEquals(2, code);
         String s = errorLine(e);
-        assertTrue(s.contains(text + ": line 2 has 600 tokens, more than the model's 512 positions"), s);
+        // an encoder's lines get [CLS] … [SEP] by default (--special-tokens auto, as in run): 600 words, 602 tokens
+        assertTrue(s.contains(text + ": line 2 has 602 tokens, more than the model's 512 positions"), s);
     }
 
     @Test

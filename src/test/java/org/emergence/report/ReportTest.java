@@ -62,21 +62,62 @@ class ReportTest {
         }
     }
 
-    /** The validity box quotes the shipped control verdicts only for a measurement they were run on. */
+    /**
+     * The validity box quotes the shipped control verdicts only for this model under the measurement they were run on:
+     * a MiniLM report shows MiniLM's failures and never tinylm's (issue 25), another measurement or model gets a note.
+     */
     @Test
-    void validityBoxOnlyForValidatedMeasurements() throws IOException {
+    void validityBoxOnlyForThisModelAndMeasurement() throws IOException {
         com.fasterxml.jackson.databind.JsonNode v = Validity.load();
         assertNotNull(v, "validity.json ships with the tool");
-        String validated = v.path("measurements").get(0).asText();
+        com.fasterxml.jackson.databind.JsonNode minilm = v.path("models").get(0), tinylm = v.path("models").get(1);
         ObjectNode s = Runs.complete(3, 6, false);
-        s.put("measurement", validated);
+        s.put("measurement", minilm.path("measurement").asText());
         String page = Files.readString(Report.build(Runs.dir("report-valid", s)));
-        assertTrue(page.contains("Validity of this measurement"), "validated measurement");
-        for (com.fasterxml.jackson.databind.JsonNode m : v.path("models")) assertTrue(page.contains(m.path("model").asText()));
+        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(minilm.path("model").asText())), "validated model");
+        for (var f : minilm.path("failed")) assertTrue(page.contains(Pages.escape(f.asText())), f.asText());
+        assertFalse(page.contains(Pages.escape(tinylm.path("model").asText())), "no other model's verdicts");
+        for (var f : tinylm.path("failed")) assertFalse(page.contains(Pages.escape(f.asText())), f.asText());
+        // tinylm under its own measurement: its box, by either of its names
+        s.put("measurement", tinylm.path("measurement").asText());
+        ((ObjectNode) s.path("model")).put("name", "tinylm-6l");
+        page = Files.readString(Report.build(Runs.dir("report-valid-tinylm", s)));
+        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(tinylm.path("model").asText())));
+        assertFalse(page.contains(Pages.escape(minilm.path("model").asText())));
+        // the same measurement on a model that was not validated, and another measurement
+        ((ObjectNode) s.path("model")).put("name", "/models/my-gpt2");
+        page = Files.readString(Report.build(Runs.dir("report-other-model", s)));
+        assertTrue(page.contains("Validity not established for this model and measurement"));
+        ((ObjectNode) s.path("model")).put("name", "minilm");
         s.put("measurement", "mixture, σ = 4 × variable RMS, micro at position 0, prefix pairing, all positions");
         page = Files.readString(Report.build(Runs.dir("report-unvalidated", s)));
-        assertTrue(page.contains("Validity not established for this measurement"), "other measurement");
+        assertTrue(page.contains("Validity not established for this model and measurement"), "other measurement");
         assertFalse(page.contains("Validity of this measurement"));
+        // the default measurement of this release (relative to twins) on tinylm has its own entry
+        com.fasterxml.jackson.databind.JsonNode now = v.path("models").get(2);
+        assertTrue(now.path("measurement").asText().endsWith("relative to 2 untrained twins"), now.toString());
+        s.put("measurement", now.path("measurement").asText());
+        ((ObjectNode) s.path("model")).put("name", "tinylm");
+        page = Files.readString(Report.build(Runs.dir("report-valid-twins", s)));
+        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(now.path("model").asText())));
+    }
+
+    /** A relative run's report names the zero it is measured from: the model's raw IE and each twin's. */
+    @Test
+    void relativeRunShowsItsRawIeAndTwins() throws IOException {
+        ObjectNode s = Runs.complete(3, 6, false);
+        ObjectNode n = s.putObject("null");
+        n.put("twins", 2);
+        n.putObject("IE_raw").put("bits", 1.234).put("ci_low", 1.2).put("ci_high", 1.268);
+        n.putArray("IE_twins").addObject().put("bits", 0.456).put("seed", 17L);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) n.get("IE_twins")).addObject().put("bits", 0.5).put("seed", 18L);
+        n.put("IE_twins_mean_bits", 0.478);
+        String page = Files.readString(Report.build(Runs.dir("report-relative", s)));
+        assertTrue(page.contains("Relative to 2 untrained twins"), "the null model is named");
+        assertTrue(page.contains("1.234") && page.contains("0.478") && page.contains("seed 17") && page.contains("seed 18"), "raw IE and twins");
+        // a raw run has no such line
+        page = Files.readString(Report.build(Runs.dir("report-raw", Runs.complete(3, 6, false))));
+        assertFalse(page.contains("untrained twins (the same architecture"));
     }
 
     @Test
@@ -301,8 +342,9 @@ class ReportTest {
         assertEquals("&minus;0.125", HtmlFormat.bits(-0.125));
         assertEquals("0.000", HtmlFormat.bits(-0.0001));
         assertEquals("1.700e+308", HtmlFormat.bits(1.7e308));
-        assertEquals(2.5, Charts.niceCeil(2.1));
-        assertEquals(0.5, Charts.niceCeil(0.31), 1e-12);
-        assertEquals(1, Charts.niceCeil(0));
+        assertEquals(4.4, Charts.fitted(4.31), 1e-12);
+        assertEquals(0.32, Charts.fitted(0.312), 1e-12);
+        assertEquals(4.3, Charts.fitted(4.3), 1e-12);
+        assertEquals(1, Charts.fitted(0));
     }
 }

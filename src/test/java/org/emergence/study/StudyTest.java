@@ -59,13 +59,55 @@ class StudyTest {
         assertTrue(s.path("error_vs_ie_spread").path("pearson_r").isNumber() || s.path("error_vs_ie_spread").path("pearson_r").isNull());
         assertTrue(r.out().contains("animal/short: IE"), r.out());
         List<String> csv = Files.readAllLines(out.resolve("study.csv"));
-        assertTrue(csv.get(0).startsWith("condition,category,variant,shots,replicate,layer,position,E_bits"), csv.get(0));
+        assertTrue(csv.get(0).startsWith("condition,category,variant,shots,replicate,n,n_note,layer,position,E_bits"), csv.get(0));
         String html = Files.readString(out.resolve("study.html"));
         assertTrue(html.contains("Verdicts") && html.contains("data:image/png;base64,") && !html.contains("http://") && !html.contains("https://"));
         assertTrue(Files.isRegularFile(out.resolve("charts/ie_shots.png")) && Files.isRegularFile(out.resolve("charts/errors_shots.png")));
         Map<Path, FileTime> before = est(out);
         Cli.run(args).assertOk();
         assertEquals(before, est(out), "a resumed study recomputes nothing");
+    }
+
+    /**
+     * Issue 25, bug 1: an encoder's shots study measured K = 1 on its 40 distinct lists while every other K used
+     * --n, and said nothing. Every condition is now at the same N: K below the first K with N distinct lists is left
+     * out by default, loudly (stdout, study.json, study.html), and an explicit --kmin that cannot reach N is refused.
+     */
+    @Test
+    void anEncodersShotsStudyMeasuresEveryKAtTheSameN() throws Exception {
+        Path model = WordTokenizer.goldenWithTokenizer("bert", List.of());
+        Path base = TestFiles.tempDir("study-shots-encoder");
+        Path out = base.resolve("s");
+        Cli r = Cli.run("study", "shots", "--model", model.toString(), "--kmax", "3", "--n", "60", "--out", out.toString()).assertOk();
+        JsonNode s = new ObjectMapper().readTree(out.resolve("study.json").toFile());
+        assertEquals(2, s.path("conditions").size(), "K = 2, 3: K = 1 has 40 lists, fewer than N = 60");
+        for (JsonNode c : s.path("conditions")) {
+            assertEquals(60, c.path("n").asInt(), c.path("name").asText());
+            JsonNode sum = new ObjectMapper().readTree(Path.of(c.path("run_dir").asText()).resolve("summary.json").toFile());
+            assertEquals(60, sum.path("dataset").path("n").asInt(), c.path("name").asText());
+        }
+        String note = "animal: K = 1 left out: only 40 distinct lists, fewer than N = 60";
+        assertTrue(r.out().contains("note: " + note), r.out());
+        assertTrue(s.path("notes").get(0).asText().startsWith(note), s.path("notes").toString());
+        assertTrue(Files.readString(out.resolve("study.html")).contains(note), "study.html says so");
+        for (String line : Files.readAllLines(out.resolve("study.csv")).subList(1, 5)) assertTrue(line.contains(",60,,"), line);
+        Cli.run("study", "shots", "--model", model.toString(), "--kmin", "1", "--kmax", "3", "--n", "60", "--out",
+                base.resolve("refused").toString()).assertUserError("K = 1 has only 40 distinct lists", "--kmin 2", "--n 40");
+        assertFalse(Files.exists(base.resolve("refused").resolve("runs")), "refused before any run");
+    }
+
+    @Test
+    void conditionsAtDifferentNAreNamed() {
+        Map<String, Integer> n = new java.util.LinkedHashMap<>();
+        n.put("animal-k1-r0", 39);
+        n.put("animal-k2-r0", 1000);
+        n.put("animal-k3-r0", 1000);
+        String s = StudyNotes.unequalN(n);
+        assertTrue(s.startsWith("NOT ALL CONDITIONS AT THE SAME N: animal-k1-r0 N = 39 (the others N = 1000)"), s);
+        assertEquals("", StudyNotes.nNote(n, "animal-k2-r0"));
+        assertTrue(StudyNotes.nNote(n, "animal-k1-r0").startsWith("N = 39, not the study's 1000"));
+        n.put("animal-k1-r0", 1000);
+        assertEquals(null, StudyNotes.unequalN(n));
     }
 
     /** σ of the block input and output that estimate f of a run was computed with. */

@@ -195,7 +195,8 @@ public final class SparkRun {
     private static <T> T unwrapped(Stage<T> s) {
         try {
             return s.run();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // SparkException is a checked exception that Scala code throws undeclared: catch every exception
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (c instanceof UserError u) throw u;
             }
@@ -206,7 +207,8 @@ public final class SparkRun {
                 String line = m.substring(at + UserError.class.getName().length() + 2);
                 throw new UserError(line.lines().findFirst().orElse(line), e);
             }
-            throw e;
+            if (e instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,88 @@
+package org.emergence.ie;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.emergence.common.AtomicFiles;
+import org.emergence.mi.Diagnostics;
+import org.emergence.mi.Estimates;
+import org.emergence.mi.Replicates;
+
+/**
+ * results.csv: one row per estimated mutual information — (layer, position, level ∈ {macro, micro}) — with its
+ * interval, how the interval was made, the estimator, the sample diagnostics, the estimate's warnings and its
+ * wall time. Settings that are the same on every row (model, dataset, n, noise, …) are in summary.json, not
+ * repeated here; the in-context MI of the published code ("context") is the macro row of the same cell, so it has
+ * no rows of its own. Columns are documented in docs/outputs.md.
+ */
+final class ResultsTable {
+    private ResultsTable() {}
+
+    static List<String> header() {
+        List<String> h = new ArrayList<>(List.of("layer", "position", "level", "token", "mi_bits", "ci_low", "ci_high", "interval",
+                "groups", "estimator"));
+        h.addAll(Diagnostics.csvHeader());
+        h.add("warnings");
+        h.add("seconds");
+        return h;
+    }
+
+    /**
+     * @param est     level → layer → position → estimate JSON (est/*.json)
+     * @param tokens  the token text of each constant position, null elsewhere (or a null list)
+     */
+    static void write(Path file, int[] layers, int t, Map<Level, Map<Integer, Map<Integer, JsonNode>>> est, List<String> tokens)
+            throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.join(",", header())).append('\n');
+        for (int l : layers) {
+            for (Level level : new Level[] {Level.MACRO, Level.MICRO}) {
+                for (int p = 0; p < t; p++) {
+                    Map<Integer, JsonNode> byPos = est.get(level).get(l);
+                    JsonNode e = byPos == null ? null : byPos.get(p);
+                    if (e == null) continue;
+                    Replicates r = Estimates.replicatesOf(e);
+                    List<String> row = new ArrayList<>();
+                    row.add(Integer.toString(l));
+                    row.add(Integer.toString(p));
+                    row.add(level.key());
+                    row.add(tokens == null || p >= tokens.size() || tokens.get(p) == null ? "" : tokens.get(p));
+                    row.add(num(e.get("mi_bits").asDouble()));
+                    row.add(num(e.get("ci_low_bits").asDouble()));
+                    row.add(num(e.get("ci_high_bits").asDouble()));
+                    row.add(r == null ? "estimator" : "jackknife");
+                    row.add(Integer.toString(r == null ? 0 : r.groups()));
+                    row.add(e.get("estimator").asText());
+                    JsonNode diag = e.get("diagnostics");
+                    for (String c : Diagnostics.csvHeader()) {
+                        JsonNode v = diag == null ? null : diag.get(c);
+                        row.add(v == null || v.isNull() ? "" : v.asText());
+                    }
+                    List<String> ws = new ArrayList<>();
+                    for (JsonNode w : e.get("warnings")) ws.add(BitsText.of(w.asText()));
+                    row.add(String.join(" | ", ws));
+                    row.add(num(e.get("seconds").asDouble()));
+                    for (int i = 0; i < row.size(); i++) sb.append(i == 0 ? "" : ",").append(csv(row.get(i)));
+                    sb.append('\n');
+                }
+            }
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    static String num(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    static String csv(String v) {
+        if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0
+                && (v.isEmpty() || !Character.isWhitespace(v.charAt(0)) && !Character.isWhitespace(v.charAt(v.length() - 1)))) {
+            return v;
+        }
+        return '"' + v.replace("\"", "\"\"") + '"';
+    }
+}
