@@ -45,7 +45,7 @@ class ArchitectureTest {
         ALLOWED.put("generate", Set.of("common", "tensor", "tokenize", "data", "model"));
         ALLOWED.put("ie", Set.of("common", "tensor", "tokenize", "data", "mi", "mi.neural", "model.io", "model", "model.family",
                 "generate"));
-        // report reads a run's files; from ie only the names of E's terms (ie.Terms, ie.Measurement's pairing)
+        // report reads a run's typed terms (ie.Terms, ie.Measurement) rather than re-deriving them from JSON strings
         ALLOWED.put("report", Set.of("common", "ie"));
         ALLOWED.put("study", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie", "report"));
         ALLOWED.put("validate", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie",
