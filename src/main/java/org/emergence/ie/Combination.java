@@ -166,7 +166,7 @@ final class Combination {
         o.put("interval", method());
         if (twinVar > 0) {
             o.put("twin_seed_se", Math.sqrt(twinVar));
-            o.put("t_quantile", tQuantile());
+            if (resampled()) o.put("t_quantile", tQuantile());
         }
         if (resampled()) {
             o.put("se", se());

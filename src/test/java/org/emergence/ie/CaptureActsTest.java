@@ -35,7 +35,7 @@ class CaptureActsTest {
         run.addAll(List.of(runArgs));
         Cli.run(run.toArray(String[]::new)).assertOk();
         // the layout holds every block between the captured ones (--layers 1,3 writes h1 … h4): measure the same blocks
-        List<String> fromActs = new java.util.ArrayList<>(List.of("run", "--acts", acts.toString(), "--quiet", "--out", measured.toString()));
+        List<String> fromActs = new java.util.ArrayList<>(List.of("run", "--null-twins", "0", "--acts", acts.toString(), "--quiet", "--out", measured.toString()));
         int li = List.of(runArgs).indexOf("--layers");
         if (li >= 0) fromActs.addAll(List.of("--layers", runArgs[li + 1]));
         Cli.run(fromActs.toArray(String[]::new)).assertOk();
@@ -63,7 +63,7 @@ class CaptureActsTest {
         Path lines = Files.writeString(base.resolve("s.txt"), "the cat sat on the mat\nthe dog ran to the park\n".repeat(6));
         Cli.run("capture", "--model", "tinylm", "--lines", lines.toString(), "--format", "acts", "--layers", "0", "--quiet", "--out",
                 base.resolve("a").toString()).assertOk();
-        Cli.run("run", "--acts", base.resolve("a").toString(), "--quiet", "--out", base.resolve("r").toString()).assertOk();
+        Cli.run("run", "--null-twins", "0", "--acts", base.resolve("a").toString(), "--quiet", "--out", base.resolve("r").toString()).assertOk();
         assertEquals(12, RunTest.summary(base.resolve("r")).path("dataset").path("n").asInt());
         Cli.run("capture", "--model", "tinylm", "--lines", lines.toString(), "--format", "acts", "--keep-positions", "0", "--out",
                 base.resolve("b").toString()).assertUserError("--keep-positions does not apply to --format acts");
