@@ -54,7 +54,11 @@ final class StudyPlans {
 
     private static List<Condition> shots(StudyOptions o, List<String> notes) {
         String model = o.models().get(0);
+        // a causal model's k-item lists are read from the longest run's position after item k — unless the measurement
+        // is relative to untrained twins, whose runs estimate only their own IE cells (the last position): then every K
+        // is its own run
         boolean causal = causal(model);
+        boolean derive = causal && o.base().nullTwins() == 0;
         if (o.kind().equals("errors") && !causal) {
             throw new UserError("study errors: " + model + " is an encoder; next-token errors need a causal language model (e.g. tinylm)");
         }
@@ -85,7 +89,7 @@ final class StudyPlans {
                             "none").request()).data().details().get("entities_kept"); // a 2-sequence probe (a run needs N >= 2)
                     usable = kept instanceof Number num ? num.intValue() : Integer.MAX_VALUE;
                 }
-                if (entities == 0 && !causal) kmin = equalNKmin(o, c, v, usable, kmin, kmax, notes);
+                if (entities == 0 && !derive) kmin = equalNKmin(o, c, v, usable, kmin, kmax, notes);
                 kmin = Math.max(1, kmin); // a causal model reads every K from the longest run: all at its N
                 for (int rep = 0; rep < o.replicates(); rep++) {
                     long seed = o.base().seed() + rep;
@@ -96,7 +100,7 @@ final class StudyPlans {
                     for (int k = kmin; k < kmax; k++) {
                         Map<String, String> lab = labels("category", c, "variant", v, "shots", "" + k, "replicate", "" + rep);
                         String spec = "icl:" + c + ":shots=" + k + sep + ent;
-                        if (causal) {
+                        if (derive) {
                             // a causal model's state at the end of the first k items does not depend on the rest:
                             // the k-item lists are the prefixes of the longest ones, read from that run
                             int t = prepare(name(c, v, k, rep), longest.request().withDataset(spec).withN(2, 0)).data().t();

@@ -35,7 +35,7 @@ class StudyTest {
         Path model = WordTokenizer.goldenWithTokenizer("gpt2", List.of());
         Path out = TestFiles.tempDir("study-shots").resolve("s");
         String[] args = {"study", "errors", "--model", model.toString(), "--categories", "animal,color", "--kmin", "1", "--kmax", "3",
-            "--replicates", "2", "--n", "48", "--quiet", "--out", out.toString()};
+            "--replicates", "2", "--n", "48", "--null-twins", "0", "--quiet", "--out", out.toString()};
         Cli r = Cli.run(args).assertOk();
         JsonNode s = new ObjectMapper().readTree(out.resolve("study.json").toFile());
         assertEquals("errors", s.path("kind").asText());
