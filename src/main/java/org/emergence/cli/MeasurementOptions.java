@@ -70,10 +70,11 @@ public final class MeasurementOptions {
                     + "varying = positions whose token varies (default ${DEFAULT-VALUE}).")
     String positions;
 
-    @Option(names = "--groups", defaultValue = "" + org.emergence.mi.RowGroups.DEFAULT, paramLabel = "G",
+    @Option(names = "--groups", paramLabel = "G",
             description = "Groups of sequences for the jackknife behind every interval (a multiple of 4; 0 = intervals "
-                    + "without sampling error) (default ${DEFAULT-VALUE}).")
-    int groups;
+                    + "without sampling error) (default " + org.emergence.mi.RowGroups.DEFAULT + ", fewer when --n allows "
+                    + "fewer; a count typed here that --n cannot hold is refused).")
+    Integer groups;
 
     @Option(names = "--discrete-threshold", defaultValue = "0.05", paramLabel = "F",
             description = "Raw mode: pairs with at most F·n distinct values use discrete-exact MI (default ${DEFAULT-VALUE}).")
@@ -127,9 +128,11 @@ public final class MeasurementOptions {
     public RunRequest request(String model, String dataset, int n, int t, String layers, long seed, String ablate, Path out,
                               boolean keepActivations, boolean force) {
         applyPreset();
+        if (groups != null && groups < 0) throw new org.emergence.common.UserError("--groups must be 0 or more, got " + groups);
         return RunRequest.builder().model(model).dataset(dataset).n(n).t(t).layers(layers).seed(seed).ablate(ablate)
                 .estimator(estimator).noise(noise).noiseScale(noiseAbsolute ? "absolute" : noiseScale).microPosition(microPosition)
-                .microSpecials(microSpecials).pairing(pairing).positions(positions).groups(groups).discreteThreshold(discreteThreshold)
+                .microSpecials(microSpecials).pairing(pairing).positions(positions).groups(groups == null ? org.emergence.mi.RowGroups.AUTO : groups)
+                .discreteThreshold(discreteThreshold)
                 .specialTokens(specialTokens).batch(batch).out(out).keepActivations(keepActivations).quiet(CommonOptions.quiet())
                 .force(force).noiseReference(noiseReference).nullTwins(nullTwins).noiseScales(noiseScales).build();
     }

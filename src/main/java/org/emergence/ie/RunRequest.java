@@ -143,7 +143,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         private String microSpecials = "auto";
         private String pairing = "matched";
         private String positions = "auto";
-        private int groups = org.emergence.mi.RowGroups.DEFAULT;
+        private int groups = org.emergence.mi.RowGroups.AUTO;
         private double discreteThreshold = Estimators.DEFAULT_DISCRETE_FRACTION;
         private String specialTokens = "auto";
         private int batch = 256;
@@ -222,12 +222,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         if (!positions.equals("auto")) Measurement.Positions.parse(positions);
         if (batch < 1) throw new UserError("--batch must be >= 1, got " + batch);
         if (n < 2) throw new UserError("--n must be >= 2 (a mutual information needs at least two sequences), got " + n);
-        // the default group count shrinks to what N allows (the interval text names the groups used); a count typed
-        // on the command line that N cannot hold is refused
-        if (groups > 0 && groups > n / 2 && groups != org.emergence.mi.RowGroups.DEFAULT) {
-            throw new UserError("--groups " + groups + ": each resampling group needs at least 2 sequences, and --n " + n + " allows at most "
-                    + Math.max(0, n / 2) + " groups; use fewer --groups (or 0 for no resampling)");
-        }
+        int groupCount = groupsFor(n);
         Ablation ablation = Ablation.parse(ablate);
         Transformer trained = ModelSources.load(model);
         Transformer m = ablation.apply(trained, model);
@@ -272,7 +267,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         };
         Measurement.Positions pos = positions.equals("auto")
                 ? (m.config().causal() ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
-        Measurement meas = new Measurement(est, noise, scale, microPosition, microWith && !d.isRandom(), pair, pos, groups,
+        Measurement meas = new Measurement(est, noise, scale, microPosition, microWith && !d.isRandom(), pair, pos, groupCount,
                 discreteThreshold, reference(model, ablation.key(), ls, d.isRandom()), nullTwins, noiseScales);
         RunSettings s = new RunSettings(model, m.config().modelType(), dataset, wrapped, d.n(), d.t(), ls, seed, ablation.key(),
                 meas, source(), version, m.precision().name());
@@ -285,6 +280,21 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
             }
         }
         return new Prepared(this, m, d, s, out != null ? out : defaultDir(s), pre, suf, null);
+    }
+
+    /**
+     * The jackknife group count for N sequences: with no count typed ({@link org.emergence.mi.RowGroups#AUTO}) the
+     * default, which shrinks to what N allows (the interval text names the groups used); a typed count that N cannot
+     * hold (every group needs two sequences) is refused.
+     */
+    private int groupsFor(int n) {
+        if (groups == org.emergence.mi.RowGroups.AUTO) return org.emergence.mi.RowGroups.DEFAULT;
+        if (groups < 0) throw new UserError("--groups must be 0 or more, got " + groups);
+        if (groups > 0 && groups > n / 2) {
+            throw new UserError("--groups " + groups + ": each resampling group needs at least 2 sequences, and --n " + n + " allows at most "
+                    + Math.max(0, n / 2) + " groups; use fewer --groups (or 0 for no resampling)");
+        }
+        return groups;
     }
 
     /**
@@ -310,7 +320,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         Measurement.Positions pos = positions.equals("auto")
                 ? (causal ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
         Measurement meas = new Measurement(est, noise, Measurement.NoiseScale.parse(noiseScale), a.microPosition(),
-                a.manifest().path("micro_specials").asBoolean(false), Measurement.Pairing.parse(pairing), pos, groups, discreteThreshold,
+                a.manifest().path("micro_specials").asBoolean(false), Measurement.Pairing.parse(pairing), pos, groupsFor(a.n()), discreteThreshold,
                 reference(a.manifest().path("model").asText(), "none", ls, false), 0, noiseScales);
         java.util.Map<String, Object> src = new java.util.LinkedHashMap<>();
         src.put("acts", actsDir.toAbsolutePath().normalize().toString());

@@ -23,6 +23,12 @@ public record RowGroups(int[] groupOf, int groups) {
     /** Default number of groups: 20 (a multiple of 4, enough for a stable variance with t(19) quantiles). */
     public static final int DEFAULT = 20;
 
+    /**
+     * Requested when no count was typed: {@link #DEFAULT}, shrunk to what N allows (every group needs two rows).
+     * A count typed explicitly is refused instead when N cannot hold it.
+     */
+    public static final int AUTO = -1;
+
     /** A seeded balanced partition: row r goes to group rank(r) mod G under a random permutation. */
     public static RowGroups random(int n, int groups, long seed) {
         int g = Math.max(2, Math.min(groups, n));

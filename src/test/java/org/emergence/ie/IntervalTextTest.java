@@ -40,4 +40,14 @@ class IntervalTextTest {
         assertTrue(method.contains("5 sequences are too few"), method);
         assertFalse(method.contains("run with --groups > 0"), "the hint fits --groups 0, not a small N: " + method);
     }
+
+    @Test
+    void typedGroupsThatNCannotHoldAreRefusedEvenAtTheDefaultCount() throws Exception {
+        // the default count shrinks silently (above); the same count typed on the command line is a request N cannot meet
+        Path run = TestFiles.tempDir("interval-typed");
+        Cli.run("run", "--model", "tinylm", "--n", "19", "--groups", "20", "--layers", "1", "--out", run.resolve("a").toString())
+                .assertUserError("--groups 20", "allows at most 9 groups");
+        Cli.run("run", "--model", "tinylm", "--n", "19", "--groups", "-4", "--layers", "1", "--out", run.resolve("b").toString())
+                .assertUserError("--groups must be 0 or more, got -4");
+    }
 }
