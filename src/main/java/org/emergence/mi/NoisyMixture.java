@@ -388,12 +388,12 @@ public final class NoisyMixture extends AbstractEstimator {
             if (f32) {
                 cf = toFloat(c, (long) k * d, sc.getF(side * 3, (long) k * d));
                 qf = toFloat(q, (long) m * d, sc.getF(side * 3 + 1, (long) m * d));
-                componentNorms = floatRowNorms(cf, k, d);
-                drawNorms = floatRowNorms(qf, m, d);
+                componentNorms = NoisyMixture.rowNorms(cf::get, k, d);
+                drawNorms = NoisyMixture.rowNorms(qf::get, m, d);
             } else {
                 cf = qf = null;
-                componentNorms = NoisyMixture.rowNorms(c, k, d);
-                drawNorms = NoisyMixture.rowNorms(q, m, d);
+                componentNorms = NoisyMixture.rowNorms(c::get, k, d);
+                drawNorms = NoisyMixture.rowNorms(q::get, m, d);
             }
         }
 
@@ -416,29 +416,15 @@ public final class NoisyMixture extends AbstractEstimator {
             for (int i = 0; i < n; i++) dst.put(i, (float) src.get(i));
             return dst;
         }
-
-        /** Squared norms, in double, of the rows of a [rows, d] float buffer, summed in index order. */
-        private static double[] floatRowNorms(java.nio.FloatBuffer a, int rows, int d) {
-            double[] out = new double[rows];
-            for (int r = 0; r < rows; r++) {
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                    double v = a.get(r * d + j);
-                    s += v * v;
-                }
-                out[r] = s;
-            }
-            return out;
-        }
     }
 
-    /** Squared norms of the rows of a [rows, d] buffer, summed in index order. */
-    private static double[] rowNorms(java.nio.DoubleBuffer a, int rows, int d) {
+    /** Squared norms, in double, of the rows of a [rows, d] buffer (double or float), summed in index order. */
+    private static double[] rowNorms(java.util.function.IntToDoubleFunction a, int rows, int d) {
         double[] out = new double[rows];
         for (int r = 0; r < rows; r++) {
             double s = 0;
             for (int j = 0; j < d; j++) {
-                double v = a.get(r * d + j);
+                double v = a.applyAsDouble(r * d + j);
                 s += v * v;
             }
             out[r] = s;
