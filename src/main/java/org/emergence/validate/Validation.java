@@ -522,28 +522,24 @@ public final class Validation {
                 "Does the reported standard error match the spread of IE over fresh dataset draws?",
                 String.format(Locale.ROOT, "PASS if SE / (sd of IE over the draws) lies within [1/%.1f, %.1f]", CALIBRATION_FACTOR,
                         CALIBRATION_FACTOR));
-        List<Double> vals = new ArrayList<>();
-        double seSum = 0;
         List<String> names = new ArrayList<>();
         names.add(main());
         for (int k = 1; k <= plan.replicates(); k++) names.add("replicate-" + k);
-        for (String c : names) {
-            Estimated e = ie(c);
-            vals.add(e.bits());
-            seSum += e.se();
-            b.detail("%s: IE %.4f bits, SE %.4f", c, e.bits(), e.se());
+        double[] ies = new double[names.size()], ses = new double[names.size()];
+        for (int i = 0; i < ies.length; i++) {
+            Estimated e = ie(names.get(i));
+            ies[i] = e.bits();
+            ses[i] = e.se();
+            b.detail("%s: IE %.4f bits, SE %.4f", names.get(i), e.bits(), e.se());
         }
-        int k = vals.size();
-        double mean = vals.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN), ss = 0;
-        for (double v : vals) ss += (v - mean) * (v - mean);
-        double sd = Math.sqrt(ss / (k - 1)), se = seSum / k, ratio = se / sd;
-        // the sd of k draws is itself uncertain: a 90% interval for the ratio from the χ² distribution of (k−1)·s²/σ²
-        int df = k - 1;
-        double lo = se / (sd * Math.sqrt(df / chi2(0.05, df))), hi = se / (sd * Math.sqrt(df / chi2(0.95, df)));
-        b.detail("mean SE %.4f, sd over %d draws %.4f; 90%% interval of the ratio from the χ² of the sd: [%.2f, %.2f]", se, k, sd, lo, hi);
-        boolean pass = ratio >= 1 / CALIBRATION_FACTOR && ratio <= CALIBRATION_FACTOR;
-        return b.done(String.format(Locale.ROOT, "SE / sd = %.2f (mean SE %.4f, sd %.4f over %d draws)", ratio, se, sd, k), ratio, lo, hi,
-                "ratio of the mean jackknife SE to the sample sd of IE over independent draws", pass);
+        Calibration c = Calibration.of(ies, ses);
+        int k = ies.length;
+        b.detail("RMS SE %.4f, sd over %d draws %.4f; 90%% interval of the ratio from the χ² of the sd: [%.2f, %.2f]", c.se(), k, c.sd(),
+                c.low(), c.high());
+        boolean pass = c.ratio() >= 1 / CALIBRATION_FACTOR && c.ratio() <= CALIBRATION_FACTOR;
+        return b.done(String.format(Locale.ROOT, "SE / sd = %.2f (RMS SE %.4f, sd %.4f over %d draws)", c.ratio(), c.se(), c.sd(), k),
+                c.ratio(), c.low(), c.high(),
+                "ratio of the root-mean-square SE to the sample sd of IE over independent draws", pass);
     }
 
     /** χ² quantile (Wilson–Hilferty): k·(1 − 2/(9k) + z_p·√(2/(9k)))³. */
