@@ -132,9 +132,8 @@ public final class ValidateCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "text noise scale: %s%n", v.path("settings").path("text_scale").asText());
         o.printf(Locale.ROOT, "%-28s %-7s %s%n", "control", "verdict", "measured");
         for (JsonNode c : v.path("controls")) {
-            o.printf(Locale.ROOT, "%-28s %-7s %s%n", c.path("name").asText(), c.path("verdict").asText(), c.path("measured").asText()
-                    + (c.path("ci_low").isNumber() ? String.format(Locale.ROOT, "; difference %+.3f [%+.3f, %+.3f]", c.path("value").asDouble(),
-                            c.path("ci_low").asDouble(), c.path("ci_high").asDouble()) : ""));
+            // each control's measured text carries its headline number with its interval, named (a difference, a ratio …)
+            o.printf(Locale.ROOT, "%-28s %-7s %s%n", c.path("name").asText(), c.path("verdict").asText(), c.path("measured").asText());
             o.printf(Locale.ROOT, "%-28s         rule: %s%n", "", c.path("rule").asText());
         }
         JsonNode s = v.path("summary");

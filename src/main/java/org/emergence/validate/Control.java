@@ -8,7 +8,9 @@ import java.util.Locale;
 /**
  * One validity control: a question with an expected answer, the measured numbers, the rule that
  * decides PASS or FAIL, and the verdict. {@code value}/{@code low}/{@code high} is the control's
- * headline number (a difference in bits, a ratio …) with its 95% interval when it has one.
+ * headline number (a difference in bits, a ratio …) with its interval when it has one (95% for differences and
+ * IEs; the ratio of interval_calibration has a 90% interval); {@code measured} names that number and quotes it with
+ * its interval, and is what the command line and validate.html show.
  */
 public record Control(String name, String question, String rule, String measured, double value, double low, double high,
                       String method, boolean pass, List<String> details) {

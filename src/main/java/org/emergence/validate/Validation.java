@@ -346,8 +346,8 @@ public final class Validation {
             b.detail("seed %d: IE %.3f vs %.3f bits, difference %s", s, tr.bits(), u.bits(), Control.bits(d.bits(), d.low(), d.high()));
         }
         Estimated.Difference d = Estimated.difference(tr, Estimated.mean(un), true);
-        return b.done(String.format(Locale.ROOT, "IE %.3f vs %.3f bits (mean of %d untrained)", tr.bits(), Estimated.mean(un).bits(),
-                un.size()), d.bits(), d.low(), d.high(), d.method(), pass);
+        return b.done(String.format(Locale.ROOT, "IE %.3f vs %.3f bits (mean of %d untrained); difference %s", tr.bits(),
+                Estimated.mean(un).bits(), un.size(), Control.bits(d.bits(), d.low(), d.high())), d.bits(), d.low(), d.high(), d.method(), pass);
     }
 
     /** Does the trained model show more IE than every untrained twin on this data (interval above 0)? */
@@ -419,8 +419,8 @@ public final class Validation {
         Estimated nat = ie(prefix + "text"), scr = ie(prefix + "text-" + how);
         Estimated.Difference d = Estimated.difference(nat, scr, true);
         b.detail("natural: %s; scrambled: %s", describe(summaries.get(prefix + "text")), describe(summaries.get(prefix + "text-" + how)));
-        return b.done(String.format(Locale.ROOT, "IE %.3f vs %.3f bits", nat.bits(), scr.bits()), d.bits(), d.low(), d.high(),
-                d.method(), d.positive());
+        return b.done(String.format(Locale.ROOT, "IE %.3f vs %.3f bits; difference %s", nat.bits(), scr.bits(),
+                Control.bits(d.bits(), d.low(), d.high())), d.bits(), d.low(), d.high(), d.method(), d.positive());
     }
 
     private static String describe(JsonNode s) {
@@ -458,8 +458,8 @@ public final class Validation {
         Estimated nat = ie("text"), sh = ie("text-shift");
         Estimated.Difference d = Estimated.difference(sh, nat, true);
         boolean pass = Math.abs(d.bits()) <= SHIFT_TOLERANCE * Math.abs(nat.bits()) || d.containsZero();
-        return b.done(String.format(Locale.ROOT, "IE %.3f (shifted) vs %.3f bits", sh.bits(), nat.bits()), d.bits(), d.low(), d.high(),
-                d.method(), pass);
+        return b.done(String.format(Locale.ROOT, "IE %.3f (shifted) vs %.3f bits; difference %s", sh.bits(), nat.bits(),
+                Control.bits(d.bits(), d.low(), d.high())), d.bits(), d.low(), d.high(), d.method(), pass);
     }
 
     private Control nConvergence() {
@@ -537,7 +537,8 @@ public final class Validation {
         b.detail("RMS SE %.4f, sd over %d draws %.4f; 90%% interval of the ratio from the χ² of the sd: [%.2f, %.2f]", c.se(), k, c.sd(),
                 c.low(), c.high());
         boolean pass = c.ratio() >= 1 / CALIBRATION_FACTOR && c.ratio() <= CALIBRATION_FACTOR;
-        return b.done(String.format(Locale.ROOT, "SE / sd = %.2f (RMS SE %.4f, sd %.4f over %d draws)", c.ratio(), c.se(), c.sd(), k),
+        return b.done(String.format(Locale.ROOT, "SE / sd = %.2f, 90%% interval [%.2f, %.2f] (RMS SE %.4f, sd %.4f over %d draws)", c.ratio(),
+                c.low(), c.high(), c.se(), c.sd(), k),
                 c.ratio(), c.low(), c.high(),
                 "ratio of the root-mean-square SE to the sample sd of IE over independent draws", pass);
     }

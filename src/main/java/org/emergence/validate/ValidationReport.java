@@ -36,13 +36,13 @@ final class ValidationReport {
                 .append(sum.path("passed").asInt()).append(" of ").append(sum.path("total").asInt()).append(" controls pass")
                 .append(failed == 0 ? "." : "; " + failed + " fail — the measurement does not pass them on this model, and "
                         + "conclusions that depend on them are not supported.").append("</b></p></div>\n");
-        h.append("<h2>Controls</h2>\n<table>\n<thead><tr><th>control</th><th>question</th><th>measured</th><th class=\"num\">value "
-                + "[95% interval]</th><th>rule</th><th>verdict</th></tr></thead>\n<tbody>\n");
+        h.append("<h2>Controls</h2>\n<table>\n<thead><tr><th>control</th><th>question</th><th>measured (the headline number with its interval)</th>"
+                + "<th>rule</th><th>verdict</th></tr></thead>\n<tbody>\n");
         for (JsonNode c : v.path("controls")) {
             boolean pass = c.path("verdict").asText().equals("PASS");
             h.append("<tr><td><code>").append(Pages.escape(c.path("name").asText())).append("</code></td><td>")
                     .append(Pages.escape(c.path("question").asText())).append("</td><td>").append(Pages.escape(c.path("measured").asText()))
-                    .append("</td><td class=\"num\">").append(Pages.escape(valueText(c))).append("</td><td class=\"small\">")
+                    .append("</td><td class=\"small\">")
                     .append(Pages.escape(c.path("rule").asText())).append("</td><td class=\"").append(pass ? "pass" : "fail").append("\">")
                     .append(pass ? "PASS" : "FAIL").append("</td></tr>\n");
         }
@@ -70,13 +70,6 @@ final class ValidationReport {
                 + "this page. " + String.format(Locale.ROOT, "%.0f s.", v.path("timing").path("seconds").asDouble()))
                 .append("</p></footer>\n</main>\n</body>\n</html>\n");
         AtomicFiles.writeString(dir.resolve("validate.html"), h.toString());
-    }
-
-    private static String valueText(JsonNode c) {
-        JsonNode v = c.path("value"), lo = c.path("ci_low"), hi = c.path("ci_high");
-        if (!v.isNumber()) return "—";
-        if (!lo.isNumber()) return String.format(Locale.ROOT, "%.3f", v.asDouble());
-        return String.format(Locale.ROOT, "%+.3f [%+.3f, %+.3f]", v.asDouble(), lo.asDouble(), hi.asDouble());
     }
 
     private static byte[] chart(JsonNode v) {

@@ -61,6 +61,17 @@ class ValidateTest {
             assertTrue(List.of("PASS", "FAIL").contains(c.path("verdict").asText()));
             assertTrue(c.path("rule").asText().startsWith("PASS if"), c.toString());
             assertTrue(r.out().contains(c.path("name").asText()), r.out());
+            // the measured text names its headline number with its interval, and stdout prints exactly that text
+            if (c.path("ci_low").isNumber()) {
+                String low = c.path("name").asText().equals("interval_calibration") ? "[%.2f, " : "[%+.3f, ";
+                assertTrue(c.path("measured").asText().contains(String.format(java.util.Locale.ROOT, low, c.path("ci_low").asDouble())),
+                        c.toString());
+            }
+            assertTrue(r.out().contains(c.path("measured").asText()), r.out());
+            if (c.path("name").asText().equals("interval_calibration")) {
+                assertTrue(c.path("measured").asText().contains("90% interval") && !c.path("measured").asText().contains("difference"),
+                        c.toString());
+            }
         }
         assertEquals(Validation.CONTROLS, names);
         assertEquals(v.path("summary").path("total").asInt(), names.size());
