@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.emergence.data.Datasets;
-import org.emergence.ie.EmergenceRun;
+import org.emergence.ie.RunOutcome;
 import org.emergence.ie.RunRequest;
 import org.emergence.mi.Estimators;
 import picocli.CommandLine.Command;
@@ -117,7 +117,7 @@ public class RunCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "N = %d sequences of T = %d tokens, %s -> %s%n", p.data().n(), p.data().t(),
                     p.settings().measurement().describe(), p.dir());
         }
-        EmergenceRun.Outcome o;
+        RunOutcome o;
         try {
             o = p.execute(saveActs);
         } finally {
@@ -146,7 +146,7 @@ public class RunCommand implements Callable<Integer> {
     }
 
     /** The end of a run: report, table, file names; a run that ended partial exits non-zero and lists what is missing. */
-    protected int finish(RunRequest.Prepared p, EmergenceRun.Outcome o) {
+    protected int finish(RunRequest.Prepared p, RunOutcome o) {
         var err = spec.commandLine().getErr();
         Path report = org.emergence.report.Report.build(p.dir());
         printTable(o.summary());

@@ -33,7 +33,6 @@ import org.emergence.common.UserError;
 public final class Npy {
     private Npy() {}
 
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -49,7 +48,7 @@ public final class Npy {
             pre.flip();
             byte[] magic = new byte[6];
             pre.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) throw bad(file, "not a .npy file (missing the \\x93NUMPY magic)");
+            if (!java.util.Arrays.equals(magic, NpyHeader.MAGIC)) throw bad(file, "not a .npy file (missing the \\x93NUMPY magic)");
             int major = pre.get() & 0xff;
             pre.get(); // minor
             long headerLen;
@@ -233,33 +232,7 @@ public final class Npy {
 
     /** Header bytes (format 1.0, or 2.0 when the dict does not fit), padded so data starts 64-byte aligned. */
     public static byte[] headerBytes(DType type, long[] shape) {
-        StringBuilder sh = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            sh.append(shape[i]);
-            if (shape.length == 1 || i < shape.length - 1) sh.append(shape.length == 1 ? "," : ", ");
-        }
-        sh.append(')');
-        String dict = "{'descr': '<" + type.code + "', 'fortran_order': False, 'shape': " + sh + ", }";
-        int prefix = 10;
-        int total = pad(prefix + dict.length() + 1);
-        int version = 1;
-        if (total - prefix > 0xffff) {
-            prefix = 12;
-            total = pad(prefix + dict.length() + 1);
-            version = 2;
-        }
-        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).put((byte) version).put((byte) 0);
-        if (version == 1) b.putShort((short) (total - prefix));
-        else b.putInt(total - prefix);
-        b.put(dict.getBytes(StandardCharsets.ISO_8859_1));
-        while (b.position() < total - 1) b.put((byte) ' ');
-        b.put((byte) '\n');
-        return b.array();
-    }
-
-    private static int pad(int n) {
-        return (n + 63) / 64 * 64;
+        return NpyHeader.encode(type, shape);
     }
 
     public static void writeFloats(Path file, long[] shape, float[] data) throws IOException {
@@ -307,7 +280,7 @@ public final class Npy {
     public static boolean looksLikeNpy(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] m = in.readNBytes(6);
-            return java.util.Arrays.equals(m, MAGIC);
+            return java.util.Arrays.equals(m, NpyHeader.MAGIC);
         } catch (IOException e) {
             return false;
         }

@@ -1,5 +1,8 @@
 package org.emergence.data;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -7,6 +10,40 @@ import java.util.Arrays;
  * starts. {@code count()} elements of {@code dtype.size} bytes follow {@code dataOffset}.
  */
 public record NpyHeader(DType dtype, boolean bigEndian, long[] shape, long dataOffset) {
+    /** The .npy magic string every header starts with. */
+    static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    /** Header bytes (format 1.0, or 2.0 when the dict does not fit), padded so data starts 64-byte aligned. */
+    static byte[] encode(DType type, long[] shape) {
+        StringBuilder sh = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            sh.append(shape[i]);
+            if (shape.length == 1 || i < shape.length - 1) sh.append(shape.length == 1 ? "," : ", ");
+        }
+        sh.append(')');
+        String dict = "{'descr': '<" + type.code + "', 'fortran_order': False, 'shape': " + sh + ", }";
+        int prefix = 10;
+        int total = pad(prefix + dict.length() + 1);
+        int version = 1;
+        if (total - prefix > 0xffff) {
+            prefix = 12;
+            total = pad(prefix + dict.length() + 1);
+            version = 2;
+        }
+        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(MAGIC).put((byte) version).put((byte) 0);
+        if (version == 1) b.putShort((short) (total - prefix));
+        else b.putInt(total - prefix);
+        b.put(dict.getBytes(StandardCharsets.ISO_8859_1));
+        while (b.position() < total - 1) b.put((byte) ' ');
+        b.put((byte) '\n');
+        return b.array();
+    }
+
+    private static int pad(int n) {
+        return (n + 63) / 64 * 64;
+    }
+
     public long count() {
         long n = 1;
         for (long d : shape) n = Math.multiplyExact(n, d);

@@ -41,7 +41,7 @@ public final class NpyWriter implements AutoCloseable {
         this.tmp = AtomicFiles.tempFor(target);
         this.ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
-        ByteBuffer h = ByteBuffer.wrap(Npy.headerBytes(type, shape));
+        ByteBuffer h = ByteBuffer.wrap(NpyHeader.encode(type, shape));
         this.headerBytes = h.remaining();
         while (h.hasRemaining()) ch.write(h);
     }

@@ -1,31 +1,26 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.function.IntFunction;
-import org.emergence.common.AtomicFiles;
 import org.emergence.common.Seeds;
 import org.emergence.common.UserError;
-import org.emergence.data.Dataset;
 import org.emergence.mi.Estimate;
+import org.emergence.mi.Estimates;
 import org.emergence.mi.Matrix;
 import org.emergence.mi.NoiseRegularized;
 import org.emergence.mi.RowGroups;
-import org.emergence.model.ModelConfig;
 
 /**
  * The estimates of one run as independent cells, one per (level, layer, position): what a backend that
- * computes them elsewhere (the Spark module) needs to reproduce {@link EmergenceRun}'s numbers exactly.
+ * computes them elsewhere (the Spark module) needs to reproduce a local run's numbers exactly.
  * A cell's result depends only on the run's settings, its two [N, H] sample matrices and its layer's
  * noise scale; the seed and the jackknife partition are derived here from the settings, the same way
  * for every backend.
  */
 public final class EstimateCells {
+    /** builds the estimates' JSON trees (the run directory's writer serializes them) */
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final RunSettings s;
     private final MiPolicy policy;
     /** the sequences' partition for the jackknife, the same for every cell of the run (null: none) */
@@ -34,7 +29,7 @@ public final class EstimateCells {
     public EstimateCells(RunSettings s) {
         this.s = s;
         this.policy = new MiPolicy(s.measurement());
-        this.groups = EmergenceRun.groupsFor(s.measurement().groups(), s.n(), s.seed());
+        this.groups = groupsFor(s.measurement().groups(), s.n(), s.seed());
     }
 
     RowGroups groups() {
@@ -55,7 +50,7 @@ public final class EstimateCells {
     public ObjectNode estimate(Level level, int l, int i, boolean random, Matrix x, Matrix y, double[] layerRms) {
         long seed = Seeds.mix(Seeds.mix(Seeds.mix(s.seed(), level.ordinal() + 1), l), i);
         Estimate e = policy.estimate(level, l, random, x, y, seed, groups, layerRms);
-        return EmergenceRun.estimateJson(level, l, i, policy.mode(level, l, random), e);
+        return estimateJson(level, l, i, policy.mode(level, l, random), e);
     }
 
     /** The file name of a cell's estimate in a run directory's est/. */
@@ -84,47 +79,32 @@ public final class EstimateCells {
     }
 
     /**
-     * Writes the summary, results and (when every cell is there) the final status of a run whose cells
-     * were computed elsewhere: {@code estimates} (by {@link #fileName}) are stored under runDir/est and
-     * assembled exactly as a local run assembles its own.
+     * The run's partition of its N sequences: G groups, fewer when N is small (every group keeps at least
+     * two sequences and G stays a multiple of 4, so that halves and quarters are whole groups); none when
+     * N < 8 or G = 0.
      */
-    public static EmergenceRun.Outcome assemble(RunSettings s, ModelConfig cfg, Dataset data, Path runDir,
-                                                Map<String, ? extends JsonNode> estimates, double captureSecs,
-                                                double estimateSecs) throws IOException {
-        return assemble(s, cfg, data, runDir, estimates, captureSecs, estimateSecs, List.of());
+    static RowGroups groupsFor(int groups, int n, long seed) {
+        int g = Math.min(groups, n / 2 / 4 * 4);
+        return g >= 4 ? RowGroups.random(n, g, Seeds.mix(seed, 0x9A0B)) : null;
     }
 
-    /**
-     * {@link #assemble} for a prepared run, relative to its untrained twins when its measurement has them: the twins
-     * are ordinary resumable runs computed here, on this machine, under the run directory's {@code null/} (for a
-     * last-position measurement they estimate only the last position, a small part of the run's work).
-     */
-    public static EmergenceRun.Outcome assemble(RunRequest.Prepared p, ModelConfig cfg, Map<String, ? extends JsonNode> estimates,
-                                                double captureSecs, double estimateSecs) throws IOException {
-        List<NullTwins.Twin> twins = NullTwins.run(p);
-        return assemble(p.settings(), cfg, p.data(), p.dir(), estimates, captureSecs, estimateSecs, twins);
+    /** The persisted form of one estimate (est/*.json): where and how, then {@link Estimates#toMap}. */
+    static ObjectNode estimateJson(Level level, int l, int i, String mode, Estimate e) {
+        finite(e.nats());
+        finite(e.ciLowNats());
+        finite(e.ciHighNats());
+        ObjectNode j = JSON.createObjectNode();
+        j.put("level", level.key());
+        j.put("layer", l);
+        j.put("position", i);
+        j.put("mode", mode);
+        j.setAll((ObjectNode) JSON.valueToTree(Estimates.toMap(e)));
+        return j;
     }
 
-    private static EmergenceRun.Outcome assemble(RunSettings s, ModelConfig cfg, Dataset data, Path runDir,
-                                                 Map<String, ? extends JsonNode> estimates, double captureSecs,
-                                                 double estimateSecs, List<NullTwins.Twin> twins) throws IOException {
-        long start = System.nanoTime();
-        try (RunDir dir = RunDir.open(runDir, s)) {
-            for (Map.Entry<String, ? extends JsonNode> e : estimates.entrySet()) {
-                Path f = dir.est().resolve(e.getKey());
-                if (!Files.isRegularFile(f)) AtomicFiles.writeString(f, RunDir.JSON.writeValueAsString(e.getValue()) + "\n");
-            }
-            RunResume resume = new RunResume(s, data, data.n(), data.t(), cfg.hidden(), new EstimateCells(s).groups != null, true);
-            resume.checkTokens(dir);
-            resume.loadFinished(dir);
-            SummaryBuilder summary = new SummaryBuilder(s, cfg, data, s.model(), new MiPolicy(s.measurement()), data.isRandom());
-            summary.load(resume.done());
-            for (NullTwins.Twin tw : twins) summary.twin(tw.seed(), tw.estimates());
-            try (var list = Files.list(dir.acts())) {
-                if (list.findAny().isEmpty()) Files.deleteIfExists(dir.acts());
-            }
-            return EmergenceRun.conclude(dir, summary, resume, captureSecs, estimateSecs,
-                    captureSecs + estimateSecs + (System.nanoTime() - start) / 1e9);
-        }
+    /** Estimators never return NaN/∞ by contract; this is the last line of defence for the files. */
+    private static double finite(double v) {
+        if (!Double.isFinite(v)) throw new IllegalStateException("estimator returned a non-finite value " + v);
+        return v;
     }
 }

@@ -203,7 +203,7 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
 
     /** "mixture, σ = 1 × layer RMS, micro at position 0, matched, all positions". */
     public String describe() {
-        String sig = noiseScales == 1 ? MiPolicy.trim(noise) : java.util.Arrays.stream(noiseBand()).mapToObj(MiPolicy::trim)
+        String sig = noiseScales == 1 ? trim(noise) : java.util.Arrays.stream(noiseBand()).mapToObj(Measurement::trim)
                 .collect(java.util.stream.Collectors.joining(", ")) + " (mean)";
         String n = !noisy() ? "raw activations" : noiseScale == NoiseScale.ABSOLUTE ? "σ = " + sig + " (absolute)"
                 : "σ = " + sig + " × " + (referenceRms != null ? "reference " : "") + noiseScale.key() + " RMS";
@@ -215,5 +215,12 @@ public record Measurement(String estimator, double noise, NoiseScale noiseScale,
     public Measurement withNoise(double sigma) {
         return new Measurement(estimator, sigma, noiseScale, microPosition, microSpecials, pairing, positions, groups,
                 discreteThreshold, referenceRms, nullTwins, noiseScales, ieCellsOnly);
+    }
+
+    /** A number as settings show it: 6 significant digits, no trailing zeros ("0.5", "1e-05"). */
+    static String trim(double v) {
+        String t = String.format(Locale.ROOT, "%.6g", v);
+        if (t.contains(".") && !t.contains("e")) t = t.replaceAll("0+$", "").replaceAll("\\.$", "");
+        return t;
     }
 }

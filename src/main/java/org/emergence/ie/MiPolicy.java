@@ -57,7 +57,7 @@ final class MiPolicy {
     }
 
     String noiseMode() {
-        String sig = m.noiseScales() == 1 ? trim(m.noise()) : java.util.Arrays.stream(m.noiseBand()).mapToObj(MiPolicy::trim)
+        String sig = m.noiseScales() == 1 ? Measurement.trim(m.noise()) : java.util.Arrays.stream(m.noiseBand()).mapToObj(Measurement::trim)
                 .collect(java.util.stream.Collectors.joining(", ")) + ", mean over the band";
         return String.format(Locale.ROOT, "noise σ=%s (%s)", sig, switch (m.noiseScale()) {
             case LAYER -> m.referenceRms() != null ? "× the reference run's layer RMS, shared by positions and levels"
@@ -139,11 +139,5 @@ final class MiPolicy {
     /** True when E(l, t) combines values of different modes (raw mode on token inputs). */
     boolean mixed(boolean randomInputs) {
         return !m.noisy() && !randomInputs;
-    }
-
-    static String trim(double v) {
-        String t = String.format(Locale.ROOT, "%.6g", v);
-        if (t.contains(".") && !t.contains("e")) t = t.replaceAll("0+$", "").replaceAll("\\.$", "");
-        return t;
     }
 }

@@ -1,14 +1,13 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.emergence.common.Seeds;
 import org.emergence.common.UserError;
+import org.emergence.data.Dataset;
 import org.emergence.model.Ablation;
 import org.emergence.model.Transformer;
 
@@ -52,25 +51,31 @@ public final class NullTwins {
      * twin's settings (runs with the same twins — a trained model and its {@code --ablate untrained:S} on one dataset —
      * then share them).
      */
-    static Path dir(RunRequest.Prepared p, RunSettings twin, long seed) {
-        if (p.request().twinRoot() == null) return p.dir().resolve("null").resolve("untrained-" + seed);
-        return p.request().twinRoot().resolve(RunRequest.defaultDir(twin).getFileName().toString());
+    static Path dir(Base p, RunSettings twin, long seed) {
+        if (p.twinRoot() == null) return p.dir().resolve("null").resolve("untrained-" + seed);
+        return p.twinRoot().resolve(twin.defaultDir().getFileName().toString());
     }
 
-    /** A twin's seed and finished estimates (by file name). */
-    record Twin(long seed, Map<String, JsonNode> estimates) {}
+    /**
+     * What a run's twins are made from.
+     *
+     * @param dir      the run's directory (its twins go under dir/null unless {@code twinRoot} is given)
+     * @param twinRoot where the twins' runs live, shared by runs whose twins are the same (null: dir/null)
+     */
+    record Base(RunSettings settings, Transformer model, Dataset data, Path dir, Path twinRoot, int[] microPrefix,
+                int[] microSuffix, EmergenceRun.Execution execution) {}
 
     /**
      * Runs (or resumes) every twin of a prepared run and returns their estimates; each twin is an ordinary run whose
      * settings differ from the run's only in the ablation and in having no twins of its own.
      */
-    static List<Twin> run(RunRequest.Prepared p) throws IOException {
+    static List<TwinEstimates> run(Base p) throws IOException {
         Measurement m = p.settings().measurement();
-        List<Twin> out = new ArrayList<>();
+        List<TwinEstimates> out = new ArrayList<>();
         if (!m.relative()) return out;
         if (p.model() == null) throw new IllegalStateException("twins need the model");
         long[] seeds = seeds(p.settings().seed(), m.nullTwins(), p.settings().ablation());
-        boolean quiet = p.request().quiet();
+        boolean quiet = p.execution().quiet();
         for (int k = 0; k < seeds.length; k++) {
             String abl = "untrained:" + seeds[k];
             Transformer twin = Ablation.parse(abl).apply(p.model(), p.settings().model());
@@ -79,12 +84,13 @@ public final class NullTwins {
                     s.seed(), abl, m.twin(), s.source(), s.version(), s.precision());
             Path dir = dir(p, ts, seeds[k]);
             if (!quiet) System.err.printf(Locale.ROOT, "null twin %d/%d: %s -> %s%n", k + 1, seeds.length, abl, dir);
-            EmergenceRun.Outcome o = EmergenceRun.run(ts, twin, p.data(), dir, p.request().batch(), false, quiet,
-                    p.microPrefix(), p.microSuffix(), p.request().force(), null, null);
+            ActivationSource source = EmergenceRun.source(ts, twin, p.data(), null, p.microPrefix(), p.microSuffix(), null);
+            EmergenceRun.Execution ex = new EmergenceRun.Execution(p.execution().batch(), false, quiet, p.execution().force());
+            RunOutcome o = EmergenceRun.run(ts, source, p.data(), dir, ex, null, List.of());
             if (!o.summary().path("status").asText().equals("complete")) {
                 throw new UserError(dir + ": the untrained twin did not finish; run the same command again to resume");
             }
-            out.add(new Twin(seeds[k], o.estimates()));
+            out.add(new TwinEstimates(seeds[k], o.estimates()));
         }
         return out;
     }

@@ -1,11 +1,7 @@
 package org.emergence.ie;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.emergence.common.IntRanges;
 import org.emergence.common.UserError;
@@ -48,7 +44,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
     /** A request made concrete: the model (null when the activations come from {@code acts}), dataset, settings, directory. */
     public record Prepared(RunRequest request, Transformer model, Dataset data, RunSettings settings, Path dir,
                            int[] microPrefix, int[] microSuffix, ActsLayout acts) {
-        public EmergenceRun.Outcome execute() throws IOException {
+        public RunOutcome execute() throws IOException {
             return execute(null);
         }
 
@@ -64,14 +60,25 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         }
 
         /** @param saveActs also write the run's activations there, in the layout {@code run --acts} reads (null: no) */
-        public EmergenceRun.Outcome execute(Path saveActs) throws IOException {
+        public RunOutcome execute(Path saveActs) throws IOException {
             if (saveActs != null && acts != null) throw new UserError("--save-acts: this run reads its activations from --acts already");
             if (saveActs != null && data.isRandom()) throw new UserError("--save-acts: random inputs have no activations to save");
             if (saveActs != null) java.nio.file.Files.createDirectories(saveActs);
             // the twins first, so that the run's summary is relative to them from its first estimate on
-            List<NullTwins.Twin> twins = NullTwins.run(this);
-            return EmergenceRun.run(settings, model, data, dir, request.batch(), request.keepActivations(), request.quiet(),
-                    microPrefix, microSuffix, request.force(), acts, saveActs, twins);
+            List<TwinEstimates> twins = runTwins();
+            ActivationSource source = EmergenceRun.source(settings, model, data, acts, microPrefix, microSuffix, saveActs);
+            return EmergenceRun.run(settings, source, data, dir, execution(), saveActs, twins);
+        }
+
+        /** How the run executes: batch, kept activations, quiet, forced. */
+        EmergenceRun.Execution execution() {
+            return new EmergenceRun.Execution(request.batch(), request.keepActivations(), request.quiet(), request.force());
+        }
+
+        /** Runs (or resumes) the untrained twins of a relative measurement (none for a raw one) and returns theirs. */
+        List<TwinEstimates> runTwins() throws IOException {
+            return NullTwins.run(new NullTwins.Base(settings, model, data, dir, request.twinRoot(), microPrefix, microSuffix,
+                    execution()));
         }
     }
 
@@ -362,19 +369,6 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
 
     /** runs/&lt;model&gt;-&lt;dataset&gt;-&lt;8 hex of the settings&gt;: the same command always resumes the same directory. */
     public static Path defaultDir(RunSettings s) {
-        com.fasterxml.jackson.databind.node.ObjectNode j = s.toJson().without("version");
-        // fp32 runs keep the directory names they had before the precision setting existed
-        if (s.precision().equals(RunSettings.DEFAULT_PRECISION)) j.remove("precision");
-        String key = j.toString();
-        String hash;
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            hash = HexFormat.of().formatHex(d).substring(0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        String name = (Path.of(s.model()).getFileName() + "-" + s.dataset()).replaceAll("[^A-Za-z0-9_.=-]+", "_");
-        if (name.length() > 60) name = name.substring(0, 60);
-        return Path.of("runs", name + "-" + hash);
+        return s.defaultDir();
     }
 }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -108,5 +113,24 @@ public record RunSettings(String model, String modelType, String dataset, boolea
             if (!k.equals("version") && !mine.has(k)) return k + " (this run: unset, directory: " + stored.get(k) + ")";
         }
         return null;
+    }
+
+    /** runs/&lt;model&gt;-&lt;dataset&gt;-&lt;hash of the settings&gt;: where a run with these settings goes by default. */
+    public Path defaultDir() {
+        RunSettings s = this;
+        ObjectNode j = s.toJson().without("version");
+        // fp32 runs keep the directory names they had before the precision setting existed
+        if (s.precision().equals(RunSettings.DEFAULT_PRECISION)) j.remove("precision");
+        String key = j.toString();
+        String hash;
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            hash = HexFormat.of().formatHex(d).substring(0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        String name = (Path.of(s.model()).getFileName() + "-" + s.dataset()).replaceAll("[^A-Za-z0-9_.=-]+", "_");
+        if (name.length() > 60) name = name.substring(0, 60);
+        return Path.of("runs", name + "-" + hash);
     }
 }

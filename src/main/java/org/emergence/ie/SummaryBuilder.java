@@ -392,7 +392,7 @@ final class SummaryBuilder {
 
     /**
      * How the intervals were made, naming the groups and the t quantile actually used: a run of few sequences
-     * has fewer groups than {@code --groups} asks for ({@link EmergenceRun#groupsFor}), and below 8 none at all.
+     * has fewer groups than {@code --groups} asks for ({@link EstimateCells#groupsFor}), and below 8 none at all.
      */
     String intervalMethod(Combination ie) {
         if (ie.resampled()) {

@@ -157,7 +157,7 @@ public abstract class AbstractEstimator implements Estimator {
         if (rep == null && (constX || constY)) {
             rep = new Replicates(new double[groups.groups()], new double[2], new double[4], 0);
         } else if (rep == null) {
-            Replicates sub = Replicates.byRecomputation(this, x, y, seed, groups);
+            Replicates sub = Estimator.byRecomputation(this, x, y, seed, groups);
             rep = new Replicates(sub.leaveOutNats(), sub.halfNats(), sub.quarterNats(), (hi - lo) / (2 * 1.959963984540054));
         }
         Estimate out = Estimates.withReplicates(e, rep);

@@ -68,22 +68,4 @@ public record Replicates(double[] leaveOutNats, double[] halfNats, double[] quar
     public static double halfWidth(double se, int groups) {
         return t975(groups - 1) * se;
     }
-
-    /**
-     * The generic path for estimators without a one-pass implementation: recompute the estimate on
-     * every leave-one-group-out subset, half and quarter (G + 6 extra estimates).
-     */
-    static Replicates byRecomputation(Estimator e, Matrix x, Matrix y, long seed, RowGroups groups) {
-        int g = groups.groups();
-        double[] leave = new double[g], half = new double[2], quarter = new double[4];
-        for (int k = 0; k < g; k++) leave[k] = sub(e, x, y, seed, groups.without(k));
-        for (int h = 0; h < 2; h++) half[h] = sub(e, x, y, seed, groups.part(h, 2));
-        for (int q = 0; q < 4; q++) quarter[q] = sub(e, x, y, seed, groups.part(q, 4));
-        return new Replicates(leave, half, quarter, 0);
-    }
-
-    private static double sub(Estimator e, Matrix x, Matrix y, long seed, int[] rows) {
-        if (rows.length < 4) return Double.NaN;
-        return e.estimate(x.select(rows), y.select(rows), seed).nats();
-    }
 }

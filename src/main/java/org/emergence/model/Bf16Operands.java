@@ -6,6 +6,7 @@ import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.emergence.model.BoundWeights.LinearP;
 import org.emergence.tensor.Bf16;
 import org.emergence.tensor.Gemm;
@@ -19,13 +20,14 @@ import org.emergence.tensor.SgemmChoice;
  */
 final class Bf16Operands {
     private final boolean onednn;
-    private final Fp32Weights fp32;
+    /** the fp32 view of a block weight (the model's {@code Fp32Weights}), for a BF16 checkpoint's tensors */
+    private final Function<Weight, FloatBuffer> fp32;
     private final Map<Weight, ShortBuffer> bits = new IdentityHashMap<>();
     private final Map<Weight, FloatBuffer> rounded = new IdentityHashMap<>();
     private ShortBuffer xBits;
     private FloatBuffer xRounded;
 
-    Bf16Operands(boolean onednn, Fp32Weights fp32) {
+    Bf16Operands(boolean onednn, Function<Weight, FloatBuffer> fp32) {
         this.onednn = onednn;
         this.fp32 = fp32;
     }
@@ -45,7 +47,7 @@ final class Bf16Operands {
             SgemmChoice.bf16(!p.inOut(), m, out, in, xBits, 0, in, w, 0, ldw, beta, y, col0, ldy);
             return;
         }
-        FloatBuffer w = p.w().type() == StorageType.BF16 ? fp32.block(p.w()) : rounded.computeIfAbsent(p.w(), Bf16Operands::roundedCopy);
+        FloatBuffer w = p.w().type() == StorageType.BF16 ? fp32.apply(p.w()) : rounded.computeIfAbsent(p.w(), Bf16Operands::roundedCopy);
         if (xRounded == null || xRounded.capacity() < (long) m * in) xRounded = Gemm.allocate((long) m * in);
         Bf16.roundRows(x, 0, in, xRounded, 0, in, m, in);
         SgemmChoice.sgemm(!p.inOut(), m, out, in, xRounded, 0, in, w, 0, ldw, beta, y, col0, ldy);

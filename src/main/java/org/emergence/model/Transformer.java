@@ -435,24 +435,6 @@ public final class Transformer {
         return lay.k(kvHead, cfg.heads(), cfg.kvHeads(), cfg.headDim());
     }
 
-    // ------------------------------------------------------------------ workspace
-
-    /** Activation buffers for m rows, reused across blocks and batches. */
-    static final class Workspace {
-        final int rows;
-        final FloatBuffer x, qkv, att, tmp, mlp, gate;
-
-        Workspace(ModelConfig c, int rows) {
-            this.rows = rows;
-            x = Gemm.allocate((long) rows * c.hidden());
-            qkv = Gemm.allocate((long) rows * c.qkvWidth());
-            att = Gemm.allocate((long) rows * c.attnWidth());
-            tmp = Gemm.allocate((long) rows * c.hidden());
-            mlp = Gemm.allocate((long) rows * c.intermediate());
-            gate = c.gatedMlp() ? Gemm.allocate((long) rows * c.intermediate()) : null;
-        }
-    }
-
     /** Buffers for at least m rows (reused by smaller batches: every kernel is told its row count). */
     private Workspace workspace(int m) {
         if (ws == null || ws.rows < m) ws = new Workspace(cfg, m);

@@ -312,15 +312,6 @@ public final class Charts {
         }
     }
 
-    static NumberAxis integerAxis(String label) {
-        NumberAxis a = new NumberAxis(label);
-        a.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
-        a.setAutoRangeIncludesZero(false);
-        a.setLowerMargin(0.04);
-        a.setUpperMargin(0.04);
-        return a;
-    }
-
     private static NumberAxis valueAxis(String label) {
         NumberAxis a = new NumberAxis(label);
         a.setStandardTickUnits(NumberAxis.createStandardTickUnits(Locale.ROOT));

@@ -2,6 +2,7 @@ package org.emergence.report;
 
 import java.awt.Font;
 import java.util.Arrays;
+import java.util.Locale;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.axis.ValueAxis;
@@ -16,7 +17,7 @@ record IndexAxis(ValueAxis axis, int[] values, boolean consecutive) {
         for (int i = 1; i < values.length; i++) consecutive &= values[i] == values[0] + i;
         ValueAxis axis;
         if (consecutive) {
-            NumberAxis a = Charts.integerAxis(label);
+            NumberAxis a = integerAxis(label);
             if (values.length > 0) a.setRange(values[0] - 0.5, values[values.length - 1] + 0.5);
             axis = a;
         } else {
@@ -39,13 +40,13 @@ record IndexAxis(ValueAxis axis, int[] values, boolean consecutive) {
         a.setRange(-0.5, values.length - 0.5);
         a.setAutoRange(false);
         a.setVerticalTickLabels(values.length > 8);
-        a.setTickLabelFont(new Font(Charts.FONT, Font.PLAIN, 11));
+        a.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         return new IndexAxis(a, values, false);
     }
 
     /** A numeric axis at the values themselves, half a unit beyond the first and last. */
     static NumberAxis numeric(String label, int[] values) {
-        NumberAxis a = Charts.integerAxis(label);
+        NumberAxis a = integerAxis(label);
         if (values.length > 0) {
             int lo = Arrays.stream(values).min().getAsInt(), hi = Arrays.stream(values).max().getAsInt();
             double pad = Math.max(0.5, (hi - lo) * 0.02);
@@ -56,5 +57,15 @@ record IndexAxis(ValueAxis axis, int[] values, boolean consecutive) {
 
     double coordinate(int index) {
         return consecutive ? values[index] : index;
+    }
+
+    /** A numeric axis with integer ticks and a small margin at both ends. */
+    static NumberAxis integerAxis(String label) {
+        NumberAxis a = new NumberAxis(label);
+        a.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
+        a.setAutoRangeIncludesZero(false);
+        a.setLowerMargin(0.04);
+        a.setUpperMargin(0.04);
+        return a;
     }
 }

@@ -27,10 +27,15 @@ final class SampledText {
 
     static final String AUTO = "auto";
 
-    /** The text spec every condition uses (a file spec when the model writes the text). */
-    static String materialize(Validation.Plan plan, Consumer<String> log) throws IOException {
-        RunRequest b = plan.base();
-        String text = plan.text();
+    /**
+     * The text spec every condition uses (a file spec when the model writes the text).
+     *
+     * @param b          the campaign's base request (model, N, seed, batch)
+     * @param text       the text spec asked for, or {@link #AUTO}
+     * @param out        the campaign directory, where a written text is kept
+     * @param textTokens tokens per text window
+     */
+    static String materialize(RunRequest b, String text, Path out, int textTokens, Consumer<String> log) throws IOException {
         if (text.equals(AUTO)) {
             Transformer m = ModelSources.load(b.model());
             // in-domain text: the built-in models' own held-out text (the tinylm series was trained on its corpus), the
@@ -40,14 +45,14 @@ final class SampledText {
         }
         DatasetSpec spec = DatasetSpec.parse(text);
         if (!spec.kind().equals("text") || !spec.argument().equals(TextWindows.SAMPLED)) return text;
-        Path file = plan.out().resolve("sampled-text.jsonl");
+        Path file = out.resolve("sampled-text.jsonl");
         if (!Files.isRegularFile(file)) {
             Transformer m = ModelSources.load(b.model());
             List<String> docs = new ArrayList<>();
             try (Tokenizer tok = ModelSources.tokenizer(b.model())) {
                 TextWindows.DocumentSource source = ModelText.sampled(m, tok, b.seed(), b.batch(), log);
                 // as many documents as the conditions with the most windows need: the shifted windows (lookahead 1)
-                Datasets.build(text + ":lookahead=1", tok, b.n(), plan.textTokens(), b.seed(), false, (sp, count) -> {
+                Datasets.build(text + ":lookahead=1", tok, b.n(), textTokens, b.seed(), false, (sp, count) -> {
                     List<String> d = source.documents(sp, count);
                     docs.addAll(d);
                     return d;
@@ -56,7 +61,7 @@ final class SampledText {
             StringBuilder sb = new StringBuilder();
             ObjectMapper om = new ObjectMapper();
             for (String d : docs) sb.append(om.writeValueAsString(java.util.Map.of("text", d))).append('\n');
-            Files.createDirectories(plan.out());
+            Files.createDirectories(out);
             AtomicFiles.writeString(file, sb.toString());
             log.accept("text written by the model: " + docs.size() + " documents -> " + file);
         }

@@ -115,7 +115,7 @@ public final class Validation {
         if (plan.base().noiseReference() != null) {
             throw new UserError("--noise-reference: validate sets the noise scale of each condition itself (see --text-scale)");
         }
-        v.plan = v.plan.withText(SampledText.materialize(plan, log));
+        v.plan = v.plan.withText(SampledText.materialize(plan.base(), plan.text(), plan.out(), plan.textTokens(), log));
         v.plan();
         // refuse what cannot run before any run starts: every condition is prepared (model, tokenizer, dataset) first;
         // a reference scale is read when its run has finished, so the check prepares each condition without it

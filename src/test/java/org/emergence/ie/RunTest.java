@@ -112,8 +112,8 @@ class RunTest {
         assertFalse(s.path("modes").path("mixed").asBoolean());
         // the default noise: a band of three scales from --noise (σ, 2σ, 4σ), each MI the mean over the band
         double sg = org.emergence.cli.MeasurementOptions.DEFAULT_NOISE;
-        assertTrue(s.path("modes").path("macro").asText().startsWith("noise σ=" + MiPolicy.trim(sg) + ", " + MiPolicy.trim(2 * sg) + ", "
-                + MiPolicy.trim(4 * sg) + ", mean over the band"), s.path("modes").toString());
+        assertTrue(s.path("modes").path("macro").asText().startsWith("noise σ=" + Measurement.trim(sg) + ", " + Measurement.trim(2 * sg) + ", "
+                + Measurement.trim(4 * sg) + ", mean over the band"), s.path("modes").toString());
         assertEquals(2, s.path("null").path("twins").asInt(), "relative to two untrained twins by default");
         assertEquals("layer", s.path("settings").path("noise_scale").asText());
         assertEquals("matched", s.path("settings").path("pairing").asText());

@@ -6,7 +6,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.emergence.cli.Main;
 import org.emergence.cli.RunCommand;
 import org.emergence.common.UserError;
-import org.emergence.ie.EmergenceRun;
+import org.emergence.ie.RunOutcome;
 import org.emergence.ie.RunRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,7 +63,7 @@ public final class SparkMain extends RunCommand implements Callable<Integer> {
             sc.setLogLevel(org.emergence.cli.CommonOptions.debug() ? "WARN" : "ERROR");
             int parts = partitions > 0 ? partitions : 2 * sc.defaultParallelism();
             String where = store != null ? store : p.dir().resolve(".spark-store").toString();
-            EmergenceRun.Outcome o = SparkRun.run(sc, p, where, parts, keepActivations());
+            RunOutcome o = SparkRun.run(sc, p, where, parts, keepActivations());
             return finish(p, o);
         }
     }

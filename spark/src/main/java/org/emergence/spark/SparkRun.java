@@ -19,10 +19,11 @@ import org.apache.spark.broadcast.Broadcast;
 import org.emergence.common.UserError;
 import org.emergence.data.Dataset;
 import org.emergence.data.Npy;
-import org.emergence.ie.EmergenceRun;
 import org.emergence.ie.EstimateCells;
 import org.emergence.ie.Level;
 import org.emergence.ie.MicroStates;
+import org.emergence.ie.RunAssembly;
+import org.emergence.ie.RunOutcome;
 import org.emergence.ie.RunRequest;
 import org.emergence.ie.RunSettings;
 import org.emergence.model.Transformer;
@@ -50,7 +51,7 @@ public final class SparkRun {
      * @param partitions capture partitions (rounded to whole batches)
      * @param keepActivations keep the captured activations in the store after the run
      */
-    public static EmergenceRun.Outcome run(JavaSparkContext sc, RunRequest.Prepared p, String storeLocation, int partitions,
+    public static RunOutcome run(JavaSparkContext sc, RunRequest.Prepared p, String storeLocation, int partitions,
                                            boolean keepActivations) throws IOException {
         if (p.acts() != null) throw new UserError("--acts: the Spark backend captures its own activations; use run --acts for those");
         if (p.data().isRandom()) {
@@ -144,7 +145,7 @@ public final class SparkRun {
         Map<String, JsonNode> est = new LinkedHashMap<>();
         for (String f : store.list("est")) est.put(f, JSON.readTree(store.readString(SparkPlan.estName(f))));
         // a relative measurement's untrained twins run on the driver (ordinary resumable runs under RUN_DIR/null)
-        EmergenceRun.Outcome o = EstimateCells.assemble(p, model.config(), est, captureSecs, estimateSecs);
+        RunOutcome o = RunAssembly.assemble(p, model.config(), est, captureSecs, estimateSecs);
         if (!keepActivations && o.summary().path("status").asText().equals("complete")) {
             store.deleteDir("acts");
             store.deleteDir("micro");

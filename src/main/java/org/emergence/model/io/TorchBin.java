@@ -45,13 +45,7 @@ public final class TorchBin {
     }
 
     static ByteBuffer read(FileChannel ch, long pos, int n) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            int r = ch.read(b, pos + b.position());
-            if (r < 0) break;
-        }
-        b.flip();
-        return b;
+        return ZipEntries.readAt(ch, pos, n);
     }
 
     // ------------------------------------------------------------------ zip (torch >= 1.6)

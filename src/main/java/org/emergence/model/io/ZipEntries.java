@@ -2,6 +2,7 @@ package org.emergence.model.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ final class ZipEntries {
     static Map<String, Entry> read(Path file, FileChannel ch) throws IOException {
         long size = ch.size();
         int tail = (int) Math.min(size, 65_557);
-        ByteBuffer t = TorchBin.read(ch, size - tail, tail);
+        ByteBuffer t = readAt(ch, size - tail, tail);
         int eocd = -1;
         for (int i = tail - 22; i >= 0; i--) {
             if (t.getInt(i) == 0x06054b50) {
@@ -36,7 +37,7 @@ final class ZipEntries {
             if (loc < 0 || t.getInt(loc) != 0x07064b50) throw new UserError(file + ": zip64 locator missing");
             long z = t.getLong(loc + 8);
             if (z < 0 || z > size - 56) throw new UserError(file + ": zip64 locator points outside the file");
-            ByteBuffer r = TorchBin.read(ch, z, 56);
+            ByteBuffer r = readAt(ch, z, 56);
             if (r.remaining() < 56 || r.getInt(0) != 0x06064b50) throw new UserError(file + ": zip64 end record missing");
             count = r.getLong(32);
             cdSize = r.getLong(40);
@@ -45,7 +46,7 @@ final class ZipEntries {
         if (cdOffset < 0 || cdSize < 0 || cdOffset > size || cdSize > size - cdOffset || cdSize > 1L << 30) {
             throw new UserError(file + ": truncated zip (central directory outside the file)");
         }
-        ByteBuffer cd = TorchBin.read(ch, cdOffset, (int) cdSize);
+        ByteBuffer cd = readAt(ch, cdOffset, (int) cdSize);
         Map<String, Entry> out = new LinkedHashMap<>();
         int p = 0;
         for (long k = 0; k < count; k++) {
@@ -73,7 +74,7 @@ final class ZipEntries {
             if (local < 0 || local > size - 30 || csize < 0 || usize < 0) {
                 throw new UserError(file + ": corrupt zip entry " + name + " (offset or size outside the file)");
             }
-            ByteBuffer lh = TorchBin.read(ch, local, 30);
+            ByteBuffer lh = readAt(ch, local, 30);
             if (lh.remaining() < 30 || lh.getInt(0) != 0x04034b50) throw new UserError(file + ": corrupt zip entry " + name);
             long data = local + 30 + (lh.getShort(26) & 0xffff) + (lh.getShort(28) & 0xffff);
             if (data > size || csize > size - data) throw new UserError(file + ": truncated (zip entry " + name + " runs past the end of the file)");
@@ -85,5 +86,16 @@ final class ZipEntries {
             p += 46 + nl + el + cl;
         }
         return out;
+    }
+
+    /** n little-endian bytes of {@code ch} from {@code pos} (fewer at the end of the file). */
+    static ByteBuffer readAt(FileChannel ch, long pos, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            int r = ch.read(b, pos + b.position());
+            if (r < 0) break;
+        }
+        b.flip();
+        return b;
     }
 }

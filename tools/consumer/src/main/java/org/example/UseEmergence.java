@@ -2,7 +2,7 @@ package org.example;
 
 import java.nio.file.Path;
 import java.util.Random;
-import org.emergence.ie.EmergenceRun;
+import org.emergence.ie.RunOutcome;
 import org.emergence.ie.RunRequest;
 import org.emergence.mi.Estimate;
 import org.emergence.mi.Estimator;
@@ -36,7 +36,7 @@ public final class UseEmergence {
 
         RunRequest request = RunRequest.builder().model("tinylm").dataset("icl:animal").n(60).layers("0-1").nullTwins(0)
                 .noiseScales(1).out(Path.of(args[0])).quiet(true).build();
-        EmergenceRun.Outcome outcome = request.prepare("consumer").execute();
+        RunOutcome outcome = request.prepare("consumer").execute();
         System.out.println("tinylm IE " + outcome.summary().path("IE") + " in " + outcome.runDir());
     }
 }
