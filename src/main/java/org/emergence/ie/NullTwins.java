@@ -81,7 +81,7 @@ public final class NullTwins {
             if (!quiet) System.err.printf(Locale.ROOT, "null twin %d/%d: %s -> %s%n", k + 1, seeds.length, abl, dir);
             EmergenceRun.Outcome o = EmergenceRun.run(ts, twin, p.data(), dir, p.request().batch(), false, quiet,
                     p.microPrefix(), p.microSuffix(), p.request().force(), null, null);
-            if (!o.summary().path("status").asText().equals("complete")) {
+            if (!RunSummary.of(o.summary(), dir.resolve("summary.json").toString()).complete()) {
                 throw new UserError(dir + ": the untrained twin did not finish; run the same command again to resume");
             }
             out.add(new Twin(seeds[k], o.estimates()));

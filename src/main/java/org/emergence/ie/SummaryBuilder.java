@@ -547,7 +547,7 @@ final class SummaryBuilder {
     /** results.csv (every MI) and emergence.csv (every E and IE, from the summary just written). */
     void writeTables(Path root, ObjectNode summary) throws IOException {
         ResultsTable.write(root.resolve("results.csv"), layers, t, est, positionTokens());
-        EmergenceTable.write(root.resolve(EmergenceTable.FILE), summary);
+        EmergenceTable.write(root.resolve(EmergenceTable.FILE), RunSummary.of(summary, root.resolve("summary.json").toString()));
     }
 
     /** The token text of each constant position (null where it varies), or null when the dataset has none. */
