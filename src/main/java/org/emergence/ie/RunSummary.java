@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A run's summary.json as a typed value: what the report, the CLI, emergence.csv, validate and study read instead of
  * looking into the JSON by string keys. {@link RunSummaryJson} is its one serializer ({@link #read(Path)}, {@link
- * #of(JsonNode, String)}); the layout of the file is documented in docs/outputs.md.
+ * #of(JsonNode, String)}) and {@link SummaryBuilder} builds it; the layout of the file is documented in docs/outputs.md.
  *
  * <p>Read tolerantly: every number may be null (not yet estimated), and missing arrays or short rows mean "not
  * estimated". Missing values are {@code NaN} ({@link Val#MISSING}); infinite values are kept as they are (the
@@ -95,12 +95,13 @@ public record RunSummary(
     public record Context(Val[][] e, Val ie) {}
 
     /**
-     * Timing in seconds (NaN when absent), estimates reused and computed on resume (-1 when absent), and the whole
-     * block ({@code all}, null when absent) for the report's table.
+     * Timing in seconds (NaN when absent), estimates reused and computed on resume (-1 when absent), which GEMM ran each
+     * forward product (empty when absent), and the block as read from a file ({@code all}, for the report's table; null
+     * when absent or built in memory).
      */
     public record Timing(double captureSeconds, double estimateSeconds, double totalSeconds, int estimatesReused,
-                         int estimatesComputed, JsonNode all) {
-        public static final Timing NONE = new Timing(Double.NaN, Double.NaN, Double.NaN, -1, -1, null);
+                         int estimatesComputed, java.util.Map<String, String> forwardKernels, JsonNode all) {
+        public static final Timing NONE = new Timing(Double.NaN, Double.NaN, Double.NaN, -1, -1, java.util.Map.of(), null);
     }
 
     /**

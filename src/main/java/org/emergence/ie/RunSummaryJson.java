@@ -58,6 +58,16 @@ final class RunSummaryJson {
         return new RunSummaryJson.Parser(new JsonReads(file.toString()), file).parse(root);
     }
 
+    /** The typed settings of a settings map (settings.json without model and dataset). */
+    static RunSummary.Settings settings(JsonNode settings) {
+        return new RunSummaryJson.Parser(new JsonReads("settings"), null).settings(settings);
+    }
+
+    /** The summary.json tree of a summary ({@link RunSummaryWriter}). */
+    static com.fasterxml.jackson.databind.node.ObjectNode write(RunSummary s) {
+        return RunSummaryWriter.write(s);
+    }
+
     static RunSummary of(JsonNode tree, String source) {
         return new RunSummaryJson.Parser(new JsonReads(source), null).parse(tree);
     }
@@ -200,8 +210,12 @@ final class RunSummaryJson {
             if (t == null) return RunSummary.Timing.NONE;
             Integer reused = r.integer(t, "estimates_reused", "timing.estimates_reused");
             Integer computed = r.integer(t, "estimates_computed", "timing.estimates_computed");
+            java.util.Map<String, String> kernels = new java.util.LinkedHashMap<>();
+            JsonNode k = r.object(t, "forward_gemm_kernels", "timing.forward_gemm_kernels");
+            if (k != null) k.properties().forEach(e -> kernels.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
             return new RunSummary.Timing(r.number(t, "capture_seconds", "timing"), r.number(t, "estimate_seconds", "timing"),
-                    r.number(t, "total_seconds", "timing"), reused == null ? -1 : reused, computed == null ? -1 : computed, t);
+                    r.number(t, "total_seconds", "timing"), reused == null ? -1 : reused, computed == null ? -1 : computed,
+                    java.util.Collections.unmodifiableMap(kernels), t);
         }
 
         private RunSummary.Relative relative(JsonNode root, int[] layers, int np) {
@@ -261,8 +275,8 @@ final class RunSummaryJson {
         private Val term(JsonNode x, String key, String prefix, String path, Val of) {
             if (!x.has(key)) return Val.MISSING;
             double se = r.number(x, prefix + "_se", path);
-            RunSummary.Spread spread = of.spread() == null ? null
-                    : new RunSummary.Spread(of.interval(), Double.NaN, Double.NaN, se, null, Double.NaN, of.spread().leaveOut());
+            RunSummary.Spread spread = of.spread() == null && Double.isNaN(se) ? null : new RunSummary.Spread(of.interval(), Double.NaN,
+                    Double.NaN, se, null, Double.NaN, of.spread() == null ? null : of.spread().leaveOut());
             return new Val(r.number(x, key, path), r.number(x, prefix + "_ci_low", path), r.number(x, prefix + "_ci_high", path),
                     null, null, spread, null);
         }

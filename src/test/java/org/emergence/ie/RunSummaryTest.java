@@ -119,11 +119,26 @@ class RunSummaryTest {
             assertEquals(s.path("micro").get(1).get(p).toString(), r.results().micro()[1][p].json().toString(), "micro cell");
         }
 
+        // and the whole summary written back is the file, byte for byte: one record type for the writer and the readers
+        assertEquals(Files.readString(run.resolve("summary.json")), RunDir.JSON.writeValueAsString(RunSummaryJson.write(r)) + "\n");
+
         // the tree a run holds in memory reads the same as the file it writes
         RunSummary t = RunSummary.of(s, "summary.json");
         assertNull(t.file());
         assertEquals(r.ie().bits(), t.ie().bits(), 0);
         assertArrayEquals(r.ie().spread().leaveOut(), t.ie().spread().leaveOut());
+    }
+
+    @Test
+    void anEncoderRunWithoutTwinsWritesBackByteForByte() throws Exception {
+        Path run = TestFiles.tempDir("run-summary-minilm");
+        Cli.run("run", "--model", "minilm", "--null-twins", "0", "--n", "40", "--layers", "1,2", "--quiet", "--out", run.toString())
+                .assertOk();
+        RunSummary r = RunSummary.read(run.resolve("summary.json"));
+        assertFalse(r.causal());
+        assertNull(r.relative(), "no twins: a raw run");
+        assertNull(r.context(), "no context variant for an encoder");
+        assertEquals(Files.readString(run.resolve("summary.json")), RunDir.JSON.writeValueAsString(RunSummaryJson.write(r)) + "\n");
     }
 
     private static Path write(String name, String json) throws Exception {
