@@ -30,7 +30,7 @@ final class ReportCommand implements Callable<Integer> {
         var summary = Report.readSummary(runDir);
         if (!summary.partial()) {
             try {
-                org.emergence.ie.EmergenceTable.write(runDir.resolve(org.emergence.ie.EmergenceTable.FILE), summary.root());
+                org.emergence.ie.EmergenceTable.write(runDir.resolve(org.emergence.ie.EmergenceTable.FILE), summary);
             } catch (java.io.IOException e) {
                 throw new org.emergence.common.UserError("cannot write " + runDir.resolve(org.emergence.ie.EmergenceTable.FILE) + ": "
                         + e.getMessage(), e);

@@ -1,12 +1,13 @@
 package org.emergence.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.emergence.data.Datasets;
 import org.emergence.ie.RunOutcome;
 import org.emergence.ie.RunRequest;
+import org.emergence.ie.RunSummary;
+import org.emergence.ie.RunSummaryJson;
 import org.emergence.mi.Estimators;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -149,15 +150,16 @@ public class RunCommand implements Callable<Integer> {
     protected int finish(RunRequest.Prepared p, RunOutcome o) {
         var err = spec.commandLine().getErr();
         Path report = org.emergence.report.Report.build(p.dir());
-        printTable(o.summary());
-        JsonNode tm = o.summary().path("timing");
-        if (tm.path("estimates_reused").asInt(0) > 0) {
+        RunSummary sum = RunSummaryJson.of(o.summary(), p.dir().resolve("summary.json").toString());
+        printTable(sum);
+        RunSummary.Timing tm = sum.timing();
+        if (tm.estimatesReused() > 0) {
             spec.commandLine().getOut().printf(Locale.ROOT, "resumed: %d estimates reused from %s, %d computed now%n",
-                    tm.path("estimates_reused").asInt(), p.dir().resolve("est"), tm.path("estimates_computed").asInt());
+                    tm.estimatesReused(), p.dir().resolve("est"), tm.estimatesComputed());
         }
         spec.commandLine().getOut().println("results: " + p.dir().resolve("results.csv"));
         if (report != null) spec.commandLine().getOut().println("report:  " + report);
-        if (!o.summary().path("status").asText().equals("complete")) {
+        if (!sum.complete()) {
             // every estimate is computed before a run ends, so a partial end is a bug: say what is missing
             java.util.List<String> missing = org.emergence.report.Report.missing(p.dir());
             err.println("emergence: internal error: the run ended partial; missing: " + String.join(", ", missing.subList(0,
@@ -167,15 +169,14 @@ public class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printTable(JsonNode sum) {
+    private void printTable(RunSummary sum) {
         var out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%nInformation Emergence, %s on %s (N=%d, T=%d; %s)%n", sum.path("model").path("name").asText(),
-                sum.path("dataset").path("spec").asText(), sum.path("dataset").path("n").asInt(),
-                sum.path("dataset").path("t").asInt(), sum.path("modes").path("macro").asText());
-        JsonNode terms = sum.path("terms");
-        String macroHead = terms.path("macro_short").asText("MI_macro"), microHead = terms.path("micro_short").asText("MI_micro");
-        JsonNode nul = sum.path("null");
-        boolean relative = nul.isObject();
+        out.printf(Locale.ROOT, "%nInformation Emergence, %s on %s (N=%d, T=%d; %s)%n", sum.model().name(), sum.dataset().spec(),
+                sum.dataset().n() == null ? 0 : sum.dataset().n(), sum.dataset().t() == null ? 0 : sum.dataset().t(), sum.modes().macro());
+        RunSummary.TermNames terms = sum.method().terms();
+        String macroHead = terms == null ? "MI_macro" : terms.macroShort(), microHead = terms == null ? "MI_micro" : terms.microShort();
+        RunSummary.Relative nul = sum.relative();
+        boolean relative = nul != null;
         if (relative) {
             // a relative run: the model's own E(l) (raw), the twins' mean E(l), and E(l) = raw − twins with its interval
             out.printf(Locale.ROOT, "%5s  %13s  %18s  %9s  %9s  %10s  %s%n", "layer", macroHead, microHead, "E raw", "E twins",
@@ -183,45 +184,46 @@ public class RunCommand implements Callable<Integer> {
         } else {
             out.printf(Locale.ROOT, "%5s  %13s  %18s  %10s  %s%n", "layer", macroHead, microHead, "E(l) bits", "interval");
         }
-        int li = 0;
-        for (JsonNode r : sum.path("E_layer")) {
+        RunSummary.LayerE[] layers = sum.results().eLayer();
+        for (int li = 0; li < layers.length; li++) {
+            RunSummary.LayerE r = layers[li];
             if (relative) {
                 double tw = 0;
                 int k = 0;
-                for (JsonNode t : nul.path("IE_twins")) {
-                    JsonNode v = t.path("E_layer_bits").path(li);
-                    if (v.isNumber()) {
-                        tw += v.asDouble();
+                for (RunSummary.Twin t : nul.perTwin()) {
+                    double v = t.eLayerBits()[li];
+                    if (!Double.isNaN(v)) {
+                        tw += v;
                         k++;
                     }
                 }
-                out.printf(Locale.ROOT, "%5d  %13s  %18s  %9s  %9s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
-                        fmt(r.get("micro_mean_bits")), fmt(r.get("raw_bits")), k == 0 ? "-" : String.format(Locale.ROOT, "%.3f", tw / k),
-                        fmt(r.get("bits")), fmt(r.get("ci_low")), fmt(r.get("ci_high")));
+                out.printf(Locale.ROOT, "%5d  %13s  %18s  %9s  %9s  %10s  [%s, %s]%n", r.layer(), fmt(r.macroBits()),
+                        fmt(r.microMeanBits()), fmt(r.raw().bits()), k == 0 ? "-" : String.format(Locale.ROOT, "%.3f", tw / k),
+                        fmt(r.e().bits()), fmt(r.e().ciLow()), fmt(r.e().ciHigh()));
             } else {
-                out.printf(Locale.ROOT, "%5d  %13s  %18s  %10s  [%s, %s]%n", r.path("layer").asInt(), fmt(r.get("macro_bits")),
-                        fmt(r.get("micro_mean_bits")), fmt(r.get("bits")), fmt(r.get("ci_low")), fmt(r.get("ci_high")));
+                out.printf(Locale.ROOT, "%5d  %13s  %18s  %10s  [%s, %s]%n", r.layer(), fmt(r.macroBits()),
+                        fmt(r.microMeanBits()), fmt(r.e().bits()), fmt(r.e().ciLow()), fmt(r.e().ciHigh()));
             }
-            li++;
         }
-        JsonNode ie = sum.path("IE");
-        out.printf(Locale.ROOT, "IE = %s bits [%s, %s]%s%n", fmt(ie.get("bits")), fmt(ie.get("ci_low")), fmt(ie.get("ci_high")),
-                sum.path("modes").path("mixed").asBoolean() ? "  (mixed modes: see summary.json)" : "");
+        RunSummary.Val ie = sum.ie();
+        out.printf(Locale.ROOT, "IE = %s bits [%s, %s]%s%n", fmt(ie.bits()), fmt(ie.ciLow()), fmt(ie.ciHigh()),
+                sum.modes().mixed() ? "  (mixed modes: see summary.json)" : "");
         if (relative) {
             StringBuilder tw = new StringBuilder();
-            for (JsonNode t : nul.path("IE_twins")) {
-                tw.append(tw.length() == 0 ? "" : ", ").append(fmt(t.get("bits"))).append(" (seed ").append(t.path("seed").asLong()).append(')');
+            for (RunSummary.Twin t : nul.perTwin()) {
+                tw.append(tw.length() == 0 ? "" : ", ").append(fmt(t.ie().bits())).append(" (seed ").append(t.seed()).append(')');
             }
             out.printf(Locale.ROOT, "   = the model's raw IE %s [%s, %s] − the mean of %d untrained twins' IE %s: %s%n",
-                    fmt(nul.path("IE_raw").get("bits")), fmt(nul.path("IE_raw").get("ci_low")), fmt(nul.path("IE_raw").get("ci_high")),
-                    nul.path("twins").asInt(), fmt(nul.get("IE_twins_mean_bits")), tw);
+                    fmt(nul.ieRaw().bits()), fmt(nul.ieRaw().ciLow()), fmt(nul.ieRaw().ciHigh()), nul.twins(),
+                    fmt(nul.twinsMeanBits()), tw);
         }
-        out.println("E(l) = " + macroHead + " - " + microHead + ": " + terms.path("micro").asText("the micro term") + " (--pairing "
-                + terms.path("pairing").asText("?") + ")");
-        for (JsonNode w : sum.path("warnings")) out.println("warning: " + w.asText());
+        out.println("E(l) = " + macroHead + " - " + microHead + ": " + (terms == null ? "the micro term" : terms.micro()) + " (--pairing "
+                + (terms == null ? "?" : terms.pairing()) + ")");
+        for (String w : sum.warnings()) out.println("warning: " + w);
     }
 
-    private static String fmt(JsonNode v) {
-        return v == null || v.isNull() ? "-" : String.format(Locale.ROOT, "%.3f", v.asDouble());
+    /** A value to 3 decimals, "-" where missing. */
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
     }
 }

@@ -152,34 +152,22 @@ final class Combination {
         return resampled() ? leave.clone() : null;
     }
 
-    /** {bits, ci_low, ci_high, se, interval, n_convergence…}; nulls when a term is missing. */
+    /** The combination as the summary's value ({@link RunSummary.Val#MISSING} when a term is missing). */
+    RunSummary.Val val() {
+        if (missing) return RunSummary.Val.MISSING;
+        boolean r = resampled();
+        // a plug-in estimate of a finite-sample quantity drifts with N: finite_n_shift is the last doubling's step; the
+        // leave-one-group-out values let differences between runs on the same sequences be resampled
+        RunSummary.Spread spread = new RunSummary.Spread(method(), twinVar > 0 ? Math.sqrt(twinVar) : Double.NaN,
+                twinVar > 0 && r ? tQuantile() : Double.NaN, r ? se() : Double.NaN,
+                r ? new RunSummary.Convergence(Replicates.mean(quarter), Replicates.mean(half), value) : null,
+                r ? value - Replicates.mean(half) : Double.NaN, r ? leave.clone() : null);
+        return new RunSummary.Val(value, low(), high(), null, null, spread, null);
+    }
+
+    /** {bits, ci_low, ci_high, interval, se, n_convergence…} as summary.json writes them; nulls when a term is missing. */
     ObjectNode json(ObjectNode o) {
-        if (missing) {
-            o.putNull("bits");
-            o.putNull("ci_low");
-            o.putNull("ci_high");
-            return o;
-        }
-        o.put("bits", value);
-        o.put("ci_low", low());
-        o.put("ci_high", high());
-        o.put("interval", method());
-        if (twinVar > 0) {
-            o.put("twin_seed_se", Math.sqrt(twinVar));
-            if (resampled()) o.put("t_quantile", tQuantile());
-        }
-        if (resampled()) {
-            o.put("se", se());
-            ObjectNode nc = o.putObject("n_convergence");
-            nc.put("quarter", Replicates.mean(quarter));
-            nc.put("half", Replicates.mean(half));
-            nc.put("full", value);
-            // a plug-in estimate of a finite-sample quantity drifts with N; this is the last doubling's step
-            o.put("finite_n_shift", value - Replicates.mean(half));
-            // leave-one-group-out values, so that differences between runs on the same sequences can be resampled
-            var lo = o.putArray("leave_out");
-            for (double v : leave) lo.add(v);
-        }
+        o.setAll(RunSummaryWriter.json(val()));
         return o;
     }
 }

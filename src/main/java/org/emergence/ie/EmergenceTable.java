@@ -1,6 +1,5 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,68 +27,48 @@ public final class EmergenceTable {
 
     private EmergenceTable() {}
 
-    /** Writes {@code file} from a run's summary.json tree. */
-    public static void write(Path file, JsonNode summary) throws IOException {
+    /** Writes {@code file} from a run's summary. */
+    public static void write(Path file, RunSummary summary) throws IOException {
         AtomicFiles.writeString(file, csv(summary));
     }
 
-    static String csv(JsonNode s) {
+    static String csv(RunSummary s) {
         StringBuilder sb = new StringBuilder(String.join(",", COLUMNS)).append('\n');
-        long n = s.path("dataset").path("n").asLong();
-        JsonNode layers = s.path("layers"), positions = s.path("positions"), tokens = s.path("position_tokens");
-        Grid e = new Grid(sb, n, tokens);
-        for (int li = 0; li < layers.size(); li++) {
-            for (int pi = 0; pi < positions.size(); pi++) {
-                e.row("E", layers.get(li).asInt(), positions.get(pi).asInt(), s.path("E").path(li).path(pi));
-            }
+        long n = s.dataset().n() == null ? 0 : s.dataset().n();
+        int[] layers = s.layers(), positions = s.positions();
+        RunSummary.Results r = s.results();
+        Grid e = new Grid(sb, n, s.axes().tokens());
+        e.grid("E", layers, positions, r.e());
+        for (RunSummary.LayerE el : r.eLayer()) {
+            e.row("E_layer", el.layer(), null, el.e());
+            e.term("E_layer_macro", el.layer(), el.macro());
+            e.term("E_layer_micro", el.layer(), el.micro());
         }
-        for (JsonNode el : s.path("E_layer")) {
-            int l = el.path("layer").asInt();
-            e.row("E_layer", l, null, el);
-            e.term("E_layer_macro", l, el, "macro_bits", "macro", el.path("interval").asText(""), groups(el));
-            e.term("E_layer_micro", l, el, "micro_mean_bits", "micro", el.path("interval").asText(""), groups(el));
-        }
-        for (JsonNode x : s.path("IE_t")) e.row("IE_t", null, x.path("position").asInt(), x);
-        e.row("IE", null, null, s.path("IE"));
-        JsonNode nul = s.path("null");
-        if (nul.isObject()) {
+        for (int pi = 0; pi < positions.length; pi++) e.row("IE_t", null, positions[pi], r.ieT()[pi]);
+        e.row("IE", null, null, r.ie());
+        RunSummary.Relative nul = s.relative();
+        if (nul != null) {
             // relative to untrained twins: the model's own values, each twin's, and their mean
-            for (int li = 0; li < layers.size() && s.path("E_raw").isArray(); li++) {
-                for (int pi = 0; pi < positions.size(); pi++) {
-                    e.row("E_raw", layers.get(li).asInt(), positions.get(pi).asInt(), s.path("E_raw").path(li).path(pi));
-                }
+            if (nul.eRaw() != null) e.grid("E_raw", layers, positions, nul.eRaw());
+            for (RunSummary.LayerE el : r.eLayer()) e.term("E_layer_raw", el.layer(), el.raw());
+            e.row("IE_raw", null, null, nul.ieRaw());
+            for (RunSummary.Twin tw : nul.perTwin()) {
+                String seed = Long.toString(tw.seed());
+                e.twin(seed).row("IE_twin", null, null, tw.ie());
+                for (int li = 0; li < layers.length; li++) e.twin(seed).value("E_layer_twin", layers[li], tw.eLayerBits()[li]);
             }
-            for (JsonNode el : s.path("E_layer")) {
-                e.term("E_layer_raw", el.path("layer").asInt(), el, "raw_bits", "raw", el.path("interval").asText(""), groups(el));
-            }
-            e.row("IE_raw", null, null, nul.path("IE_raw"));
-            for (JsonNode tw : nul.path("IE_twins")) {
-                String seed = tw.path("seed").asText("");
-                e.twin(seed).row("IE_twin", null, null, tw);
-                for (int li = 0; li < layers.size(); li++) {
-                    e.twin(seed).value("E_layer_twin", layers.get(li).asInt(), tw.path("E_layer_bits").path(li));
-                }
-            }
-            e.value("IE_twins_mean", null, nul.path("IE_twins_mean_bits"));
+            e.value("IE_twins_mean", null, nul.twinsMeanBits());
         }
-        if (s.has("E_context")) {
-            for (int li = 0; li < layers.size(); li++) {
-                for (int pi = 0; pi < positions.size(); pi++) {
-                    e.row("E_context", layers.get(li).asInt(), positions.get(pi).asInt(), s.path("E_context").path(li).path(pi));
-                }
-            }
-            e.row("IE_context", null, null, s.path("IE_context"));
+        if (s.context() != null) {
+            e.grid("E_context", layers, positions, s.context().e());
+            e.row("IE_context", null, null, s.context().ie());
         }
         return sb.toString();
     }
 
-    private static int groups(JsonNode v) {
-        return v.path("leave_out").isArray() ? v.path("leave_out").size() : 0;
-    }
-
     /** Rows of one run: the same n and position tokens throughout. */
-    private record Grid(StringBuilder sb, long n, JsonNode tokens, String twinSeed) {
-        Grid(StringBuilder sb, long n, JsonNode tokens) {
+    private record Grid(StringBuilder sb, long n, String[] tokens, String twinSeed) {
+        Grid(StringBuilder sb, long n, String[] tokens) {
             this(sb, n, tokens, "");
         }
 
@@ -98,34 +77,40 @@ public final class EmergenceTable {
             return new Grid(sb, n, tokens, seed);
         }
 
+        void grid(String quantity, int[] layers, int[] positions, RunSummary.Val[][] m) {
+            for (int li = 0; li < layers.length; li++) {
+                for (int pi = 0; pi < positions.length; pi++) row(quantity, layers[li], positions[pi], m[li][pi]);
+            }
+        }
+
         /** A value without an interval. */
-        void value(String quantity, Integer layer, JsonNode v) {
-            com.fasterxml.jackson.databind.node.MissingNode none = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-            line(quantity, layer, null, v, none, none, none, "", 0);
+        void value(String quantity, Integer layer, double v) {
+            line(quantity, layer, null, v, Double.NaN, Double.NaN, Double.NaN, "", 0);
         }
 
-        void row(String quantity, Integer layer, Integer position, JsonNode v) {
-            line(quantity, layer, position, v.path("bits"), v.path("se"), v.path("ci_low"), v.path("ci_high"),
-                    v.path("bits").isNumber() ? v.path("interval").asText("") : "", groups(v));
+        void row(String quantity, Integer layer, Integer position, RunSummary.Val v) {
+            line(quantity, layer, position, v.bits(), v.se(), v.ciLow(), v.ciHigh(),
+                    v.present() && v.interval() != null ? v.interval() : "", v.groups());
         }
 
-        void term(String quantity, int layer, JsonNode el, String key, String prefix, String interval, int groups) {
-            line(quantity, layer, null, el.path(key), el.path(prefix + "_se"), el.path(prefix + "_ci_low"), el.path(prefix + "_ci_high"),
-                    el.path(key).isNumber() && el.path(prefix + "_ci_low").isNumber() ? interval : "", groups);
+        /** One of E(l)'s terms, with E(l)'s interval method where the term has an interval. */
+        void term(String quantity, int layer, RunSummary.Val v) {
+            line(quantity, layer, null, v.bits(), v.se(), v.ciLow(), v.ciHigh(),
+                    v.present() && !Double.isNaN(v.ciLow()) && v.interval() != null ? v.interval() : "", v.groups());
         }
 
-        private void line(String quantity, Integer layer, Integer position, JsonNode value, JsonNode se, JsonNode lo, JsonNode hi,
+        private void line(String quantity, Integer layer, Integer position, double value, double se, double lo, double hi,
                           String interval, int groups) {
             List<String> r = new ArrayList<>();
             r.add(quantity);
             r.add(layer == null ? "" : layer.toString());
             r.add(position == null ? "" : position.toString());
-            JsonNode tok = position == null ? null : tokens.path(position);
-            r.add(tok == null || !tok.isTextual() ? "" : tok.asText());
-            for (JsonNode x : new JsonNode[] {value, se, lo, hi}) r.add(x.isNumber() ? Double.toString(x.asDouble()) : "");
+            String tok = position == null || tokens == null || position >= tokens.length ? null : tokens[position];
+            r.add(tok == null ? "" : tok);
+            for (double x : new double[] {value, se, lo, hi}) r.add(Double.isNaN(x) ? "" : Double.toString(x));
             r.add(Long.toString(n));
             r.add(interval);
-            r.add(value.isNumber() && "jackknife".equals(interval) ? Integer.toString(groups) : "0");
+            r.add(!Double.isNaN(value) && "jackknife".equals(interval) ? Integer.toString(groups) : "0");
             r.add("bits");
             r.add(twinSeed);
             for (int i = 0; i < r.size(); i++) sb.append(i == 0 ? "" : ",").append(ResultsTable.csv(r.get(i)));

@@ -87,7 +87,7 @@ public final class NullTwins {
             ActivationSource source = EmergenceRun.source(ts, twin, p.data(), null, p.microPrefix(), p.microSuffix(), null);
             EmergenceRun.Execution ex = new EmergenceRun.Execution(p.execution().batch(), false, quiet, p.execution().force());
             RunOutcome o = EmergenceRun.run(ts, source, p.data(), dir, ex, null, List.of());
-            if (!o.summary().path("status").asText().equals("complete")) {
+            if (!RunSummaryJson.of(o.summary(), dir.resolve("summary.json").toString()).complete()) {
                 throw new UserError(dir + ": the untrained twin did not finish; run the same command again to resume");
             }
             out.add(new TwinEstimates(seeds[k], o.estimates()));

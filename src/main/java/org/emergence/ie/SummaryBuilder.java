@@ -1,7 +1,6 @@
 package org.emergence.ie;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -259,44 +258,29 @@ final class SummaryBuilder {
     /** A result is dominated by constant-token positions when they contribute more than half of it. */
     static final double DOMINATED = 0.5;
 
+    /** summary.json as it stands: complete when the run has finished and every estimate is in. */
     ObjectNode json(boolean finished) {
-        ObjectNode o = RunDir.JSON.createObjectNode();
-        o.put("tool", "emergence");
-        o.put("version", s.version());
-        o.put("status", finished && complete() ? "complete" : "partial");
-        o.put("created", created);
-        o.put("updated", Instant.now().toString());
-        ObjectNode mo = o.putObject("model");
-        mo.put("name", modelName);
-        mo.put("model_type", cfg.modelType());
-        mo.put("layers", cfg.layers());
-        mo.put("hidden", cfg.hidden());
-        mo.put("causal", cfg.causal());
-        mo.put("ablation", s.ablation());
-        ObjectNode d = o.putObject("dataset");
-        d.put("spec", data.spec());
-        d.put("n", data.n());
-        d.put("t", t);
-        d.put("description", data.description());
+        return RunSummaryWriter.write(summary(finished));
+    }
+
+    /** The run's summary as it stands (what {@link #json} writes). */
+    RunSummary summary(boolean finished) {
+        RunSummary.Header header = new RunSummary.Header("emergence", s.version(), finished && complete() ? "complete" : "partial",
+                created, Instant.now().toString());
+        RunSummary.Model model = new RunSummary.Model(modelName, cfg.modelType(), cfg.layers(), cfg.hidden(), cfg.causal(), s.ablation());
         ObjectNode details = RunDir.JSON.valueToTree(data.details());
         details.remove(org.emergence.data.PositionTokens.KEY);
-        d.set("details", details);
+        RunSummary.Dataset dataset = new RunSummary.Dataset(data.spec(), (long) data.n(), t, data.description(), details);
         ObjectNode st = s.toJson();
         st.remove("model");
         st.remove("model_type");
         st.remove("dataset");
-        o.set("settings", st);
-        o.put("measurement", m.describe());
-        ObjectNode modes = o.putObject("modes");
         String macroMode = policy.mode(Level.MACRO, 1, random);
         if (!policy.mode(Level.MACRO, 0, random).equals(macroMode)) {
             macroMode = macroMode + " (" + m.estimator() + "); layer 0: " + policy.mode(Level.MACRO, 0, random);
         }
-        modes.put("macro", macroMode);
-        modes.put("micro", policy.mode(Level.MICRO, 1, random));
         boolean mixed = policy.mixed(random);
-        modes.put("mixed", mixed);
-        modes.put("note", mixed
+        RunSummary.Modes modes = new RunSummary.Modes(macroMode, policy.mode(Level.MICRO, 1, random), mixed, mixed
                 ? "Raw activations (no noise): micro MIs (and layer 0) are exact discrete MIs of token identities, later "
                     + "macro MIs are continuous estimates; E(l, t) subtracts one kind from the other (mixed modes)."
                 : s.noisy()
@@ -304,90 +288,93 @@ final class SummaryBuilder {
                         + "so E(l, t) compares like with like."
                     : "Every MI is a continuous estimate on random inputs.");
         Combination ie = quantity(() -> ie(Level.MICRO));
-        o.put("interval_method", intervalMethod(ie));
-        ArrayNode ls = o.putArray("layers");
-        for (int l : layers) ls.add(l);
-        ArrayNode ps = o.putArray("positions");
-        for (int p = 0; p < t; p++) ps.add(p);
-        ArrayNode cs = o.putArray("constant_positions");
-        for (int p = 0; p < t; p++) cs.add(constant[p]);
-        ArrayNode ag = o.putArray("aggregated_positions");
-        for (int p : aggregated()) ag.add(p);
-        Terms.of(cfg.causal(), m.pairing(), aggregated(), t).json(o.putObject("terms"));
+        Terms terms = Terms.of(cfg.causal(), m.pairing(), aggregated(), t);
+        RunSummary.Method method = new RunSummary.Method(RunSummaryJson.settings(st), m.describe(), modes, intervalMethod(ie),
+                new RunSummary.TermNames(terms.pairing(), terms.eDefinition(), terms.macro(), terms.micro(), terms.macroShort(),
+                        terms.microShort()));
         List<String> tokens = positionTokens();
-        ArrayNode pt = o.putArray("position_tokens"), pl = o.putArray("position_labels");
+        String[] toks = new String[t], labels = new String[t];
         for (int p = 0; p < t; p++) {
-            String tok = tokens == null ? null : tokens.get(p);
-            if (tok == null) pt.addNull();
-            else pt.add(tok);
-            pl.add(random ? "" : org.emergence.data.PositionTokens.label(tok, data.kind()));
+            toks[p] = tokens == null ? null : tokens.get(p);
+            labels[p] = random ? "" : org.emergence.data.PositionTokens.label(toks[p], data.kind());
         }
-        o.set("macro", grid(Level.MACRO));
-        o.set("micro", grid(Level.MICRO));
-        o.set("context", grid(Level.MACRO));
-        ArrayNode eg = o.putArray("E");
-        for (int l : layers) {
-            ArrayNode row = eg.addArray();
-            for (int p = 0; p < t; p++) {
-                final int ll = l, pp = p;
-                quantity(() -> e(Level.MICRO, ll, pp)).json(row.addObject());
-            }
-        }
-        if (!twins.isEmpty()) {
-            // this run alone at every position (the twins measure only the positions IE needs when that is the last one)
-            ArrayNode er = o.putArray("E_raw");
-            for (int l : layers) {
-                ArrayNode row = er.addArray();
-                for (int p = 0; p < t; p++) {
-                    final int ll = l, pp = p;
-                    from(Source.RAW, 0, () -> e(Level.MICRO, ll, pp)).json(row.addObject());
-                }
-            }
-        }
-        ArrayNode el = o.putArray("E_layer");
-        for (int l : layers) {
-            Combination c = quantity(() -> eLayer(Level.MICRO, l));
-            ObjectNode x = c.json(el.addObject());
-            x.put("layer", l);
+        RunSummary.Axes axes = new RunSummary.Axes(layers.clone(), java.util.stream.IntStream.range(0, t).toArray(), constant.clone(),
+                aggregated(), toks, labels);
+        RunSummary.Val[][] e = grid((l, p) -> quantity(() -> e(Level.MICRO, l, p)));
+        RunSummary.LayerE[] eLayer = new RunSummary.LayerE[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            int l = layers[i];
+            RunSummary.Val el = withSplit(quantity(() -> eLayer(Level.MICRO, l)));
             // the run's own MIs (the twins' are in "null"), each with its interval
-            putTerm(x, "macro_bits", "macro", from(Source.RAW, 0, () -> macroLayer(l)));
-            putTerm(x, "micro_mean_bits", "micro", from(Source.RAW, 0, () -> microLayer(l)));
-            if (!twins.isEmpty()) putTerm(x, "raw_bits", "raw", from(Source.RAW, 0, () -> eLayer(Level.MICRO, l)));
-            split(x, c);
+            eLayer[i] = new RunSummary.LayerE(l, el, term(el, from(Source.RAW, 0, () -> macroLayer(l))),
+                    term(el, from(Source.RAW, 0, () -> microLayer(l))),
+                    twins.isEmpty() ? RunSummary.Val.MISSING : term(el, from(Source.RAW, 0, () -> eLayer(Level.MICRO, l))));
         }
-        ArrayNode it = o.putArray("IE_t");
+        RunSummary.Val[] ieT = new RunSummary.Val[t];
         for (int p = 0; p < t; p++) {
             final int pp = p;
-            quantity(() -> ieT(Level.MICRO, pp)).json(it.addObject()).put("position", p);
+            ieT[p] = quantity(() -> ieT(Level.MICRO, pp)).val();
         }
-        split(ie.json(o.putObject("IE")), ie);
-        if (!twins.isEmpty()) nullModel(o.putObject("null"));
-        if (cfg.causal()) {
-            // the published code's variant: in-context MIs in place of micro ones. For an encoder every position
-            // sees the whole sequence, so it would subtract the macro MIs from themselves (0 by construction)
-            ArrayNode ec = o.putArray("E_context");
-            for (int l : layers) {
-                ArrayNode rowc = ec.addArray();
-                for (int p = 0; p < t; p++) {
-                    final int ll = l, pp = p;
-                    from(Source.RAW, 0, () -> e(Level.CONTEXT, ll, pp)).json(rowc.addObject());
-                }
+        RunSummary.Results results = new RunSummary.Results(cells(Level.MACRO), cells(Level.MICRO), cells(Level.MACRO), e, eLayer, ieT,
+                withSplit(ie));
+        // the published code's variant: in-context MIs in place of micro ones. For an encoder every position sees the
+        // whole sequence, so it would subtract the macro MIs from themselves (0 by construction)
+        RunSummary.Context context = cfg.causal() ? new RunSummary.Context(grid((l, p) -> from(Source.RAW, 0, () -> e(Level.CONTEXT, l, p))),
+                from(Source.RAW, 0, () -> ie(Level.CONTEXT)).val()) : null;
+        RunSummary.Timing timing = new RunSummary.Timing(captureSecs, estimateSecs, totalSecs, reused, computed,
+                // which GEMM ran each forward product of this process (a resumed run lists only what it recomputed)
+                org.emergence.tensor.SgemmChoice.used(), null);
+        return new RunSummary(null, header, model, dataset, method, axes, results, twins.isEmpty() ? null : nullModel(), context,
+                warnings(ie), timing);
+    }
+
+    /** A value per (layer, position) of the measured grid. */
+    private RunSummary.Val[][] grid(java.util.function.BiFunction<Integer, Integer, Combination> f) {
+        RunSummary.Val[][] g = new RunSummary.Val[layers.length][t];
+        for (int i = 0; i < layers.length; i++) for (int p = 0; p < t; p++) g[i][p] = f.apply(layers[i], p).val();
+        return g;
+    }
+
+    /**
+     * The null model of a relative measurement: the twins' seeds, each twin's IE and E(l), their mean, and this run's raw
+     * E(l, t) (at every position: the twins measure only the positions IE needs when that is the last one) and IE —
+     * IE = raw − the twins' mean.
+     */
+    private RunSummary.Relative nullModel() {
+        List<RunSummary.Twin> per = new ArrayList<>();
+        double mean = 0;
+        for (int k = 0; k < twins.size(); k++) {
+            final int kk = k;
+            double[] el = new double[layers.length];
+            for (int i = 0; i < layers.length; i++) {
+                int l = layers[i];
+                Combination c = from(Source.TWIN, kk, () -> eLayer(Level.MICRO, l));
+                el[i] = c.missing() ? Double.NaN : c.value;
             }
-            from(Source.RAW, 0, () -> ie(Level.CONTEXT)).json(o.putObject("IE_context"));
+            RunSummary.Val v = from(Source.TWIN, k, () -> ie(Level.MICRO)).val();
+            per.add(new RunSummary.Twin(twinSeeds.get(k), v, el));
+            mean += v.bits() / twins.size();
         }
-        ArrayNode w = o.putArray("warnings");
-        for (String x : warnings(ie)) w.add(x);
-        ObjectNode tm = o.putObject("timing");
-        putFinite(tm, "capture_seconds", captureSecs);
-        putFinite(tm, "estimate_seconds", estimateSecs);
-        putFinite(tm, "total_seconds", totalSecs);
-        if (reused >= 0) {
-            tm.put("estimates_reused", reused);
-            tm.put("estimates_computed", computed);
-        }
-        // which GEMM ran each forward product of this process (a resumed run lists only what it recomputed)
-        tm.set("forward_gemm_kernels", RunDir.JSON.valueToTree(org.emergence.tensor.SgemmChoice.used()));
-        return o;
+        return new RunSummary.Relative("untrained twins: the same architecture at its Hugging Face initialisation, measured on the "
+                + "same sequences with the same measurement; IE and every E are this run's values minus the twins' mean", twins.size(),
+                twinSeeds.stream().mapToLong(Long::longValue).toArray(), grid((l, p) -> from(Source.RAW, 0, () -> e(Level.MICRO, l, p))),
+                from(Source.RAW, 0, () -> ie(Level.MICRO)).val(), List.copyOf(per), mean);
+    }
+
+    /** A value with where it comes from: constant-token positions vs positions whose token varies. */
+    private static RunSummary.Val withSplit(Combination c) {
+        RunSummary.Val v = c.val();
+        if (c.missing()) return v;
+        return new RunSummary.Val(v.bits(), v.ciLow(), v.ciHigh(), null, null, v.spread(), new RunSummary.Split(c.constantPart,
+                c.value - c.constantPart, Math.abs(c.constantPart) > DOMINATED * Math.abs(c.value) && c.value != 0));
+    }
+
+    /** One of E(l)'s terms: its value and interval (SE with replicates), read with E(l)'s interval method and groups. */
+    private static RunSummary.Val term(RunSummary.Val of, Combination c) {
+        if (c.missing()) return RunSummary.Val.MISSING;
+        RunSummary.Spread spread = of.spread() == null && !c.resampled() ? null : new RunSummary.Spread(of.interval(), Double.NaN,
+                Double.NaN, c.resampled() ? c.se() : Double.NaN, null, Double.NaN, of.spread() == null ? null : of.spread().leaveOut());
+        return new RunSummary.Val(c.value, c.low(), c.high(), null, null, spread, null);
     }
 
     /**
@@ -422,75 +409,14 @@ final class SummaryBuilder {
                 + "(it needs at least 8, two per group of 4 groups)";
     }
 
-    /**
-     * The null model of a relative measurement: the twins' seeds, each twin's IE and E(l), their mean, and this run's raw
-     * IE and E(l) — IE = raw − the twins' mean.
-     */
-    private void nullModel(ObjectNode o) {
-        o.put("what", "untrained twins: the same architecture at its Hugging Face initialisation, measured on the same "
-                + "sequences with the same measurement; IE and every E are this run's values minus the twins' mean");
-        o.put("twins", twins.size());
-        ArrayNode seeds = o.putArray("seeds");
-        for (long sd : twinSeeds) seeds.add(sd);
-        from(Source.RAW, 0, () -> ie(Level.MICRO)).json(o.putObject("IE_raw"));
-        ArrayNode per = o.putArray("IE_twins");
-        for (int k = 0; k < twins.size(); k++) {
-            final int kk = k;
-            ObjectNode x = from(Source.TWIN, k, () -> ie(Level.MICRO)).json(per.addObject());
-            x.put("seed", twinSeeds.get(k));
-            ArrayNode layersOf = x.putArray("E_layer_bits");
-            for (int l : layers) {
-                Combination c = from(Source.TWIN, kk, () -> eLayer(Level.MICRO, l));
-                if (c.missing()) layersOf.addNull();
-                else layersOf.add(c.value);
-            }
-        }
-        double mean = 0;
-        for (JsonNode x : per) mean += x.path("bits").asDouble(Double.NaN) / twins.size();
-        o.put("IE_twins_mean_bits", mean);
-    }
-
-    /** Where a value comes from: constant-token positions vs positions whose token varies. */
-    private static void split(ObjectNode x, Combination c) {
-        if (c.missing()) return;
-        x.put("constant_positions_bits", c.constantPart);
-        x.put("varying_positions_bits", c.value - c.constantPart);
-        x.put("dominated_by_constant_positions", Math.abs(c.constantPart) > DOMINATED * Math.abs(c.value) && c.value != 0);
-    }
-
-    /** One of E(l)'s terms: its value under {@code key}, and prefix_ci_low, prefix_ci_high, prefix_se. */
-    private static void putTerm(ObjectNode o, String key, String prefix, Combination c) {
-        if (c.missing()) {
-            o.putNull(key);
-            return;
-        }
-        o.put(key, c.value);
-        o.put(prefix + "_ci_low", c.low());
-        o.put(prefix + "_ci_high", c.high());
-        if (c.resampled()) o.put(prefix + "_se", c.se());
-    }
-
-    private static void putFinite(ObjectNode o, String key, double v) {
-        if (Double.isFinite(v)) o.put(key, v);
-        else o.putNull(key);
-    }
-
-    private ArrayNode grid(Level level) {
-        ArrayNode g = RunDir.JSON.createArrayNode();
-        for (int l : layers) {
-            ArrayNode row = g.addArray();
+    /** An MI grid: each estimate's value, interval, estimator and mode (missing where not estimated yet). */
+    private RunSummary.Val[][] cells(Level level) {
+        RunSummary.Val[][] g = new RunSummary.Val[layers.length][t];
+        for (int i = 0; i < layers.length; i++) {
             for (int p = 0; p < t; p++) {
-                JsonNode e = get(level, l, p);
-                if (e == null) {
-                    row.addNull();
-                    continue;
-                }
-                ObjectNode c = row.addObject();
-                c.put("bits", e.get("mi_bits").asDouble());
-                c.put("ci_low", e.get("ci_low_bits").asDouble());
-                c.put("ci_high", e.get("ci_high_bits").asDouble());
-                c.put("estimator", e.get("estimator").asText());
-                c.put("mode", e.get("mode").asText());
+                JsonNode e = get(level, layers[i], p);
+                g[i][p] = e == null ? RunSummary.Val.MISSING : new RunSummary.Val(e.get("mi_bits").asDouble(), e.get("ci_low_bits").asDouble(),
+                        e.get("ci_high_bits").asDouble(), e.get("estimator").asText(), e.get("mode").asText(), null, null);
             }
         }
         return g;
@@ -547,7 +473,7 @@ final class SummaryBuilder {
     /** results.csv (every MI) and emergence.csv (every E and IE, from the summary just written). */
     void writeTables(Path root, ObjectNode summary) throws IOException {
         ResultsTable.write(root.resolve("results.csv"), layers, t, est, positionTokens());
-        EmergenceTable.write(root.resolve(EmergenceTable.FILE), summary);
+        EmergenceTable.write(root.resolve(EmergenceTable.FILE), RunSummaryJson.of(summary, root.resolve("summary.json").toString()));
     }
 
     /** The token text of each constant position (null where it varies), or null when the dataset has none. */

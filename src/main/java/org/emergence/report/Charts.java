@@ -1,5 +1,6 @@
 package org.emergence.report;
 
+import org.emergence.ie.RunSummary;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -15,8 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.emergence.report.SummaryFile.LayerE;
-import org.emergence.report.SummaryFile.Val;
+import org.emergence.ie.RunSummary.LayerE;
+import org.emergence.ie.RunSummary.Val;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.AxisLocation;
@@ -64,10 +65,10 @@ public final class Charts {
     private Charts() {}
 
     /** E(l) per layer with interval error bars and a zero line. */
-    public static byte[] eLayer(SummaryFile s) {
+    public static byte[] eLayer(RunSummary s) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         int[] layers = s.layers();
-        LayerE[] el = s.eLayer();
+        LayerE[] el = s.results().eLayer();
         int nonFinite = 0;
         int series = 0;
         YIntervalSeries cur = null;
@@ -102,7 +103,7 @@ public final class Charts {
     }
 
     /** E(l, t) as a layers × positions heat map, diverging colours centred at 0, missing cells hatched grey. */
-    public static byte[] eHeatmap(SummaryFile s) {
+    public static byte[] eHeatmap(RunSummary s) {
         int[] layers = s.layers();
         int[] positions = s.positions();
         String[] labels = PositionLabels.of(s);
@@ -113,7 +114,7 @@ public final class Charts {
         int missing = 0, nonFinite = 0, finite = 0;
         for (int i = 0; i < layers.length; i++) {
             for (int j = 0; j < positions.length; j++) {
-                Val v = s.e()[i][j];
+                Val v = s.results().e()[i][j];
                 if (v.plottable()) {
                     finite++;
                     maxAbs = Math.max(maxAbs, Math.abs(v.bits()));
@@ -135,7 +136,7 @@ public final class Charts {
             int k = 0;
             for (int i = 0; i < layers.length; i++) {
                 for (int j = 0; j < positions.length; j++, k++) {
-                    Val v = s.e()[i][j];
+                    Val v = s.results().e()[i][j];
                     xyz[0][k] = xs.coordinate(j);
                     xyz[1][k] = ys.coordinate(i);
                     xyz[2][k] = v.plottable() ? v.bits() : Double.NaN;
@@ -182,11 +183,11 @@ public final class Charts {
     }
 
     /** The two terms of E(l) per layer (named as the run's summary names them), from E_layer. */
-    public static byte[] macroMicro(SummaryFile s) {
+    public static byte[] macroMicro(RunSummary s) {
         return png(macroMicroChart(s), WIDTH, HEIGHT);
     }
 
-    static JFreeChart macroMicroChart(SummaryFile s) {
+    static JFreeChart macroMicroChart(RunSummary s) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         XYErrorRenderer r = new XYErrorRenderer();
         r.setDefaultLinesVisible(true);
@@ -196,7 +197,7 @@ public final class Charts {
         r.setErrorStroke(new BasicStroke(1.2f));
         fixed(r);
         int[] layers = s.layers();
-        LayerE[] el = s.eLayer();
+        LayerE[] el = s.results().eLayer();
         Val[] macro = new Val[layers.length], micro = new Val[layers.length];
         for (int i = 0; i < layers.length; i++) {
             macro[i] = el[i].macro();
@@ -214,11 +215,11 @@ public final class Charts {
     }
 
     /** IE(t) over positions with its interval as a shaded band. */
-    public static byte[] iePosition(SummaryFile s) {
+    public static byte[] iePosition(RunSummary s) {
         int[] positions = s.positions();
         String[] labels = PositionLabels.of(s);
         IndexAxis xs = PositionLabels.named(labels, positions) ? IndexAxis.labelled("position t", positions, labels) : null;
-        Val[] ie = s.ieT();
+        Val[] ie = s.results().ieT();
         YIntervalSeriesCollection bands = new YIntervalSeriesCollection();
         YIntervalSeriesCollection singles = new YIntervalSeriesCollection();
         int nonFinite = 0;

@@ -1,5 +1,6 @@
 package org.emergence.report;
 
+import org.emergence.ie.RunSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -7,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.emergence.report.SummaryFile.LayerE;
-import org.emergence.report.SummaryFile.Val;
+import org.emergence.ie.RunSummary.LayerE;
+import org.emergence.ie.RunSummary.Val;
 
 import static org.emergence.report.HtmlFormat.bits;
 import static org.emergence.report.HtmlFormat.duration;
@@ -33,7 +34,7 @@ final class Html {
     /** A chart as the page shows it: the PNG bytes, or the reason it could not be drawn. */
     record Chart(String file, String title, String alt, String caption, byte[] png, int width, int height, String error) {}
 
-    static String render(SummaryFile s, List<Chart> charts, Map<String, Boolean> siblingFiles) {
+    static String render(RunSummary s, List<Chart> charts, Map<String, Boolean> siblingFiles) {
         StringBuilder h = new StringBuilder(256 * 1024);
         String modelName = or(s.model().name(), "unknown model");
         String spec = or(s.dataset().spec(), "unknown dataset");
@@ -60,9 +61,9 @@ final class Html {
 
     // ---------------------------------------------------------------------------------------- sections
 
-    private static void header(StringBuilder h, SummaryFile s, String modelName, String spec) {
-        SummaryFile.Model m = s.model();
-        SummaryFile.Dataset d = s.dataset();
+    private static void header(StringBuilder h, RunSummary s, String modelName, String spec) {
+        RunSummary.Model m = s.model();
+        RunSummary.Dataset d = s.dataset();
         h.append("<header>\n<h1>Information emergence: ").append(escape(modelName)).append(" on <code>").append(escape(spec))
                 .append("</code></h1>\n<p class=\"sub\">");
         List<String> model = new ArrayList<>();
@@ -79,12 +80,12 @@ final class Html {
                 .append("</p>\n</header>\n");
     }
 
-    private static void status(StringBuilder h, SummaryFile s) {
+    private static void status(StringBuilder h, RunSummary s) {
         List<String> missing = missing(s);
         if (s.partial()) {
             h.append("<div class=\"box partial\" id=\"status\"><p><b>Partial run.</b> This report was built from a run that is "
                     + "still in progress or stopped early")
-                    .append(s.updated() == null ? "" : " (summary updated " + escape(s.updated()) + ")")
+                    .append(s.header().updated() == null ? "" : " (summary updated " + escape(s.header().updated()) + ")")
                     .append(". Values not yet estimated appear as &ldquo;&mdash;&rdquo; in the tables, as gaps in the line charts "
                             + "and as hatched grey cells in the heat map; the headline and averages may change when the run completes.</p>\n");
             if (missing.isEmpty()) {
@@ -119,14 +120,14 @@ final class Html {
     }
 
     /** True when the macro and micro cells name different sets of estimator and mode. */
-    private static boolean mixedCells(SummaryFile s) {
+    private static boolean mixedCells(RunSummary s) {
         java.util.Set<String> macro = new java.util.TreeSet<>(), micro = new java.util.TreeSet<>();
-        for (Val[] r : s.macro()) for (Val v : r) if (v.present()) macro.add(v.estimator() + "\u0000" + v.mode());
-        for (Val[] r : s.micro()) for (Val v : r) if (v.present()) micro.add(v.estimator() + "\u0000" + v.mode());
+        for (Val[] r : s.results().macro()) for (Val v : r) if (v.present()) macro.add(v.estimator() + "\u0000" + v.mode());
+        for (Val[] r : s.results().micro()) for (Val v : r) if (v.present()) micro.add(v.estimator() + "\u0000" + v.mode());
         return !macro.isEmpty() && !micro.isEmpty() && !macro.equals(micro);
     }
 
-    private static void headline(StringBuilder h, SummaryFile s) {
+    private static void headline(StringBuilder h, RunSummary s) {
         Val ie = s.ie();
         h.append("<section id=\"headline\" class=\"headline\">\n");
         if (!ie.present()) {
@@ -139,7 +140,7 @@ final class Html {
             nullModel(h, s);
         }
         provenance(h, s);
-        if (s.intervalMethod() != null) h.append("<p class=\"small\">Intervals: ").append(escape(s.intervalMethod())).append("</p>\n");
+        if (s.method().intervalMethod() != null) h.append("<p class=\"small\">Intervals: ").append(escape(s.method().intervalMethod())).append("</p>\n");
         if (!s.warnings().isEmpty()) {
             h.append("<p class=\"small\"><a href=\"#warnings\">").append(s.warnings().size()).append(" warning")
                     .append(s.warnings().size() == 1 ? "" : "s").append("</a> recorded by the run.</p>\n");
@@ -151,51 +152,51 @@ final class Html {
      * What a relative IE is relative to: the model's own (raw) IE and each untrained twin's, so a reader sees the
      * zero the number is measured from (docs/measurement.md, "Relative to untrained twins").
      */
-    private static void nullModel(StringBuilder h, SummaryFile s) {
-        JsonNode n = s.root() == null ? null : s.root().path("null");
-        if (n == null || !n.isObject() || !n.path("IE_raw").path("bits").isNumber()) return;
-        JsonNode raw = n.path("IE_raw");
+    private static void nullModel(StringBuilder h, RunSummary s) {
+        RunSummary.Relative n = s.relative();
+        if (n == null || !n.ieRaw().present()) return;
+        Val raw = n.ieRaw();
         StringBuilder tw = new StringBuilder();
-        for (JsonNode t : n.path("IE_twins")) {
-            if (!t.path("bits").isNumber()) continue;
-            tw.append(tw.length() == 0 ? "" : ", ").append(bits(t.path("bits").asDouble())).append(" (seed ")
-                    .append(t.path("seed").asLong()).append(')');
+        for (RunSummary.Twin t : n.perTwin()) {
+            if (!t.ie().present()) continue;
+            tw.append(tw.length() == 0 ? "" : ", ").append(bits(t.ie().bits())).append(" (seed ").append(t.seed()).append(')');
         }
-        h.append("<p id=\"null-model\">Relative to ").append(n.path("twins").asInt()).append(" untrained twins (the same architecture at "
-                + "its initialisation, the same sequences and measurement): the model's own IE ").append(bits(raw.path("bits").asDouble()));
-        if (raw.path("ci_low").isNumber()) {
-            h.append(" [").append(bits(raw.path("ci_low").asDouble())).append(", ").append(bits(raw.path("ci_high").asDouble())).append(']');
+        h.append("<p id=\"null-model\">Relative to ").append(n.twins()).append(" untrained twins (the same architecture at "
+                + "its initialisation, the same sequences and measurement): the model's own IE ").append(bits(raw.bits()));
+        if (!Double.isNaN(raw.ciLow())) {
+            h.append(" [").append(bits(raw.ciLow())).append(", ").append(bits(raw.ciHigh())).append(']');
         }
-        h.append(" bits minus the twins&rsquo; mean ").append(bits(n.path("IE_twins_mean_bits").asDouble())).append(" bits");
+        h.append(" bits minus the twins&rsquo; mean ").append(bits(n.twinsMeanBits())).append(" bits");
         if (tw.length() > 0) h.append(" (").append(tw).append(')');
         h.append(".</p>\n");
     }
 
     /** Where IE comes from (constant-token vs varying positions) and how it moves with N. */
-    private static void provenance(StringBuilder h, SummaryFile s) {
-        JsonNode ie = s.root() == null ? null : s.root().path("IE");
-        if (ie == null || !ie.path("bits").isNumber()) return;
-        if (ie.path("constant_positions_bits").isNumber()) {
-            boolean dom = ie.path("dominated_by_constant_positions").asBoolean();
+    private static void provenance(StringBuilder h, RunSummary s) {
+        Val ie = s.ie();
+        if (!ie.present()) return;
+        RunSummary.Split split = ie.split();
+        if (split != null && !Double.isNaN(split.constantBits())) {
+            boolean dom = split.dominatedByConstant();
             h.append("<p").append(dom ? " class=\"bad\"" : "").append(">Where it comes from: ")
-                    .append(bits(ie.path("constant_positions_bits").asDouble())).append(" bits from positions whose token is the same in "
+                    .append(bits(split.constantBits())).append(" bits from positions whose token is the same in "
                             + "every sequence (separators, special tokens: their micro MI is 0 by construction), ")
-                    .append(bits(ie.path("varying_positions_bits").asDouble())).append(" bits from positions whose token varies")
+                    .append(bits(split.varyingBits())).append(" bits from positions whose token varies")
                     .append(dom ? " &mdash; <b>dominated by constant-token positions</b>" : "").append(".</p>\n");
         }
-        JsonNode nc = ie.path("n_convergence");
-        if (nc.isObject()) {
-            double full = nc.path("full").asDouble(), half = nc.path("half").asDouble();
+        RunSummary.Convergence nc = ie.spread() == null ? null : ie.spread().nConvergence();
+        if (nc != null) {
+            double full = nc.full(), half = nc.half();
             double rel = Math.abs(full - half) / Math.max(1e-12, Math.abs(full));
             h.append("<p").append(rel > 0.1 ? " class=\"bad\"" : "").append(">Finite-N diagnostic: IE at N/4, N/2, N = ")
-                    .append(bits(nc.path("quarter").asDouble())).append(", ").append(bits(half)).append(", ").append(bits(full))
+                    .append(bits(nc.quarter())).append(", ").append(bits(half)).append(", ").append(bits(full))
                     .append(" bits (the same estimates on quarters and halves of the sequences); the last doubling moved IE by ")
                     .append(String.format(Locale.ROOT, "%+.3f bits (%.0f%%)", full - half, 100 * rel))
                     .append(rel > 0.1 ? ", more than the interval covers: IE depends on N here, compare runs only at equal N" : "")
                     .append(".</p>\n");
         }
-        if (s.root().path("measurement").isTextual()) {
-            h.append("<p class=\"small\">Measurement: ").append(escape(s.root().path("measurement").asText())).append(".</p>\n");
+        if (s.method().measurement() != null) {
+            h.append("<p class=\"small\">Measurement: ").append(escape(s.method().measurement())).append(".</p>\n");
         }
     }
 
@@ -216,18 +217,18 @@ final class Html {
         return "Zero: macro and micro mutual information balance on average.";
     }
 
-    private static void measured(StringBuilder h, SummaryFile s) {
+    private static void measured(StringBuilder h, RunSummary s) {
         h.append("<section id=\"measured\">\n<h2>What was measured</h2>\n<table class=\"kv\">\n");
-        String estimator = s.settings() == null ? null : textOf(s.settings().get("estimator"));
+        String estimator = s.settings().all() == null ? null : or(s.settings().estimator(), "—");
         row(h, "Estimator", estimator == null ? "&mdash;" : "<code>" + escape(estimator) + "</code>");
         row(h, "Macro mode", escape(or(s.modes().macro(), "—")));
         row(h, "Micro mode", escape(or(s.modes().micro(), "—")) + (s.modes().mixed() ? " <b class=\"bad\">(differs from macro)</b>" : ""));
-        if (s.settings() != null && s.settings().has("noise")) {
-            JsonNode abs = s.settings().get("noise_absolute");
-            String kind = abs == null || abs.isNull() ? "" : abs.asBoolean() ? " (absolute)" : " (relative)";
-            row(h, "Noise &sigma;", escape(textOf(s.settings().get("noise"))) + kind);
+        if (s.settings().noise() != null) {
+            Boolean abs = s.settings().noiseAbsolute();
+            String kind = abs == null ? "" : abs ? " (absolute)" : " (relative)";
+            row(h, "Noise &sigma;", escape(textOf(s.settings().noise())) + kind);
         }
-        if (s.intervalMethod() != null) row(h, "Intervals", escape(s.intervalMethod()));
+        if (s.method().intervalMethod() != null) row(h, "Intervals", escape(s.method().intervalMethod()));
         if (s.modes().note() != null) row(h, "Note", escape(s.modes().note()));
         h.append("</table>\n");
         h.append("<p>All mutual informations here are <em>estimates</em> (approximations) computed from n sampled sequences with "
@@ -269,7 +270,7 @@ final class Html {
                 .append(" <span class=\"small\">(charts/").append(escape(c.file())).append(")</span></figcaption>\n</figure>\n");
     }
 
-    private static void layerTable(StringBuilder h, SummaryFile s) {
+    private static void layerTable(StringBuilder h, RunSummary s) {
         h.append("<section id=\"layers\">\n<h2>Per layer</h2>\n");
         if (s.layers().length == 0) {
             h.append("<p class=\"missing\">No layers measured yet.</p>\n</section>\n");
@@ -281,7 +282,7 @@ final class Html {
         h.append("<table>\n<thead><tr><th class=\"num\">layer</th><th class=\"num\">").append(escape(terms.macroShort()))
                 .append("</th><th class=\"num\">").append(escape(terms.microShort())).append("</th>"
                 + "<th class=\"num\">E(l)</th><th>interval</th></tr></thead>\n<tbody>\n");
-        for (LayerE le : s.eLayer()) {
+        for (LayerE le : s.results().eLayer()) {
             Val e = le.e();
             h.append("<tr><td class=\"num\">").append(le.layer()).append("</td>")
                     .append(numCell(le.macroBits())).append(numCell(le.microMeanBits()))
@@ -291,20 +292,20 @@ final class Html {
         h.append("</tbody>\n</table>\n</section>\n");
     }
 
-    private static void positionTable(StringBuilder h, SummaryFile s) {
+    private static void positionTable(StringBuilder h, RunSummary s) {
         if (s.positions().length == 0) return;
         h.append("<section id=\"positions\">\n<details>\n<summary>Per position: IE(t) (").append(s.positions().length)
                 .append(" positions)</summary>\n<table>\n<thead><tr><th class=\"num\">position</th><th class=\"num\">IE(t)</th>"
                         + "<th>interval</th></tr></thead>\n<tbody>\n");
         for (int j = 0; j < s.positions().length; j++) {
-            Val v = s.ieT()[j];
+            Val v = s.results().ieT()[j];
             h.append("<tr><td class=\"num\">").append(s.positions()[j]).append("</td><td class=\"num ").append(signClass(v))
                     .append("\">").append(bits(v.bits())).append("</td><td>").append(interval(v)).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n</details>\n</section>\n");
     }
 
-    private static void howToRead(StringBuilder h, SummaryFile s) {
+    private static void howToRead(StringBuilder h, RunSummary s) {
         org.emergence.ie.Terms terms = RunTerms.of(s);
         boolean matched = terms.pairing().equals("matched");
         h.append("<section id=\"how-to-read\">\n<h2>How to read this report</h2>\n<dl>\n")
@@ -338,12 +339,12 @@ final class Html {
                 .append("; the shaded band is the interval.</p>\n</section>\n");
     }
 
-    private static void settings(StringBuilder h, SummaryFile s) {
+    private static void settings(StringBuilder h, RunSummary s) {
         h.append("<section id=\"settings\">\n<h2>Settings</h2>\n");
-        if (s.settings() == null || s.settings().isEmpty()) {
+        if (s.settings().all() == null || s.settings().all().isEmpty()) {
             h.append("<p class=\"missing\">No settings recorded.</p>\n");
         } else {
-            kvTable(h, s.settings());
+            kvTable(h, s.settings().all());
         }
         h.append("<p>Layers measured: ").append(escape(ranges(s.layers()))).append(" &middot; positions: ")
                 .append(escape(ranges(s.positions()))).append("</p>\n");
@@ -354,7 +355,7 @@ final class Html {
         h.append("</section>\n");
     }
 
-    private static void warnings(StringBuilder h, SummaryFile s) {
+    private static void warnings(StringBuilder h, RunSummary s) {
         h.append("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
         if (s.warnings().isEmpty()) {
             h.append("<p>None recorded.</p>\n");
@@ -366,10 +367,10 @@ final class Html {
         h.append("</section>\n");
     }
 
-    private static void timing(StringBuilder h, SummaryFile s) {
-        if (s.timing() == null || s.timing().isEmpty()) return;
+    private static void timing(StringBuilder h, RunSummary s) {
+        if (s.timing().all() == null || s.timing().all().isEmpty()) return;
         h.append("<section id=\"timing\">\n<h2>Timing</h2>\n<table class=\"kv\">\n");
-        for (Map.Entry<String, JsonNode> e : s.timing().properties()) {
+        for (Map.Entry<String, JsonNode> e : s.timing().all().properties()) {
             String key = e.getKey();
             JsonNode v = e.getValue();
             String text;
@@ -384,12 +385,12 @@ final class Html {
         h.append("</table>\n</section>\n");
     }
 
-    private static void footer(StringBuilder h, SummaryFile s, Map<String, Boolean> siblingFiles) {
+    private static void footer(StringBuilder h, RunSummary s, Map<String, Boolean> siblingFiles) {
         h.append("<footer>\n<p>Run status: <b>").append(escape(s.status())).append("</b>");
-        if (s.created() != null) h.append(" &middot; started ").append(escape(s.created()));
-        if (s.updated() != null) h.append(" &middot; summary updated ").append(escape(s.updated()));
-        h.append(" &middot; ").append(escape(or(s.tool(), "emergence")));
-        if (s.version() != null) h.append(' ').append(escape(s.version()));
+        if (s.header().created() != null) h.append(" &middot; started ").append(escape(s.header().created()));
+        if (s.header().updated() != null) h.append(" &middot; summary updated ").append(escape(s.header().updated()));
+        h.append(" &middot; ").append(escape(or(s.header().tool(), "emergence")));
+        if (s.header().version() != null) h.append(' ').append(escape(s.header().version()));
         h.append("</p>\n<p>Data files next to this report:");
         for (Map.Entry<String, Boolean> f : siblingFiles.entrySet()) {
             if (f.getValue()) h.append(" <a href=\"").append(escape(f.getKey())).append("\">").append(escape(f.getKey())).append("</a>");
@@ -400,19 +401,19 @@ final class Html {
     // ---------------------------------------------------------------------------------------- helpers
 
     /** Human-readable list of what is missing (HTML, already escaped). */
-    static List<String> missing(SummaryFile s) {
+    static List<String> missing(RunSummary s) {
         List<String> out = new ArrayList<>();
         int nl = s.layers().length, np = s.positions().length;
         if (nl == 0) out.add("no layers measured yet");
         if (np == 0) out.add("no positions listed yet");
-        cells(out, "MI_macro(l, t)", s.macro(), nl * np);
-        cells(out, "MI_micro(l, i)", s.micro(), nl * np);
-        cells(out, "E(l, t)", s.e(), nl * np);
+        cells(out, "MI_macro(l, t)", s.results().macro(), nl * np);
+        cells(out, "MI_micro(l, i)", s.results().micro(), nl * np);
+        cells(out, "E(l, t)", s.results().e(), nl * np);
         List<Integer> ml = new ArrayList<>();
-        for (LayerE le : s.eLayer()) if (!le.e().finite()) ml.add(le.layer());
+        for (LayerE le : s.results().eLayer()) if (!le.e().finite()) ml.add(le.layer());
         if (!ml.isEmpty()) out.add("E(l) for layer" + (ml.size() == 1 ? " " : "s ") + ranges(ml.stream().mapToInt(Integer::intValue).toArray()));
         List<Integer> mp = new ArrayList<>();
-        for (int j = 0; j < np; j++) if (!s.ieT()[j].finite()) mp.add(s.positions()[j]);
+        for (int j = 0; j < np; j++) if (!s.results().ieT()[j].finite()) mp.add(s.positions()[j]);
         if (!mp.isEmpty()) out.add("IE(t) for position" + (mp.size() == 1 ? " " : "s ") + ranges(mp.stream().mapToInt(Integer::intValue).toArray()));
         if (!s.ie().finite()) out.add(s.ie().present() ? "IE (not finite)" : "IE (the headline value)");
         return out;
@@ -425,10 +426,10 @@ final class Html {
         if (bad > 0) out.add(name + ": " + bad + " of " + total + " values");
     }
 
-    private static Map<String, int[]> estimatorsUsed(SummaryFile s) {
+    private static Map<String, int[]> estimatorsUsed(RunSummary s) {
         Map<String, int[]> out = new LinkedHashMap<>();
         String[] names = {"macro", "micro", "context"};
-        Val[][][] ms = {s.macro(), s.micro(), s.context()};
+        Val[][][] ms = {s.results().macro(), s.results().micro(), s.results().context()};
         for (int k = 0; k < 3; k++) {
             for (Val[] r : ms[k]) {
                 for (Val v : r) {

@@ -1,9 +1,10 @@
 package org.emergence.report;
 
+import org.emergence.ie.RunSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.Map;
-import org.emergence.report.SummaryFile.Val;
+import org.emergence.ie.RunSummary.Val;
 
 import static org.emergence.report.Pages.escape;
 

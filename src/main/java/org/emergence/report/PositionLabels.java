@@ -1,6 +1,6 @@
 package org.emergence.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.emergence.ie.RunSummary;
 
 /**
  * Tick labels of a position axis: "t token" where every sequence holds the same token at t ("0 [CLS]", "2 ,"),
@@ -12,12 +12,12 @@ final class PositionLabels {
 
     private PositionLabels() {}
 
-    static String[] of(SummaryFile s) {
+    static String[] of(RunSummary s) {
         int[] ps = s.positions();
         String[] out = new String[ps.length];
-        JsonNode labels = s.root() == null ? null : s.root().path("position_labels");
+        String[] labels = s.axes().labels();
         for (int j = 0; j < ps.length; j++) {
-            String l = labels == null || !labels.path(ps[j]).isTextual() ? "" : labels.path(ps[j]).asText().strip();
+            String l = labels == null || ps[j] >= labels.length || labels[ps[j]] == null ? "" : labels[ps[j]].strip();
             if (l.codePointCount(0, l.length()) > MAX) l = l.substring(0, l.offsetByCodePoints(0, MAX - 1)) + "…";
             out[j] = l.isEmpty() ? Integer.toString(ps[j]) : ps[j] + " " + l;
         }

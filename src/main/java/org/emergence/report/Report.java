@@ -1,5 +1,7 @@
 package org.emergence.report;
 
+import org.emergence.ie.RunSummary;
+import org.emergence.ie.RunSummaryJson;
 import java.awt.AWTError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +49,7 @@ public final class Report {
      *                   output file cannot be written; the message is one line naming the file
      */
     public static Path build(Path runDir) {
-        SummaryFile summary = readSummary(runDir);
+        RunSummary summary = readSummary(runDir);
         Fonts.init();
         synchronized (LOCK) {
             return write(runDir, summary);
@@ -60,7 +62,7 @@ public final class Report {
     }
 
     /** Reads and validates {@code runDir/summary.json} (the same checks {@link #build} makes). */
-    public static SummaryFile readSummary(Path runDir) {
+    public static RunSummary readSummary(Path runDir) {
         if (!Files.exists(runDir)) throw new UserError("run directory not found: " + runDir);
         if (!Files.isDirectory(runDir)) throw new UserError("not a directory: " + runDir + " (expected a run directory)");
         Path file = runDir.resolve(SUMMARY);
@@ -68,10 +70,10 @@ public final class Report {
             throw new UserError("no " + SUMMARY + " in " + runDir + " (not a run directory, or the run has not started)");
         }
         if (Files.isDirectory(file)) throw new UserError(file + " is a directory, expected a file");
-        return SummaryFile.read(file);
+        return RunSummaryJson.read(file);
     }
 
-    private static Path write(Path runDir, SummaryFile s) {
+    private static Path write(Path runDir, RunSummary s) {
         Path chartsDir = runDir.resolve(CHARTS_DIR);
         org.emergence.ie.Terms terms = RunTerms.of(s);
         List<Html.Chart> charts = new ArrayList<>();
@@ -107,7 +109,7 @@ public final class Report {
         try {
             AtomicFiles.writeString(out, html);
         } catch (IOException e) {
-            throw new UserError("cannot write " + out + ": " + SummaryFile.oneLine(String.valueOf(e.getMessage())), e);
+            throw new UserError("cannot write " + out + ": " + org.emergence.common.JsonFiles.oneLine(String.valueOf(e.getMessage())), e);
         }
         return out;
     }
@@ -117,13 +119,13 @@ public final class Report {
      * the report: the chart's old PNG is removed and the page explains what went wrong.
      */
     private static Html.Chart render(Path dir, String file, String title, String alt, String caption, int w, int h,
-                                     Function<SummaryFile, byte[]> draw, SummaryFile s) {
+                                     Function<RunSummary, byte[]> draw, RunSummary s) {
         Path target = dir.resolve(file);
         byte[] png;
         try {
             png = draw.apply(s);
         } catch (RuntimeException | LinkageError | AWTError | InternalError e) {
-            String why = SummaryFile.oneLine(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            String why = org.emergence.common.JsonFiles.oneLine(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             try {
                 Files.deleteIfExists(target);
             } catch (IOException ignored) {
@@ -134,7 +136,7 @@ public final class Report {
         try {
             AtomicFiles.write(target, o -> o.write(png));
         } catch (IOException e) {
-            throw new UserError("cannot write " + target + ": " + SummaryFile.oneLine(String.valueOf(e.getMessage())), e);
+            throw new UserError("cannot write " + target + ": " + org.emergence.common.JsonFiles.oneLine(String.valueOf(e.getMessage())), e);
         }
         return new Html.Chart(file, title, alt, caption, png, w, h, null);
     }

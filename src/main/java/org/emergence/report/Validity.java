@@ -1,5 +1,6 @@
 package org.emergence.report;
 
+import org.emergence.ie.RunSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -41,9 +42,9 @@ final class Validity {
      * this model under this measurement, shipped as a resource — only this model's, never another model's — or a
      * note that this model, or this measurement, has not been validated here.
      */
-    static void box(StringBuilder h, SummaryFile s) {
+    static void box(StringBuilder h, RunSummary s) {
         JsonNode v = load();
-        String meas = s.root() == null ? null : s.root().path("measurement").asText(null);
+        String meas = s.method().measurement();
         if (v == null || meas == null) return;
         JsonNode mine = entry(v, s.model().name(), meas);
         if (mine == null) {

@@ -20,6 +20,8 @@ import org.emergence.common.AtomicFiles;
 import org.emergence.common.UserError;
 import org.emergence.data.Npy;
 import org.emergence.ie.Estimated;
+import org.emergence.ie.RunSummary;
+import org.emergence.ie.RunSummaryJson;
 import org.emergence.ie.RunRequest;
 
 /**
@@ -36,7 +38,7 @@ public final class Study {
     private final List<Condition> conditions;
     /** What the plan decided that a reader must know, then what the runs show (conditions at different N). */
     private final List<String> notes;
-    final Map<String, JsonNode> summaries = new LinkedHashMap<>();
+    final Map<String, RunSummary> summaries = new LinkedHashMap<>();
     final Map<String, Estimated> ie = new LinkedHashMap<>();
 
     private Study(StudyOptions o, String version, Consumer<String> log, List<Condition> conditions, List<String> notes) {
@@ -119,32 +121,37 @@ public final class Study {
             // texts: every later condition is measured at the first (natural) run's layer noise scale
             RunRequest r = o.sharedTextScale() && c != runs.get(0) ? c.request().withNoiseReference(runs.get(0).dir()) : c.request();
             r.prepare(version).execute();
-            summaries.put(c.name(), new ObjectMapper().readTree(c.dir().resolve("summary.json").toFile()));
+            summaries.put(c.name(), RunSummaryJson.read(c.dir().resolve("summary.json")));
         }
-        for (Condition c : conditions) ie.put(c.name(), c.derived() ? prefixIe(c) : Estimated.of(summaries.get(c.name()).path("IE")));
+        for (Condition c : conditions) ie.put(c.name(), c.derived() ? prefixIe(c) : summaries.get(c.name()).ie().estimated());
     }
 
     /** IE of a shorter list read from the longest list's run: IE(t) averaged over its aggregated positions up to t. */
     Estimated prefixIe(Condition c) {
-        JsonNode s = summaries.get(c.prefixOf());
+        RunSummary s = summaries.get(c.prefixOf());
         List<Estimated> parts = new ArrayList<>();
-        Set<Integer> agg = new LinkedHashSet<>();
-        for (JsonNode p : s.path("aggregated_positions")) agg.add(p.asInt());
-        String positions = s.path("settings").path("positions").asText();
+        String positions = java.util.Objects.toString(s.settings().positions(), "");
+        boolean[] constant = s.axes().constant();
+        RunSummary.Val[] ieT = s.results().ieT();
         for (int t = 0; t <= c.position(); t++) {
+            final int tt = t;
             boolean take = switch (positions) {
                 case "last" -> t == c.position();
-                case "varying" -> !s.path("constant_positions").path(t).asBoolean();
+                case "varying" -> !(constant != null && tt < constant.length && constant[tt]);
                 default -> true;
             };
-            if (take) parts.add(Estimated.of(s.path("IE_t").path(t)));
+            if (take) parts.add(at(ieT, t).estimated());
         }
-        if (parts.isEmpty()) parts.add(Estimated.of(s.path("IE_t").path(c.position())));
+        if (parts.isEmpty()) parts.add(at(ieT, c.position()).estimated());
         return Estimated.mean(parts);
     }
 
+    private static RunSummary.Val at(RunSummary.Val[] row, int i) {
+        return i >= 0 && i < row.length ? row[i] : RunSummary.Val.MISSING;
+    }
+
     /** The run a condition's numbers come from. */
-    JsonNode summaryOf(Condition c) {
+    RunSummary summaryOf(Condition c) {
         return summaries.get(c.derived() ? c.prefixOf() : c.name());
     }
 
@@ -156,12 +163,9 @@ public final class Study {
     boolean samePairs(Condition a, Condition b) {
         Condition ra = a.derived() ? find(a.prefixOf()) : a, rb = b.derived() ? find(b.prefixOf()) : b;
         if (ra == rb) return true;
-        JsonNode sa = summaries.get(ra.name()), sb = summaries.get(rb.name());
-        if (sa.path("settings").path("seed").asLong() != sb.path("settings").path("seed").asLong()
-                || sa.path("dataset").path("n").asInt() != sb.path("dataset").path("n").asInt()) {
-            return false;
-        }
-        String da = sa.path("dataset").path("spec").asText(), db = sb.path("dataset").path("spec").asText();
+        RunSummary sa = summaries.get(ra.name()), sb = summaries.get(rb.name());
+        if (seed(sa) != seed(sb) || n(sa) != n(sb)) return false;
+        String da = java.util.Objects.toString(sa.dataset().spec(), ""), db = java.util.Objects.toString(sb.dataset().spec(), "");
         if (da.replaceAll(":scramble=[a-z]+", "").equals(db.replaceAll(":scramble=[a-z]+", "")) && !da.equals(db)) return true;
         Path ta = ra.dir().resolve("tokens.npy"), tb = rb.dir().resolve("tokens.npy");
         if (!Files.isRegularFile(ta) || !Files.isRegularFile(tb)) return false;
@@ -206,9 +210,9 @@ public final class Study {
         for (Condition c : conditions) ns.put(c.name(), n(c));
         String unequal = StudyNotes.unequalN(ns);
         if (unequal != null) notes.add(unequal);
-        JsonNode first = summaryOf(conditions.get(conditions.size() - 1));
-        out.put("measurement", first.path("measurement").asText());
-        out.put("interval_method", first.path("interval_method").asText());
+        RunSummary first = summaryOf(conditions.get(conditions.size() - 1));
+        out.put("measurement", java.util.Objects.toString(first.method().measurement(), ""));
+        out.put("interval_method", java.util.Objects.toString(first.method().intervalMethod(), ""));
         ArrayNode conds = out.putArray("conditions");
         for (Condition c : conditions) {
             ObjectNode x = conds.addObject();
@@ -227,7 +231,7 @@ public final class Study {
             put(v, "ci_low", e.low());
             put(v, "ci_high", e.high());
             put(v, "se", e.se());
-            if (!c.derived()) x.set("IE_summary", summaries.get(c.name()).path("IE"));
+            if (!c.derived()) x.set("IE_summary", org.emergence.ie.RunSummaryWriter.json(summaries.get(c.name()).ie()));
         }
         StudyAnalysis.analyse(this, out);
         ArrayNode ns2 = out.putArray("notes");
@@ -237,7 +241,15 @@ public final class Study {
 
     /** The number of sequences a condition's numbers rest on. */
     int n(Condition c) {
-        return summaryOf(c).path("dataset").path("n").asInt();
+        return n(summaryOf(c));
+    }
+
+    private static int n(RunSummary s) {
+        return s.dataset().n() == null ? 0 : s.dataset().n().intValue();
+    }
+
+    private static long seed(RunSummary s) {
+        return s.settings().seed() == null ? 0 : s.settings().seed();
     }
 
     static void put(ObjectNode o, String k, double v) {
@@ -256,20 +268,21 @@ public final class Study {
         for (Condition c : conditions) ns.put(c.name(), n(c));
         for (Condition c : conditions) {
             String nNote = StudyNotes.nNote(ns, c.name());
-            JsonNode s = summaryOf(c);
-            int last = c.derived() ? c.position() : s.path("positions").size() - 1;
+            RunSummary s = summaryOf(c);
+            int last = c.derived() ? c.position() : s.positions().length - 1;
             Estimated e = ie.get(c.name());
-            JsonNode layers = s.path("layers");
-            for (int li = 0; li < layers.size(); li++) {
+            int[] layers = s.layers();
+            RunSummary.Results r = s.results();
+            for (int li = 0; li < layers.length; li++) {
                 for (int t = 0; t <= last; t++) {
-                    JsonNode cell = s.path("E").path(li).path(t);
+                    RunSummary.Val cell = at(r.e()[li], t);
                     sb.append(csvCell(c.name()));
                     for (String k : keys) sb.append(',').append(csvCell(c.labels().getOrDefault(k, "")));
                     sb.append(',').append(ns.get(c.name())).append(',').append(csvCell(nNote));
-                    sb.append(',').append(layers.get(li).asInt()).append(',').append(t);
-                    for (JsonNode v : new JsonNode[] {cell.path("bits"), cell.path("ci_low"), cell.path("ci_high"),
-                        s.path("macro").path(li).path(t).path("bits"), s.path("micro").path(li).path(t).path("bits")}) {
-                        sb.append(',').append(v.isNumber() ? String.format(Locale.ROOT, "%.6g", v.asDouble()) : "");
+                    sb.append(',').append(layers[li]).append(',').append(t);
+                    for (double v : new double[] {cell.bits(), cell.ciLow(), cell.ciHigh(), at(r.macro()[li], t).bits(),
+                        at(r.micro()[li], t).bits()}) {
+                        sb.append(',').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v));
                     }
                     for (double v : new double[] {e.bits(), e.low(), e.high()}) {
                         sb.append(',').append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "");

@@ -193,16 +193,16 @@ final class StudyAnalysis {
         cs.sort(java.util.Comparator.comparingLong(c -> Long.parseLong(c.labels().get("parameters"))));
         ArrayNode depth = out.putArray("by_relative_depth");
         for (Condition c : cs) {
-            JsonNode sum = s.summaryOf(c);
+            org.emergence.ie.RunSummary sum = s.summaryOf(c);
             int layers = Integer.parseInt(c.labels().get("layers"));
-            for (JsonNode el : sum.path("E_layer")) {
+            for (org.emergence.ie.RunSummary.LayerE el : sum.results().eLayer()) {
                 ObjectNode r = depth.addObject();
                 r.put("model", c.labels().get("model"));
-                r.put("layer", el.path("layer").asInt());
-                r.put("relative_depth", (el.path("layer").asInt() + 0.5) / layers);
-                r.set("E", el.path("bits"));
-                r.set("ci_low", el.path("ci_low"));
-                r.set("ci_high", el.path("ci_high"));
+                r.put("layer", el.layer());
+                r.put("relative_depth", (el.layer() + 0.5) / layers);
+                putOrNull(r, "E", el.e().bits());
+                putOrNull(r, "ci_low", el.e().ciLow());
+                putOrNull(r, "ci_high", el.e().ciHigh());
             }
         }
         for (int i = 1; i < cs.size(); i++) {
@@ -226,5 +226,11 @@ final class StudyAnalysis {
             Estimated.Difference d = compare(s, comps, c.labels().get("ablation") + " − none", c, none);
             verdicts.add(String.format(Locale.ROOT, "%s vs the model as it is: %s (%s)", c.labels().get("ablation"), diff(d), direction(d)));
         }
+    }
+
+    /** A value of a run's summary as it stands there: null where it was not estimated. */
+    private static void putOrNull(ObjectNode o, String key, double v) {
+        if (Double.isNaN(v)) o.putNull(key);
+        else o.put(key, v);
     }
 }

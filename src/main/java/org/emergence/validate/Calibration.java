@@ -24,7 +24,14 @@ record Calibration(double se, double sd, double ratio, double low, double high) 
         for (double e : ses) seSquares += e * e;
         double sd = Math.sqrt(ss / (k - 1)), se = Math.sqrt(seSquares / k);
         int df = k - 1;
-        return new Calibration(se, sd, se / sd, se / (sd * Math.sqrt(df / Validation.chi2(0.05, df))),
-                se / (sd * Math.sqrt(df / Validation.chi2(0.95, df))));
+        return new Calibration(se, sd, se / sd, se / (sd * Math.sqrt(df / chi2(0.05, df))),
+                se / (sd * Math.sqrt(df / chi2(0.95, df))));
+    }
+
+    /** χ² quantile (Wilson–Hilferty): k·(1 − 2/(9k) + z_p·√(2/(9k)))³. */
+    static double chi2(double p, int k) {
+        double z = org.emergence.mi.Special.normalQuantile(p), a = 2.0 / (9 * k);
+        double c = 1 - a + z * Math.sqrt(a);
+        return k * c * c * c;
     }
 }

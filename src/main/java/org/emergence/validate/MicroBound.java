@@ -18,8 +18,8 @@ final class MicroBound {
     static final String WARNING = "within 5% of the entropy";
 
     /** {at the bound, varying-position micro estimates} of a finished run. */
-    static int[] count(Path runDir, JsonNode summary) {
-        JsonNode constant = summary.path("constant_positions");
+    static int[] count(Path runDir, org.emergence.ie.RunSummary summary) {
+        boolean[] constant = summary.axes().constant();
         int at = 0, total = 0;
         ObjectMapper om = new ObjectMapper();
         try (var list = Files.list(runDir.resolve("est"))) {
@@ -27,7 +27,8 @@ final class MicroBound {
                 String name = p.getFileName().toString();
                 if (!name.startsWith("micro_") || !name.endsWith(".json")) continue;
                 JsonNode e = om.readTree(p.toFile());
-                if (constant.path(e.path("position").asInt()).asBoolean(false)) continue;
+                int pos = e.path("position").asInt();
+                if (constant != null && pos >= 0 && pos < constant.length && constant[pos]) continue;
                 total++;
                 for (JsonNode w : e.path("warnings")) {
                     if (w.asText().contains(WARNING)) {

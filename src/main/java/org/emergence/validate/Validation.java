@@ -19,6 +19,8 @@ import org.emergence.common.AtomicFiles;
 import org.emergence.common.UserError;
 import org.emergence.ie.Estimated;
 import org.emergence.ie.RunRequest;
+import org.emergence.ie.RunSummary;
+import org.emergence.ie.RunSummaryJson;
 import org.emergence.model.ModelSources;
 import org.emergence.tokenize.Tokenizer;
 
@@ -93,7 +95,7 @@ public final class Validation {
     private Plan plan;
     private final String version;
     private final Consumer<String> log;
-    private final Map<String, JsonNode> summaries = new LinkedHashMap<>();
+    private final Map<String, RunSummary> summaries = new LinkedHashMap<>();
     private final List<Condition> conditions = new ArrayList<>();
 
     private Validation(Plan plan, String version, Consumer<String> log) {
@@ -137,8 +139,8 @@ public final class Validation {
         return out;
     }
 
-    private static JsonNode readSummary(Path dir) throws IOException {
-        return new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    private static RunSummary readSummary(Path dir) {
+        return RunSummaryJson.read(dir.resolve("summary.json"));
     }
 
     private boolean wants(String control) {
@@ -254,7 +256,7 @@ public final class Validation {
     }
 
     private Estimated ie(String condition) {
-        return Estimated.of(summaries.get(condition).path("IE"));
+        return summaries.get(condition).ie().estimated();
     }
 
     // ------------------------------------------------------------------ controls
@@ -278,9 +280,9 @@ public final class Validation {
         o.put("version", version);
         RunRequest b = plan.base();
         o.put("model", b.model());
-        JsonNode first = summaries.get(main());
-        o.put("measurement", first.path("measurement").asText());
-        o.put("interval_method", first.path("interval_method").asText());
+        RunSummary first = summaries.get(main());
+        o.put("measurement", java.util.Objects.toString(first.method().measurement(), ""));
+        o.put("interval_method", java.util.Objects.toString(first.method().intervalMethod(), ""));
         ObjectNode st = o.putObject("settings");
         st.put("icl", plan.icl());
         st.put("text", plan.text());
@@ -294,10 +296,10 @@ public final class Validation {
         ArrayNode sf = st.putArray("sigma_factors");
         for (double f : plan.sigmaFactors()) sf.add(f);
         st.put("replicates", plan.replicates());
-        st.set("run_settings", first.path("settings"));
+        st.set("run_settings", first.settings().all());
         ArrayNode conds = o.putArray("conditions");
         for (Condition c : conditions) {
-            JsonNode s = summaries.get(c.name());
+            RunSummary s = summaries.get(c.name());
             ObjectNode x = conds.addObject();
             x.put("name", c.name());
             x.put("what", c.what());
@@ -306,8 +308,8 @@ public final class Validation {
             x.put("ablation", c.request().ablate());
             x.put("noise", c.request().noise());
             x.put("seed", c.request().seed());
-            x.set("IE", s.path("IE"));
-            x.put("status", s.path("status").asText());
+            x.set("IE", org.emergence.ie.RunSummaryWriter.json(s.ie()));
+            x.put("status", s.status());
         }
         ArrayNode ctl = o.putArray("controls");
         int passed = 0;
@@ -423,10 +425,10 @@ public final class Validation {
                 Control.bits(d.bits(), d.low(), d.high())), d.bits(), d.low(), d.high(), d.method(), d.positive());
     }
 
-    private static String describe(JsonNode s) {
-        JsonNode ie = s.path("IE");
-        return String.format(Locale.ROOT, "IE %.3f bits, %.3f from constant-token positions", ie.path("bits").asDouble(),
-                ie.path("constant_positions_bits").asDouble());
+    private static String describe(RunSummary s) {
+        RunSummary.Val ie = s.ie();
+        return String.format(Locale.ROOT, "IE %.3f bits, %.3f from constant-token positions", ie.bits(),
+                ie.split() == null ? 0 : ie.split().constantBits());
     }
 
     private Control randomBaseline() {
@@ -471,13 +473,14 @@ public final class Validation {
         double worst = 0;
         for (String c : new String[] {"icl", "text"}) {
             if (!summaries.containsKey(c)) continue;
-            JsonNode nc = summaries.get(c).path("IE").path("n_convergence");
-            if (nc.isMissingNode()) {
+            RunSummary.Spread sp = summaries.get(c).ie().spread();
+            RunSummary.Convergence nc = sp == null ? null : sp.nConvergence();
+            if (nc == null) {
                 b.detail("%s: no replicates (run with --groups > 0)", c);
                 pass = false;
                 continue;
             }
-            double q = nc.path("quarter").asDouble(), h = nc.path("half").asDouble(), f = nc.path("full").asDouble();
+            double q = nc.quarter(), h = nc.half(), f = nc.full();
             double rel = Math.abs(f - h) / Math.max(1e-12, Math.abs(f));
             worst = Math.max(worst, rel);
             pass &= rel <= CONVERGENCE_TOLERANCE;
@@ -541,12 +544,5 @@ public final class Validation {
                 c.low(), c.high(), c.se(), c.sd(), k),
                 c.ratio(), c.low(), c.high(),
                 "ratio of the root-mean-square SE to the sample sd of IE over independent draws", pass);
-    }
-
-    /** χ² quantile (Wilson–Hilferty): k·(1 − 2/(9k) + z_p·√(2/(9k)))³. */
-    static double chi2(double p, int k) {
-        double z = org.emergence.mi.Special.normalQuantile(p), a = 2.0 / (9 * k);
-        double c = 1 - a + z * Math.sqrt(a);
-        return k * c * c * c;
     }
 }

@@ -44,6 +44,9 @@ class ResumeTest {
         assertTrue(before >= 20 && before < 96, "killed mid-run with " + before + " estimates persisted");
         JsonNode partial = RunTest.summary(killed);
         assertEquals("partial", partial.get("status").asText());
+        // a partial summary (cells, E, E(l) terms not yet estimated) reads into the typed summary and writes back byte for byte
+        assertEquals(Files.readString(killed.resolve("summary.json")),
+                RunDir.JSON.writeValueAsString(RunSummaryWriter.write(RunSummaryJson.read(killed.resolve("summary.json")))) + "\n");
         // a half-written file left by the killed process is never trusted, and is cleaned up on resume
         Files.writeString(killed.resolve("acts").resolve("h099.npy.tmp-1"), "garbage");
 

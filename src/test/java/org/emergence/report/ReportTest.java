@@ -327,7 +327,7 @@ class ReportTest {
     @Test
     void aChartThatCannotBeDrawnIsExplained() throws IOException {
         Path run = Runs.dir("report-nochart", Runs.complete(2, 3, false));
-        SummaryFile s = Report.readSummary(run);
+        org.emergence.ie.RunSummary s = Report.readSummary(run);
         String page = Html.render(s, List.of(new Html.Chart("e_layer.png", "Emergence per layer E(l)", "alt", "caption",
                 null, 900, 500, "AWTError: <no fonts>")), java.util.Map.of("summary.json", true));
         assertTrue(page.contains("the chart could not be drawn (AWTError: &lt;no fonts&gt;)"));
