@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.emergence.ie.RunOutcome;
 import org.emergence.ie.RunRequest;
+import org.emergence.ie.RunSummary;
 import org.emergence.mi.Estimate;
 import org.emergence.mi.Estimator;
 import org.emergence.mi.Estimators;
@@ -37,6 +38,9 @@ public final class UseEmergence {
         RunRequest request = RunRequest.builder().model("tinylm").dataset("icl:animal").n(60).layers("0-1").nullTwins(0)
                 .noiseScales(1).out(Path.of(args[0])).quiet(true).build();
         RunOutcome outcome = request.prepare("consumer").execute();
-        System.out.println("tinylm IE " + outcome.summary().path("IE") + " in " + outcome.runDir());
+        RunSummary.Val ie = outcome.result().ie();
+        System.out.printf(java.util.Locale.ROOT, "tinylm IE %.3f [%.3f, %.3f] bits in %s%n", ie.bits(), ie.ciLow(), ie.ciHigh(),
+                outcome.runDir());
+        if (!Double.isFinite(ie.bits()) || !(ie.ciLow() <= ie.bits() && ie.bits() <= ie.ciHigh())) System.exit(1);
     }
 }
