@@ -23,12 +23,12 @@ import org.emergence.tokenize.Tokenizer;
  * (punctuation, end of text, any other word). An entity is identified by its first token.
  */
 final class ErrorScorer {
-    private final Study study;
+    private final StudyRuns study;
     private final Transformer model;
     /** first token of every entity, per category */
     private final Map<String, Set<Integer>> byCategory = new HashMap<>();
 
-    ErrorScorer(Study s) {
+    ErrorScorer(StudyRuns s) {
         this.study = s;
         String name = s.options().models().get(0);
         this.model = ModelSources.load(name);

@@ -31,7 +31,7 @@ import org.emergence.ie.RunRequest;
  * study.json (every condition's IE, the comparisons with their intervals and tests, the verdicts) and
  * a self-contained study.html.
  */
-public final class Study {
+public final class Study implements StudyRuns {
     private final StudyOptions o;
     private final String version;
     private final Consumer<String> log;
@@ -49,11 +49,13 @@ public final class Study {
         this.conditions = conditions;
     }
 
-    StudyOptions options() {
+    @Override
+    public StudyOptions options() {
         return o;
     }
 
-    List<Condition> conditions() {
+    @Override
+    public List<Condition> conditions() {
         return conditions;
     }
 
@@ -151,7 +153,8 @@ public final class Study {
     }
 
     /** The run a condition's numbers come from. */
-    RunSummary summaryOf(Condition c) {
+    @Override
+    public RunSummary summaryOf(Condition c) {
         return summaries.get(c.derived() ? c.prefixOf() : c.name());
     }
 
@@ -172,13 +175,15 @@ public final class Study {
         return java.util.Arrays.equals(Npy.readLongs(ta, Npy.header(ta)), Npy.readLongs(tb, Npy.header(tb)));
     }
 
-    Condition find(String name) {
+    @Override
+    public Condition find(String name) {
         for (Condition c : conditions) if (c.name().equals(name)) return c;
         throw new IllegalArgumentException(name);
     }
 
     /** a − b with the right pairing. */
-    Estimated.Difference difference(Condition a, Condition b) {
+    @Override
+    public Estimated.Difference difference(Condition a, Condition b) {
         return Estimated.difference(ie.get(a.name()), ie.get(b.name()), samePairs(a, b));
     }
 
@@ -240,7 +245,13 @@ public final class Study {
     }
 
     /** The number of sequences a condition's numbers rest on. */
-    int n(Condition c) {
+    @Override
+    public Estimated ie(Condition c) {
+        return ie.get(c.name());
+    }
+
+    @Override
+    public int n(Condition c) {
         return n(summaryOf(c));
     }
 
@@ -253,8 +264,7 @@ public final class Study {
     }
 
     static void put(ObjectNode o, String k, double v) {
-        if (Double.isFinite(v)) o.put(k, v);
-        else o.putNull(k);
+        StudyRuns.put(o, k, v);
     }
 
     /** study.csv: condition, its labels, layer, position, E, MI_macro and MI_micro with intervals. */

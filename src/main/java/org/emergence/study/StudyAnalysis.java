@@ -18,7 +18,7 @@ import org.emergence.ie.Estimated;
 final class StudyAnalysis {
     private StudyAnalysis() {}
 
-    static void analyse(Study s, ObjectNode out) {
+    static void analyse(StudyRuns s, ObjectNode out) {
         ArrayNode comps = out.putArray("comparisons"), verdicts = out.putArray("verdicts");
         switch (s.options().kind()) {
             case "shots", "errors" -> shots(s, out, comps, verdicts);
@@ -29,7 +29,7 @@ final class StudyAnalysis {
     }
 
     /** Adds a comparison a − b and returns its difference. */
-    static Estimated.Difference compare(Study s, ArrayNode comps, String label, Condition a, Condition b) {
+    static Estimated.Difference compare(StudyRuns s, ArrayNode comps, String label, Condition a, Condition b) {
         Estimated.Difference d = s.difference(a, b);
         ObjectNode c = comps.addObject();
         c.put("label", label + unequalN(s, a, b));
@@ -37,10 +37,10 @@ final class StudyAnalysis {
         c.put("b", b.name());
         c.put("n_a", s.n(a));
         c.put("n_b", s.n(b));
-        Study.put(c, "difference_bits", d.bits());
-        Study.put(c, "ci_low", d.low());
-        Study.put(c, "ci_high", d.high());
-        Study.put(c, "se", d.se());
+        StudyRuns.put(c, "difference_bits", d.bits());
+        StudyRuns.put(c, "ci_low", d.low());
+        StudyRuns.put(c, "ci_high", d.high());
+        StudyRuns.put(c, "se", d.se());
         c.put("method", d.method());
         c.put("test", "95% interval of the difference; it differs from 0 at the 5% level when the interval excludes 0");
         c.put("direction", direction(d));
@@ -48,7 +48,7 @@ final class StudyAnalysis {
     }
 
     /** " [unequal N: 1000 vs 39]" when the two conditions rest on different numbers of sequences, else "". */
-    static String unequalN(Study s, Condition a, Condition b) {
+    static String unequalN(StudyRuns s, Condition a, Condition b) {
         return s.n(a) == s.n(b) ? "" : " [UNEQUAL N: " + s.n(a) + " vs " + s.n(b) + "]";
     }
 
@@ -62,7 +62,7 @@ final class StudyAnalysis {
 
     // ------------------------------------------------------------------ shots and errors
 
-    private static void shots(Study s, ObjectNode out, ArrayNode comps, ArrayNode verdicts) {
+    private static void shots(StudyRuns s, ObjectNode out, ArrayNode comps, ArrayNode verdicts) {
         Map<String, List<Condition>> series = new LinkedHashMap<>();
         for (Condition c : s.conditions()) {
             String key = c.labels().get("category") + "/" + c.labels().get("variant");
@@ -81,11 +81,11 @@ final class StudyAnalysis {
                 reps.stream().filter(c -> c.labels().get("replicate").equals("0")).findFirst().ifPresent(c -> rep0.put(k(c), c));
                 double mean = 0, ss = 0, se2 = 0;
                 for (Condition c : reps) {
-                    Estimated v = s.ie.get(c.name());
+                    Estimated v = s.ie(c);
                     mean += v.bits() / reps.size();
                     se2 += v.se() * v.se() / ((double) reps.size() * reps.size());
                 }
-                for (Condition c : reps) ss += Math.pow(s.ie.get(c.name()).bits() - mean, 2);
+                for (Condition c : reps) ss += Math.pow(s.ie(c).bits() - mean, 2);
                 double sd = reps.size() > 1 ? Math.sqrt(ss / (reps.size() - 1)) : Double.NaN;
                 ObjectNode row = table.addObject();
                 row.put("series", e.getKey());
@@ -93,11 +93,11 @@ final class StudyAnalysis {
                 row.put("variant", cs.get(0).labels().get("variant"));
                 row.put("shots", k);
                 row.put("replicates", reps.size());
-                Study.put(row, "IE_mean_bits", mean);
-                Study.put(row, "IE_se_bits", Math.sqrt(se2));
-                Study.put(row, "IE_sd_across_replicates", sd);
+                StudyRuns.put(row, "IE_mean_bits", mean);
+                StudyRuns.put(row, "IE_se_bits", Math.sqrt(se2));
+                StudyRuns.put(row, "IE_sd_across_replicates", sd);
                 ArrayNode vals = row.putArray("IE_replicates");
-                for (Condition c : reps) vals.add(s.ie.get(c.name()).bits());
+                for (Condition c : reps) vals.add(s.ie(c).bits());
                 if (scorer != null) {
                     ErrorScorer.Rates r = scorer.rates(reps);
                     row.set("next_token", r.json(row.objectNode()));
@@ -126,9 +126,9 @@ final class StudyAnalysis {
             double[] r = pearson(er, sd);
             ObjectNode c = out.putObject("error_vs_ie_spread");
             c.put("points", er.length);
-            Study.put(c, "pearson_r", r[0]);
-            Study.put(c, "ci_low", r[1]);
-            Study.put(c, "ci_high", r[2]);
+            StudyRuns.put(c, "pearson_r", r[0]);
+            StudyRuns.put(c, "ci_low", r[1]);
+            StudyRuns.put(c, "ci_high", r[2]);
             c.put("method", "Pearson correlation across (series, K) points of the error rate and the sd of IE over replicates; "
                     + "95% interval by Fisher's z (an approximation for few points)");
             verdicts.add(String.format(Locale.ROOT, "error rate vs spread of IE across replicates: r = %.2f [%.2f, %.2f] over %d points (%s)",
@@ -166,7 +166,7 @@ final class StudyAnalysis {
 
     // ------------------------------------------------------------------ texts, models, ablations
 
-    private static void texts(Study s, ArrayNode comps, ArrayNode verdicts) {
+    private static void texts(StudyRuns s, ArrayNode comps, ArrayNode verdicts) {
         Map<String, Condition> natural = new LinkedHashMap<>();
         for (Condition c : s.conditions()) {
             if (c.labels().get("control").equals("natural") && c.labels().get("replicate").equals("0")) natural.put(c.labels().get("source"), c);
@@ -188,7 +188,7 @@ final class StudyAnalysis {
         }
     }
 
-    private static void models(Study s, ObjectNode out, ArrayNode comps, ArrayNode verdicts) {
+    private static void models(StudyRuns s, ObjectNode out, ArrayNode comps, ArrayNode verdicts) {
         List<Condition> cs = new ArrayList<>(s.conditions());
         cs.sort(java.util.Comparator.comparingLong(c -> Long.parseLong(c.labels().get("parameters"))));
         ArrayNode depth = out.putArray("by_relative_depth");
@@ -218,7 +218,7 @@ final class StudyAnalysis {
         }
     }
 
-    private static void ablations(Study s, ArrayNode comps, ArrayNode verdicts) {
+    private static void ablations(StudyRuns s, ArrayNode comps, ArrayNode verdicts) {
         Condition none = null;
         for (Condition c : s.conditions()) if (c.labels().get("ablation").equals("none")) none = c;
         for (Condition c : s.conditions()) {
