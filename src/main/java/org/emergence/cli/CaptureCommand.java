@@ -210,7 +210,7 @@ final class CaptureCommand implements Callable<Integer> {
         if (t != null && t < 1) throw new UserError("--t must be >= 1, got " + t);
         return new RunRequest(model, input == null || input.dataset == null ? org.emergence.data.Datasets.DEFAULT : input.dataset, n,
                 t == null ? 0 : t, layers, seed, "none", null, MeasurementOptions.DEFAULT_NOISE, MeasurementOptions.DEFAULT_NOISE_SCALE,
-                microPosition, microSpecials, MeasurementOptions.DEFAULT_PAIRING, "auto", org.emergence.mi.RowGroups.DEFAULT, 0.05,
+                microPosition, microSpecials, MeasurementOptions.DEFAULT_PAIRING, "auto", org.emergence.mi.RowGroups.AUTO, 0.05,
                 specialTokens, batch, null, false, true, false, null, 0, null, 1);
     }
 
