@@ -66,6 +66,10 @@ public final class Charts {
 
     /** E(l) per layer with interval error bars and a zero line. */
     public static byte[] eLayer(RunSummary s) {
+        return png(eLayerChart(s), WIDTH, HEIGHT);
+    }
+
+    static JFreeChart eLayerChart(RunSummary s) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         int[] layers = s.layers();
         LayerE[] el = s.results().eLayer();
@@ -99,11 +103,15 @@ public final class Charts {
         org.emergence.ie.Terms terms = RunTerms.of(s);
         subtitle(chart, "points: E(l) = " + terms.macroShort() + " − " + terms.microShort() + "; bars: interval; line at 0 bits"
                 + nonFiniteNote(nonFinite));
-        return png(chart, WIDTH, HEIGHT);
+        return chart;
     }
 
     /** E(l, t) as a layers × positions heat map, diverging colours centred at 0, missing cells hatched grey. */
     public static byte[] eHeatmap(RunSummary s) {
+        return png(heatmapChart(s), WIDTH, HEATMAP_HEIGHT);
+    }
+
+    static JFreeChart heatmapChart(RunSummary s) {
         int[] layers = s.layers();
         int[] positions = s.positions();
         String[] labels = PositionLabels.of(s);
@@ -179,7 +187,7 @@ public final class Charts {
                     .append(layers.length * positions.length).append(nonFinite > 0 ? " cells missing or not plottable" : " cells not estimated");
         }
         if (finite > 0) subtitle(chart, note.toString());
-        return png(chart, WIDTH, HEATMAP_HEIGHT);
+        return chart;
     }
 
     /** The two terms of E(l) per layer (named as the run's summary names them), from E_layer. */
@@ -216,6 +224,10 @@ public final class Charts {
 
     /** IE(t) over positions with its interval as a shaded band. */
     public static byte[] iePosition(RunSummary s) {
+        return png(iePositionChart(s), WIDTH, HEIGHT);
+    }
+
+    static JFreeChart iePositionChart(RunSummary s) {
         int[] positions = s.positions();
         String[] labels = PositionLabels.of(s);
         IndexAxis xs = PositionLabels.named(labels, positions) ? IndexAxis.labelled("position t", positions, labels) : null;
@@ -262,7 +274,7 @@ public final class Charts {
         noData(plot, "IE(t) not estimated yet");
         JFreeChart chart = chart("Information emergence per position IE(t)", plot, false);
         subtitle(chart, "line: IE(t); shaded band: interval; line at 0 bits" + nonFiniteNote(nonFinite));
-        return png(chart, WIDTH, HEIGHT);
+        return chart;
     }
 
     // ---------------------------------------------------------------------------------------

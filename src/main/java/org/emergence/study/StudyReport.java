@@ -110,6 +110,13 @@ final class StudyReport {
 
     static Map<String, byte[]> charts(JsonNode s) {
         Map<String, byte[]> out = new LinkedHashMap<>();
+        chartObjects(s).forEach((name, chart) -> out.put(name, Pages.png(chart, 860, 420)));
+        return out;
+    }
+
+    /** The study's charts by file name, before rendering. */
+    static Map<String, JFreeChart> chartObjects(JsonNode s) {
+        Map<String, JFreeChart> out = new LinkedHashMap<>();
         switch (s.path("kind").asText()) {
             case "shots", "errors" -> {
                 Map<String, List<double[]>> ie = new LinkedHashMap<>(), sd = new LinkedHashMap<>(), err = new LinkedHashMap<>();
@@ -160,7 +167,7 @@ final class StudyReport {
     }
 
     /** @param integerX the x values are counts (K): integer ticks only */
-    static byte[] xy(String title, String x, String y, Map<String, List<double[]>> series, boolean logX, boolean integerX) {
+    static JFreeChart xy(String title, String x, String y, Map<String, List<double[]>> series, boolean logX, boolean integerX) {
         YIntervalSeriesCollection d = new YIntervalSeriesCollection();
         for (var e : series.entrySet()) {
             YIntervalSeries ser = new YIntervalSeries(e.getKey());
@@ -189,10 +196,10 @@ final class StudyReport {
         p.setDomainGridlinePaint(new Color(0xdddddd));
         JFreeChart ch = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, p, series.size() > 1);
         ch.setBackgroundPaint(Color.WHITE);
-        return Pages.png(ch, 860, 420);
+        return ch;
     }
 
-    static byte[] categories(JsonNode s) {
+    static JFreeChart categories(JsonNode s) {
         DefaultStatisticalCategoryDataset d = new DefaultStatisticalCategoryDataset();
         java.util.Set<String> seen = new java.util.HashSet<>();
         boolean unique = true;
@@ -211,6 +218,6 @@ final class StudyReport {
         p.setBackgroundPaint(Color.WHITE);
         JFreeChart ch = new JFreeChart("IE per condition (95% intervals)", JFreeChart.DEFAULT_TITLE_FONT, p, false);
         ch.setBackgroundPaint(Color.WHITE);
-        return Pages.png(ch, 860, 420);
+        return ch;
     }
 }
