@@ -23,11 +23,18 @@ public final class JsonFiles {
 
     /** The file's JSON tree (must be an object). */
     public static JsonNode readObject(Path file) {
+        JsonNode n = readTree(file, JSON);
+        if (!n.isObject()) throw new UserError(file + ": not a JSON object");
+        return n;
+    }
+
+    /** The file's JSON tree as {@code mapper} parses it (any JSON value; an empty or blank file is refused). */
+    public static JsonNode readTree(Path file, ObjectMapper mapper) {
         JsonNode n;
         try {
             byte[] bytes = Files.readAllBytes(file);
             if (bytes.length == 0) throw new UserError(file + ": empty file (expected a JSON object)");
-            n = JSON.readTree(bytes);
+            n = mapper.readTree(bytes);
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": no such file");
         } catch (AccessDeniedException e) {
@@ -37,7 +44,7 @@ public final class JsonFiles {
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        if (n == null || !n.isObject()) throw new UserError(file + ": not a JSON object");
+        if (n == null || n.isMissingNode()) throw new UserError(file + ": empty file (expected a JSON object)");
         return n;
     }
 

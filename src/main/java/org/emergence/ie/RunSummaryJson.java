@@ -1,15 +1,9 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,21 +34,7 @@ public final class RunSummaryJson {
             .build();
 
     public static RunSummary read(Path file) {
-        JsonNode root;
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            if (bytes.length == 0) throw new UserError(file + " is empty");
-            root = JSON.readTree(bytes);
-        } catch (NoSuchFileException e) {
-            throw new UserError("no such file: " + file);
-        } catch (AccessDeniedException e) {
-            throw new UserError("cannot read " + file + ": permission denied");
-        } catch (JacksonException e) {
-            throw new UserError(file + " is not valid JSON: " + JsonFiles.describe(e));
-        } catch (IOException e) {
-            throw new UserError("cannot read " + file + ": " + JsonFiles.oneLine(String.valueOf(e.getMessage())));
-        }
-        if (root == null || root.isMissingNode()) throw new UserError(file + " is empty");
+        JsonNode root = JsonFiles.readTree(file, JSON);
         return new RunSummaryJson.Parser(new JsonReads(file.toString()), file).parse(root);
     }
 

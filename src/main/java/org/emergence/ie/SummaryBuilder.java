@@ -10,10 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import org.emergence.common.AtomicFiles;
 import org.emergence.data.Dataset;
-import org.emergence.mi.Diagnostics;
+import org.emergence.ie.EstimateCombinations.Source;
 import org.emergence.model.ModelConfig;
 
 /**
@@ -40,18 +39,9 @@ final class SummaryBuilder {
     /** positions whose token is the same in every sequence (separators, [CLS], [SEP] …) */
     private final boolean[] constant;
     private final String created = Instant.now().toString();
-    /** level → layer → position → estimate JSON. */
-    private final Map<Level, Map<Integer, Map<Integer, JsonNode>>> est = new LinkedHashMap<>();
-    /** The untrained twins' estimates, the same way (empty: raw run), and their seeds. */
-    private final List<Map<Level, Map<Integer, Map<Integer, JsonNode>>>> twins = new ArrayList<>();
-    private final List<Long> twinSeeds = new ArrayList<>();
-    /**
-     * Which estimates a combination is built from: this run minus the twins' mean (RELATIVE, the reported values of a
-     * relative measurement), this run alone (RAW), or one twin alone (TWIN, index {@link #twin}).
-     */
-    private enum Source { RELATIVE, RAW, TWIN }
-    private Source source = Source.RELATIVE;
-    private int twin;
+    /** The finished estimates and every reported quantity as a combination of them. */
+    private final EstimateCombinations mi;
+    private final List<String> recovered = new ArrayList<>();
     private double captureSecs = Double.NaN, estimateSecs = Double.NaN, totalSecs = Double.NaN;
 
     SummaryBuilder(RunSettings s, ModelConfig cfg, Dataset data, String modelName, MiPolicy policy, boolean random) {
@@ -65,7 +55,7 @@ final class SummaryBuilder {
         this.t = data.t();
         this.layers = s.layers();
         this.constant = constantPositions(data);
-        for (Level l : Level.values()) est.put(l, new TreeMap<>());
+        this.mi = new EstimateCombinations(m, cfg, t, layers, constant);
     }
 
     /** Positions whose token never varies across the dataset (none for the random baseline). */
@@ -80,28 +70,22 @@ final class SummaryBuilder {
     }
 
     void load(Map<String, JsonNode> done) {
-        for (JsonNode j : done.values()) put(j);
+        mi.load(done);
     }
 
     void put(JsonNode j) {
-        put(est, j);
-    }
-
-    private static void put(Map<Level, Map<Integer, Map<Integer, JsonNode>>> into, JsonNode j) {
-        Level level = Level.valueOf(j.get("level").asText().toUpperCase(Locale.ROOT));
-        into.get(level).computeIfAbsent(j.get("layer").asInt(), k -> new TreeMap<>()).put(j.get("position").asInt(), j);
+        mi.put(j);
     }
 
     /** One untrained twin's finished estimates (by file name): every reported E and IE becomes relative to the twins. */
     void twin(long seed, Map<String, JsonNode> done) {
-        Map<Level, Map<Integer, Map<Integer, JsonNode>>> m = new LinkedHashMap<>();
-        for (Level l : Level.values()) m.put(l, new TreeMap<>());
-        for (JsonNode j : done.values()) put(m, j);
-        twins.add(m);
-        twinSeeds.add(seed);
+        mi.twin(seed, done);
     }
 
-    private final List<String> recovered = new ArrayList<>();
+    /** IE's leave-one-group-out values, for differences between runs (null without replicates). */
+    double[] ieLeaveOut() {
+        return mi.ieLeaveOut();
+    }
 
     /** Damaged files found on resume and recomputed (reported among the warnings). */
     void recovered(List<String> what) {
@@ -122,132 +106,12 @@ final class SummaryBuilder {
         totalSecs = total;
     }
 
-    private JsonNode get(Level level, int layer, int pos) {
-        return get(est, level, layer, pos);
-    }
-
-    private static JsonNode get(Map<Level, Map<Integer, Map<Integer, JsonNode>>> from, Level level, int layer, int pos) {
-        Map<Integer, JsonNode> byPos = from.get(level).get(layer);
-        return byPos == null ? null : byPos.get(pos);
-    }
-
-    // ------------------------------------------------------------------ linear combinations
-
-    /** a·MI(level, l, pos) of the current {@link Source}: this run's, minus the twins' mean when relative. */
-    private Combination term(Level level, int l, int pos, double a) {
-        Combination c = new Combination();
-        if (source == Source.TWIN) return c.add(get(twins.get(twin), level, l, pos), a, constant[pos]);
-        c.add(get(level, l, pos), a, constant[pos]);
-        if (source == Source.RELATIVE) {
-            for (var tw : twins) c.add(get(tw, level, l, pos), -a / twins.size(), constant[pos]);
-        }
-        return c;
-    }
-
-    /**
-     * A reported quantity: relative to the twins' mean when there are twins, its interval widened by the spread of the
-     * same quantity over the twins (var over twins / K: what a fresh draw of the twins' seeds would change).
-     */
-    private Combination quantity(java.util.function.Supplier<Combination> q) {
-        Combination c = q.get();
-        if (source != Source.RELATIVE || twins.size() < 2 || c.missing()) return c;
-        double[] v = new double[twins.size()];
-        try {
-            source = Source.TWIN;
-            for (twin = 0; twin < v.length; twin++) v[twin] = q.get().value;
-        } finally {
-            source = Source.RELATIVE;
-        }
-        double mean = 0, ss = 0;
-        for (double x : v) mean += x / v.length;
-        for (double x : v) ss += (x - mean) * (x - mean);
-        c.twinVariance(ss / (v.length - 1) / v.length, v.length);
-        return c;
-    }
-
-    /** The same quantity from this run alone (raw) or from one twin. */
-    private Combination from(Source s, int k, java.util.function.Supplier<Combination> q) {
-        Source was = source;
-        int wasTwin = twin;
-        try {
-            source = s;
-            twin = k;
-            return q.get();
-        } finally {
-            source = was;
-            twin = wasTwin;
-        }
-    }
-
-    /** The micro MIs E(l, t) subtracts, as a mean with weight 1 (the in-context MIs for the context variant). */
-    private Combination pairedMicro(Level microLevel, int l, int pos) {
-        Combination c = new Combination();
-        if (m.pairing() == Measurement.Pairing.MATCHED && microLevel == Level.MICRO) {
-            return c.add(term(Level.MICRO, l, pos, 1), 1);
-        }
-        int upTo = cfg.causal() ? pos : t - 1;
-        for (int i = 0; i <= upTo; i++) c.add(term(microLevel == Level.CONTEXT ? Level.MACRO : microLevel, l, i, 1), 1.0 / (upTo + 1));
-        return c;
-    }
-
-    private Combination e(Level microLevel, int l, int pos) {
-        return term(Level.MACRO, l, pos, 1).add(pairedMicro(microLevel, l, pos), -1);
-    }
-
-    /** The positions E(l) and IE average over. */
-    int[] aggregated() {
-        return switch (m.positions()) {
-            case LAST -> new int[] {t - 1};
-            case ALL -> java.util.stream.IntStream.range(0, t).toArray();
-            case VARYING -> {
-                int[] v = java.util.stream.IntStream.range(0, t).filter(i -> !constant[i]).toArray();
-                yield v.length > 0 ? v : java.util.stream.IntStream.range(0, t).toArray();
-            }
-        };
-    }
-
-    private Combination overPositions(java.util.function.IntFunction<Combination> f) {
-        int[] ps = aggregated();
-        Combination c = new Combination();
-        for (int p : ps) c.add(f.apply(p), 1.0 / ps.length);
-        return c;
-    }
-
-    private Combination eLayer(Level microLevel, int l) {
-        return overPositions(p -> e(microLevel, l, p));
-    }
-
-    private Combination macroLayer(int l) {
-        return overPositions(p -> term(Level.MACRO, l, p, 1));
-    }
-
-    private Combination microLayer(int l) {
-        return overPositions(p -> pairedMicro(Level.MICRO, l, p));
-    }
-
-    private Combination ieT(Level microLevel, int pos) {
-        Combination c = new Combination();
-        for (int l : layers) c.add(e(microLevel, l, pos), 1.0 / layers.length);
-        return c;
-    }
-
-    private Combination ie(Level microLevel) {
-        Combination c = new Combination();
-        for (int l : layers) c.add(eLayer(microLevel, l), 1.0 / layers.length);
-        return c;
-    }
-
-    /** IE's leave-one-group-out values, for differences between runs (null without replicates). */
-    double[] ieLeaveOut() {
-        return quantity(() -> ie(Level.MICRO)).leaveOut();
-    }
-
     // ------------------------------------------------------------------ summary.json
 
     boolean complete() {
         for (int l : layers) {
             for (int p = 0; p < t; p++) {
-                if ((m.needs(Level.MACRO, p, t) && get(Level.MACRO, l, p) == null) || (m.needs(Level.MICRO, p, t) && get(Level.MICRO, l, p) == null)) {
+                if ((m.needs(Level.MACRO, p, t) && mi.get(Level.MACRO, l, p) == null) || (m.needs(Level.MICRO, p, t) && mi.get(Level.MICRO, l, p) == null)) {
                     return false;
                 }
             }
@@ -287,8 +151,8 @@ final class SummaryBuilder {
                     ? "Every MI is estimated between noise-regularised states X + σZ and Y + σZ' with the same estimator, "
                         + "so E(l, t) compares like with like."
                     : "Every MI is a continuous estimate on random inputs.");
-        Combination ie = quantity(() -> ie(Level.MICRO));
-        Terms terms = Terms.of(cfg.causal(), m.pairing(), aggregated(), t);
+        Combination ie = mi.quantity(() -> mi.ie(Level.MICRO));
+        Terms terms = Terms.of(cfg.causal(), m.pairing(), mi.aggregated(), t);
         RunSummary.Method method = new RunSummary.Method(RunSummaryJson.settings(st), m.describe(), modes, intervalMethod(ie),
                 new RunSummary.TermNames(terms.pairing(), terms.eDefinition(), terms.macro(), terms.micro(), terms.macroShort(),
                         terms.microShort()));
@@ -299,32 +163,32 @@ final class SummaryBuilder {
             labels[p] = random ? "" : org.emergence.data.PositionTokens.label(toks[p], data.kind());
         }
         RunSummary.Axes axes = new RunSummary.Axes(layers.clone(), java.util.stream.IntStream.range(0, t).toArray(), constant.clone(),
-                aggregated(), toks, labels);
-        RunSummary.Val[][] e = grid((l, p) -> quantity(() -> e(Level.MICRO, l, p)));
+                mi.aggregated(), toks, labels);
+        RunSummary.Val[][] e = grid((l, p) -> mi.quantity(() -> mi.e(Level.MICRO, l, p)));
         RunSummary.LayerE[] eLayer = new RunSummary.LayerE[layers.length];
         for (int i = 0; i < layers.length; i++) {
             int l = layers[i];
-            RunSummary.Val el = withSplit(quantity(() -> eLayer(Level.MICRO, l)));
+            RunSummary.Val el = withSplit(mi.quantity(() -> mi.eLayer(Level.MICRO, l)));
             // the run's own MIs (the twins' are in "null"), each with its interval
-            eLayer[i] = new RunSummary.LayerE(l, el, term(el, from(Source.RAW, 0, () -> macroLayer(l))),
-                    term(el, from(Source.RAW, 0, () -> microLayer(l))),
-                    twins.isEmpty() ? RunSummary.Val.MISSING : term(el, from(Source.RAW, 0, () -> eLayer(Level.MICRO, l))));
+            eLayer[i] = new RunSummary.LayerE(l, el, term(el, mi.from(Source.RAW, 0, () -> mi.macroLayer(l))),
+                    term(el, mi.from(Source.RAW, 0, () -> mi.microLayer(l))),
+                    mi.twins() == 0 ? RunSummary.Val.MISSING : term(el, mi.from(Source.RAW, 0, () -> mi.eLayer(Level.MICRO, l))));
         }
         RunSummary.Val[] ieT = new RunSummary.Val[t];
         for (int p = 0; p < t; p++) {
             final int pp = p;
-            ieT[p] = quantity(() -> ieT(Level.MICRO, pp)).val();
+            ieT[p] = mi.quantity(() -> mi.ieT(Level.MICRO, pp)).val();
         }
         RunSummary.Results results = new RunSummary.Results(cells(Level.MACRO), cells(Level.MICRO), cells(Level.MACRO), e, eLayer, ieT,
                 withSplit(ie));
         // the published code's variant: in-context MIs in place of micro ones. For an encoder every position sees the
         // whole sequence, so it would subtract the macro MIs from themselves (0 by construction)
-        RunSummary.Context context = cfg.causal() ? new RunSummary.Context(grid((l, p) -> from(Source.RAW, 0, () -> e(Level.CONTEXT, l, p))),
-                from(Source.RAW, 0, () -> ie(Level.CONTEXT)).val()) : null;
+        RunSummary.Context context = cfg.causal() ? new RunSummary.Context(grid((l, p) -> mi.from(Source.RAW, 0, () -> mi.e(Level.CONTEXT, l, p))),
+                mi.from(Source.RAW, 0, () -> mi.ie(Level.CONTEXT)).val()) : null;
         RunSummary.Timing timing = new RunSummary.Timing(captureSecs, estimateSecs, totalSecs, reused, computed,
                 // which GEMM ran each forward product of this process (a resumed run lists only what it recomputed)
                 org.emergence.tensor.SgemmChoice.used(), null);
-        return new RunSummary(null, header, model, dataset, method, axes, results, twins.isEmpty() ? null : nullModel(), context,
+        return new RunSummary(null, header, model, dataset, method, axes, results, mi.twins() == 0 ? null : nullModel(), context,
                 warnings(ie), timing);
     }
 
@@ -343,22 +207,22 @@ final class SummaryBuilder {
     private RunSummary.Relative nullModel() {
         List<RunSummary.Twin> per = new ArrayList<>();
         double mean = 0;
-        for (int k = 0; k < twins.size(); k++) {
+        for (int k = 0; k < mi.twins(); k++) {
             final int kk = k;
             double[] el = new double[layers.length];
             for (int i = 0; i < layers.length; i++) {
                 int l = layers[i];
-                Combination c = from(Source.TWIN, kk, () -> eLayer(Level.MICRO, l));
+                Combination c = mi.from(Source.TWIN, kk, () -> mi.eLayer(Level.MICRO, l));
                 el[i] = c.missing() ? Double.NaN : c.value;
             }
-            RunSummary.Val v = from(Source.TWIN, k, () -> ie(Level.MICRO)).val();
-            per.add(new RunSummary.Twin(twinSeeds.get(k), v, el));
-            mean += v.bits() / twins.size();
+            RunSummary.Val v = mi.from(Source.TWIN, k, () -> mi.ie(Level.MICRO)).val();
+            per.add(new RunSummary.Twin(mi.twinSeed(k), v, el));
+            mean += v.bits() / mi.twins();
         }
         return new RunSummary.Relative("untrained twins: the same architecture at its Hugging Face initialisation, measured on the "
-                + "same sequences with the same measurement; IE and every E are this run's values minus the twins' mean", twins.size(),
-                twinSeeds.stream().mapToLong(Long::longValue).toArray(), grid((l, p) -> from(Source.RAW, 0, () -> e(Level.MICRO, l, p))),
-                from(Source.RAW, 0, () -> ie(Level.MICRO)).val(), List.copyOf(per), mean);
+                + "same sequences with the same measurement; IE and every E are this run's values minus the twins' mean", mi.twins(),
+                mi.twinSeeds(), grid((l, p) -> mi.from(Source.RAW, 0, () -> mi.e(Level.MICRO, l, p))),
+                mi.from(Source.RAW, 0, () -> mi.ie(Level.MICRO)).val(), List.copyOf(per), mean);
     }
 
     /** A value with where it comes from: constant-token positions vs positions whose token varies. */
@@ -392,8 +256,8 @@ final class SummaryBuilder {
                     + "intervals are value ± t(" + (g - 1) + ")·SE, 95%. They cover a fresh draw of the sequences "
                     + "and the Monte Carlo error; n_convergence gives the value at N/4 and N/2 (the same estimate on "
                     + "quarters and halves of the sequences) as a finite-N diagnostic."
-                    + (twins.isEmpty() ? "" : " Relative to " + twins.size() + " untrained twins: each replicate is the "
-                        + "run's minus the twins' mean on the same groups" + (twins.size() > 1 ? ", and the spread of the "
+                    + (mi.twins() == 0 ? "" : " Relative to " + mi.twins() + " untrained twins: each replicate is the "
+                        + "run's minus the twins' mean on the same groups" + (mi.twins() > 1 ? ", and the spread of the "
                         + "quantity over the twins (variance / K) is added to the jackknife variance (twin_seed_se), and the t quantile "
                         + "takes the Welch–Satterthwaite degrees of freedom of that sum (t_quantile; K − 1 for the twins' part: "
                         + "with 2 twins it is wide, because their spread is estimated from two values)" : "") + ".");
@@ -414,7 +278,7 @@ final class SummaryBuilder {
         RunSummary.Val[][] g = new RunSummary.Val[layers.length][t];
         for (int i = 0; i < layers.length; i++) {
             for (int p = 0; p < t; p++) {
-                JsonNode e = get(level, layers[i], p);
+                JsonNode e = mi.get(level, layers[i], p);
                 g[i][p] = e == null ? RunSummary.Val.MISSING : new RunSummary.Val(e.get("mi_bits").asDouble(), e.get("ci_low_bits").asDouble(),
                         e.get("ci_high_bits").asDouble(), e.get("estimator").asText(), e.get("mode").asText(), null, null);
             }
@@ -426,7 +290,7 @@ final class SummaryBuilder {
     List<String> warnings(Combination ie) {
         Map<String, List<String>> where = new LinkedHashMap<>();
         for (Level level : new Level[] {Level.MACRO, Level.MICRO}) {
-            for (Map.Entry<Integer, Map<Integer, JsonNode>> byLayer : est.get(level).entrySet()) {
+            for (Map.Entry<Integer, Map<Integer, JsonNode>> byLayer : mi.estimates().get(level).entrySet()) {
                 for (Map.Entry<Integer, JsonNode> byPos : byLayer.getValue().entrySet()) {
                     for (JsonNode w : byPos.getValue().get("warnings")) {
                         // group messages that differ only in numbers
@@ -472,7 +336,7 @@ final class SummaryBuilder {
 
     /** results.csv (every MI) and emergence.csv (every E and IE, from the summary just written). */
     void writeTables(Path root, ObjectNode summary) throws IOException {
-        ResultsTable.write(root.resolve("results.csv"), layers, t, est, positionTokens());
+        ResultsTable.write(root.resolve("results.csv"), layers, t, mi.estimates(), positionTokens());
         EmergenceTable.write(root.resolve(EmergenceTable.FILE), RunSummaryJson.of(summary, root.resolve("summary.json").toString()));
     }
 

@@ -195,7 +195,7 @@ class RunSummaryTest {
     void aMalformedSummaryIsOneErrorNamingTheFile() throws Exception {
         String ok = "\"status\": \"complete\", \"model\": {}, \"dataset\": {}, \"layers\": [0], \"positions\": [0]";
         assertTrue(error("json", "{\"status\": ").contains("not valid JSON"));
-        assertTrue(error("empty", "").contains("is empty"));
+        assertTrue(error("empty", "").contains(": empty file"));
         assertTrue(error("status", "{\"status\": \"done\", \"model\": {}, \"dataset\": {}, \"layers\": [], \"positions\": []}")
                 .contains("\"status\" must be"));
         assertTrue(error("layers", "{\"status\": \"complete\", \"model\": {}, \"dataset\": {}, \"layers\": [0, 0], \"positions\": []}")

@@ -57,18 +57,18 @@ class ReportCommandTest {
     @Test
     void invalidJson() throws IOException {
         Path d = Runs.dir("cli-badjson", "{\"status\": \"complete\",\n \"model\": {\"name\": \"x\"\n");
-        report(d).assertUserError("summary.json is not valid JSON", "line");
+        report(d).assertUserError("summary.json: not valid JSON", "line");
     }
 
     @Test
     void trailingGarbage() throws IOException {
-        report(Runs.dir("cli-trailing", "{\"status\": \"complete\"} xyz")).assertUserError("summary.json is not valid JSON");
+        report(Runs.dir("cli-trailing", "{\"status\": \"complete\"} xyz")).assertUserError("summary.json: not valid JSON");
     }
 
     @Test
     void emptyFile() throws IOException {
-        report(Runs.dir("cli-empty", "")).assertUserError("summary.json is empty");
-        report(Runs.dir("cli-blank", "  \n")).assertUserError("summary.json is empty");
+        report(Runs.dir("cli-empty", "")).assertUserError("summary.json: empty file");
+        report(Runs.dir("cli-blank", "  \n")).assertUserError("summary.json: empty file");
     }
 
     @Test
