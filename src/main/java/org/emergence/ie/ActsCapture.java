@@ -121,7 +121,7 @@ public final class ActsCapture {
                 if (written.add(k)) Npy.writeFloats(ActsLayout.microHidden(out, k), new long[] {micro.items(), h}, ba[k - l]);
             }
         }
-        ActsLayout.writeManifest(out, ActsLayout.manifest(modelName, c, needed, microOriginal ? "original" : "zero",
+        ActsManifestJson.write(out, ActsManifest.of(modelName, c, needed, microOriginal ? "original" : "zero",
                 microPrefix.length + microSuffix.length > 0, data.spec(), specialTokens, source));
         return new Result((long) n * t, (System.nanoTime() - t0) / 1e9, micro.items(), needed.stream().mapToInt(Integer::intValue).toArray());
     }

@@ -1,8 +1,5 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,10 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import org.emergence.common.AtomicFiles;
 import org.emergence.common.Half;
-import org.emergence.common.JsonFiles;
 import org.emergence.common.UserError;
 import org.emergence.data.DType;
 import org.emergence.data.Npy;
@@ -42,17 +36,17 @@ import org.emergence.model.ModelConfig;
  * written last, so a layout without one is incomplete and refused.
  */
 public final class ActsLayout {
-    public static final String FORMAT = "emergence-acts/1";
+    public static final String FORMAT = ActsManifest.FORMAT;
     private static final long WINDOW = 1L << 30;
 
     private final Path dir;
-    private final JsonNode manifest;
+    private final ActsManifest manifest;
     private final int n, t, h, m;
     private final int[] available;
     private final long[] tokens;
     private final long[] items; // [M, 2]
 
-    private ActsLayout(Path dir, JsonNode manifest, int n, int t, int h, int m, int[] available, long[] tokens, long[] items) {
+    private ActsLayout(Path dir, ActsManifest manifest, int n, int t, int h, int m, int[] available, long[] tokens, long[] items) {
         this.dir = dir;
         this.manifest = manifest;
         this.n = n;
@@ -75,29 +69,13 @@ public final class ActsLayout {
     /** Opens and checks a layout: every file present, with the shapes and dtypes the manifest implies; one line naming the file. */
     public static ActsLayout open(Path dir) {
         if (!Files.isDirectory(dir)) throw new UserError("--acts " + dir + ": no such directory");
-        Path mf = dir.resolve("manifest.json");
+        Path mf = dir.resolve(ActsManifestJson.FILE);
         if (!Files.isRegularFile(mf)) {
             throw new UserError(mf + ": missing (an activation layout is complete only once its manifest is written; see "
                     + "docs/activations.md)");
         }
-        JsonNode j = JsonFiles.readObject(mf);
-        if (!FORMAT.equals(j.path("format").asText())) {
-            throw new UserError(mf + ": \"format\" must be \"" + FORMAT + "\", found " + j.path("format"));
-        }
-        for (String k : new String[] {"model", "model_type"}) {
-            if (!j.path(k).isTextual() || j.path(k).asText().isBlank()) throw new UserError(mf + ": \"" + k + "\" must be a non-empty string");
-        }
-        if (!j.path("causal").isBoolean()) throw new UserError(mf + ": \"causal\" must be true or false");
-        if (!j.path("hidden").canConvertToInt() || j.path("hidden").asInt() < 1) throw new UserError(mf + ": \"hidden\" must be a positive integer");
-        String mp = j.path("micro_position").asText("");
-        if (!mp.equals("original") && !mp.equals("zero")) throw new UserError(mf + ": \"micro_position\" must be \"original\" or \"zero\"");
-        TreeSet<Integer> ls = new TreeSet<>();
-        if (!j.path("layers").isArray() || j.path("layers").isEmpty()) throw new UserError(mf + ": \"layers\" must be a non-empty list");
-        for (JsonNode x : j.path("layers")) {
-            if (!x.canConvertToInt() || x.asInt() < 0) throw new UserError(mf + ": \"layers\" must hold block indices >= 0, found " + x);
-            if (!ls.add(x.asInt())) throw new UserError(mf + ": \"layers\" lists " + x + " twice");
-        }
-        int h = j.path("hidden").asInt();
+        ActsManifest j = ActsManifestJson.read(mf);
+        int h = j.hidden();
         Path tf = dir.resolve("tokens.npy");
         NpyHeader th = Npy.header(tf);
         if (th.rank() != 2 || th.dim(0) < 1 || th.dim(1) < 1) throw new UserError(tf + ": expected token ids [N, T], found " + th.shapeString());
@@ -108,11 +86,11 @@ public final class ActsLayout {
         if (ih.rank() != 2 || ih.dim(1) != 2) throw new UserError(itf + ": expected [M, 2] (token id, position id), found " + ih.shapeString());
         long[] items = Npy.readLongs(itf, ih);
         int m = (int) ih.dim(0);
-        for (int l : ls) {
+        for (int l : j.layers()) {
             check(hidden(dir, l), new long[] {n, t, h});
             check(microHidden(dir, l), new long[] {m, h});
         }
-        return new ActsLayout(dir, j, n, t, h, m, ls.stream().mapToInt(Integer::intValue).toArray(), tokens, items);
+        return new ActsLayout(dir, j, n, t, h, m, j.layers(), tokens, items);
     }
 
     private static void check(Path f, long[] shape) {
@@ -129,7 +107,7 @@ public final class ActsLayout {
         return dir;
     }
 
-    public JsonNode manifest() {
+    public ActsManifest manifest() {
         return manifest;
     }
 
@@ -169,12 +147,12 @@ public final class ActsLayout {
     /** The model's shape as far as a run needs it: blocks, width, causal or not; the rest is unknown and unused. */
     public ModelConfig config() {
         int blocks = available[available.length - 1];
-        return ModelConfig.builder(manifest.path("model_type").asText())
-                .sizes(Math.max(1, blocks), h, 1, 1, h, h, Integer.MAX_VALUE, t).causal(manifest.path("causal").asBoolean()).build();
+        return ModelConfig.builder(manifest.modelType())
+                .sizes(Math.max(1, blocks), h, 1, 1, h, h, Integer.MAX_VALUE, t).causal(manifest.causal()).build();
     }
 
     public String microPosition() {
-        return manifest.path("micro_position").asText();
+        return manifest.microPosition();
     }
 
     /** All N samples of position i entering block l, [N, H], widened to float32. */
@@ -242,25 +220,5 @@ public final class ActsLayout {
             }
         }
         return out;
-    }
-
-    /**
-     * The manifest of a layout holding {@code layers} (block indices whose h and micro_h files exist), as
-     * {@code run --save-acts} and {@code capture --format acts} write it.
-     */
-    static ObjectNode manifest(String model, ModelConfig cfg, java.util.Collection<Integer> layers, String microPosition,
-                               boolean microSpecials, String dataset, boolean specialTokens, String source) {
-        ObjectNode m = new ObjectMapper().createObjectNode();
-        m.put("format", FORMAT).put("model", model).put("model_type", cfg.modelType()).put("causal", cfg.causal()).put("hidden", cfg.hidden());
-        var a = m.putArray("layers");
-        new TreeSet<>(layers).forEach(a::add);
-        m.put("micro_position", microPosition).put("micro_specials", microSpecials).put("dataset", dataset)
-                .put("special_tokens", specialTokens).put("source", source);
-        return m;
-    }
-
-    /** Writes the manifest last: a layout is trusted only once it is complete. */
-    static void writeManifest(Path dir, ObjectNode manifest) throws IOException {
-        AtomicFiles.writeString(dir.resolve("manifest.json"), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(manifest) + "\n");
     }
 }

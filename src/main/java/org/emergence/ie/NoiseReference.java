@@ -31,17 +31,17 @@ public final class NoiseReference {
      */
     public static double[] read(Path dir, String model, String ablation) {
         String what = "--noise-reference " + dir;
-        Path settingsFile = dir.resolve("settings.json");
+        Path settingsFile = dir.resolve(SettingsJson.FILE);
         if (!Files.isRegularFile(settingsFile)) throw new UserError(what + ": not a run directory (no settings.json)");
-        JsonNode s = JsonFiles.readObject(settingsFile);
-        if (!s.path("model").asText().equals(model) || !s.path("ablation").asText("none").equals(ablation)) {
-            throw new UserError(what + ": a run of " + s.path("model").asText() + " (ablation " + s.path("ablation").asText("none")
+        SettingsJson.Stored s = SettingsJson.read(settingsFile);
+        if (!s.model().equals(model) || !s.ablation().equals(ablation)) {
+            throw new UserError(what + ": a run of " + s.model() + " (ablation " + s.ablation()
                     + "), not of " + model + " (ablation " + ablation + "); a reference scale is only meaningful for the same model");
         }
-        double noise = s.path("noise").asDouble(0);
-        if (!(noise > 0) || !s.path("noise_scale").asText().equals("layer")) {
-            throw new UserError(what + ": that run did not scale σ by the layer RMS (noise " + s.path("noise").asText()
-                    + ", noise_scale " + s.path("noise_scale").asText() + ")");
+        double noise = s.noise() == null ? 0 : s.noise();
+        if (!(noise > 0) || !s.noiseScale().equals("layer")) {
+            throw new UserError(what + ": that run did not scale σ by the layer RMS (noise " + (s.noise() == null ? "unset" : s.noise())
+                    + ", noise_scale " + s.noiseScale() + ")");
         }
         double[] rms = new double[0];
         Path est = dir.resolve("est");

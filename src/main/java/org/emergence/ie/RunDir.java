@@ -10,7 +10,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.emergence.common.AtomicFiles;
 import org.emergence.common.UserError;
 
 /**
@@ -36,12 +35,12 @@ final class RunDir implements AutoCloseable {
      * settings is refused before anything is written to it.
      */
     static RunDir open(Path root, RunSettings s) throws IOException {
-        Path settings = root.resolve("settings.json");
+        Path settings = root.resolve(SettingsJson.FILE);
         if (Files.exists(root) && !Files.isDirectory(root)) throw new UserError(root + ": exists and is not a directory");
         if (Files.isRegularFile(settings)) {
             JsonNode stored;
             try {
-                stored = org.emergence.common.JsonFiles.readObject(settings);
+                stored = SettingsJson.readTree(settings);
             } catch (UserError e) {
                 throw new UserError(e.getMessage() + "; use another --out", e);
             }
@@ -71,7 +70,7 @@ final class RunDir implements AutoCloseable {
         }
         RunDir d = new RunDir(root, ch, l);
         d.removeStaleTemporaries();
-        if (!Files.isRegularFile(settings)) AtomicFiles.writeString(settings, JSON.writeValueAsString(s.toJson()) + "\n");
+        if (!Files.isRegularFile(settings)) SettingsJson.write(root, s);
         Files.createDirectories(d.acts());
         Files.createDirectories(d.est());
         return d;

@@ -315,7 +315,7 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
         String est = estimator != null ? estimator : noise > 0 ? "mixture" : Estimators.DEFAULT;
         Dataset d = Datasets.build("ids:" + actsDir.resolve("tokens.npy"), null, a.n(), a.t(), seed);
         int[] blocks = a.measurableBlocks();
-        if (blocks.length == 0) throw new UserError(actsDir.resolve("manifest.json") + ": no block has both its input and output (layers l and l + 1)");
+        if (blocks.length == 0) throw new UserError(actsDir.resolve(ActsManifestJson.FILE) + ": no block has both its input and output (layers l and l + 1)");
         int[] ls = layers == null ? blocks : IntRanges.parse(layers, blocks[blocks.length - 1] + 1, "--layers", "layer");
         for (int l : ls) {
             if (java.util.Arrays.stream(blocks).noneMatch(b -> b == l)) {
@@ -323,17 +323,18 @@ public record RunRequest(String model, String dataset, int n, int t, String laye
                         + " are both needed; measurable: " + java.util.Arrays.toString(blocks) + ")");
             }
         }
-        boolean causal = a.manifest().path("causal").asBoolean();
+        ActsManifest mf = a.manifest();
+        boolean causal = mf.causal();
         Measurement.Positions pos = positions.equals("auto")
                 ? (causal ? Measurement.Positions.LAST : Measurement.Positions.ALL) : Measurement.Positions.parse(positions);
         Measurement meas = new Measurement(est, noise, Measurement.NoiseScale.parse(noiseScale), a.microPosition(),
-                a.manifest().path("micro_specials").asBoolean(false), Measurement.Pairing.parse(pairing), pos, groupsFor(a.n()), discreteThreshold,
-                reference(a.manifest().path("model").asText(), "none", ls, false), 0, noiseScales);
+                mf.microSpecials(), Measurement.Pairing.parse(pairing), pos, groupsFor(a.n()), discreteThreshold,
+                reference(mf.model(), "none", ls, false), 0, noiseScales);
         java.util.Map<String, Object> src = new java.util.LinkedHashMap<>();
         src.put("acts", actsDir.toAbsolutePath().normalize().toString());
-        if (a.manifest().hasNonNull("source")) src.put("captured_by", a.manifest().path("source").asText());
-        RunSettings s = new RunSettings(a.manifest().path("model").asText(), a.manifest().path("model_type").asText(),
-                "acts:" + a.manifest().path("dataset").asText(actsDir.toString()), a.manifest().path("special_tokens").asBoolean(false),
+        if (mf.source() != null) src.put("captured_by", mf.source());
+        RunSettings s = new RunSettings(mf.model(), mf.modelType(),
+                "acts:" + (mf.dataset() != null ? mf.dataset() : actsDir.toString()), mf.specialTokens(),
                 d.n(), d.t(), ls, seed, "none", meas, src, version);
         if (nullTwins > 0) {
             throw new UserError("--acts " + actsDir + ": the default measurement is relative to untrained twins of the model, and "

@@ -79,7 +79,7 @@ final class SavedActs {
             ls.add(l);
             ls.add(l + 1);
         }
-        ActsLayout.writeManifest(root, ActsLayout.manifest(s.model(), cfg, ls, s.measurement().microPosition(),
+        ActsManifestJson.write(root, ActsManifest.of(s.model(), cfg, ls, s.measurement().microPosition(),
                 s.measurement().microSpecials(), data.spec(), s.specialTokens(), "emergence " + s.version() + " run --save-acts"));
     }
 }

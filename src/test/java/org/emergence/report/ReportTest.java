@@ -68,22 +68,22 @@ class ReportTest {
      */
     @Test
     void validityBoxOnlyForThisModelAndMeasurement() throws IOException {
-        com.fasterxml.jackson.databind.JsonNode v = Validity.load();
+        ValidityVerdicts v = ValidityJson.load();
         assertNotNull(v, "validity.json ships with the tool");
-        com.fasterxml.jackson.databind.JsonNode minilm = v.path("models").get(0), tinylm = v.path("models").get(1);
+        ValidityVerdicts.Verdict minilm = v.models().get(0), tinylm = v.models().get(1);
         ObjectNode s = Runs.complete(3, 6, false);
-        s.put("measurement", minilm.path("measurement").asText());
+        s.put("measurement", minilm.measurement());
         String page = Files.readString(Report.build(Runs.dir("report-valid", s)));
-        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(minilm.path("model").asText())), "validated model");
-        for (var f : minilm.path("failed")) assertTrue(page.contains(Pages.escape(f.asText())), f.asText());
-        assertFalse(page.contains(Pages.escape(tinylm.path("model").asText())), "no other model's verdicts");
-        for (var f : tinylm.path("failed")) assertFalse(page.contains(Pages.escape(f.asText())), f.asText());
+        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(minilm.model())), "validated model");
+        for (String f : minilm.failed()) assertTrue(page.contains(Pages.escape(f)), f);
+        assertFalse(page.contains(Pages.escape(tinylm.model())), "no other model's verdicts");
+        for (String f : tinylm.failed()) assertFalse(page.contains(Pages.escape(f)), f);
         // tinylm under its own measurement: its box, by either of its names
-        s.put("measurement", tinylm.path("measurement").asText());
+        s.put("measurement", tinylm.measurement());
         ((ObjectNode) s.path("model")).put("name", "tinylm-6l");
         page = Files.readString(Report.build(Runs.dir("report-valid-tinylm", s)));
-        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(tinylm.path("model").asText())));
-        assertFalse(page.contains(Pages.escape(minilm.path("model").asText())));
+        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(tinylm.model())));
+        assertFalse(page.contains(Pages.escape(minilm.model())));
         // the same measurement on a model that was not validated, and another measurement
         ((ObjectNode) s.path("model")).put("name", "/models/my-gpt2");
         page = Files.readString(Report.build(Runs.dir("report-other-model", s)));
@@ -94,12 +94,15 @@ class ReportTest {
         assertTrue(page.contains("Validity not established for this model and measurement"), "other measurement");
         assertFalse(page.contains("Validity of this measurement"));
         // the default measurement of this release (relative to twins) on tinylm has its own entry
-        com.fasterxml.jackson.databind.JsonNode now = v.path("models").get(2);
-        assertTrue(now.path("measurement").asText().endsWith("relative to 2 untrained twins"), now.toString());
-        s.put("measurement", now.path("measurement").asText());
+        ValidityVerdicts.Verdict now = v.models().get(2);
+        assertTrue(now.measurement().endsWith("relative to 2 untrained twins"), now.toString());
+        s.put("measurement", now.measurement());
         ((ObjectNode) s.path("model")).put("name", "tinylm");
         page = Files.readString(Report.build(Runs.dir("report-valid-twins", s)));
-        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(now.path("model").asText())));
+        assertTrue(page.contains("Validity of this measurement on " + Pages.escape(now.model())));
+        // the serializer keeps every field of the shipped file
+        assertEquals(v, ValidityJson.read(new ByteArrayInputStream(ValidityJson.write(v).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertTrue(now.total() >= now.passed() && now.passed() > 0 && !v.note().isEmpty() && v.measurements().size() >= 3, now.toString());
     }
 
     /** A relative run's report names the zero it is measured from: the model's raw IE and each twin's. */
