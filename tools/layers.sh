@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The package map as the compiled code has it, and its cycles (docs/architecture.md).
-#   tools/layers.sh [CLASSES_DIR]        (default target/classes; build first: mvn -B -q -DskipTests package,
+#   tools/layers.sh [CLASSES_DIR ...]    (default core/target/classes app/target/classes, one graph across both
+#                                         modules; build first: mvn -B -q -DskipTests package,
 #                                         with -Pspark to include org.emergence.spark)
 # Prints every package with the project packages it uses (jdeps, bytecode: imports that are never used do not
 # count), then the packages in layer order (each above all it uses). A stage is a top-level package with its
@@ -8,12 +9,15 @@
 # or when a cycle inside a stage is not one of the known ones listed in KNOWN below; 2 on bad arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=${1:-target/classes}
-if [ ! -d "$dir/org/emergence" ]; then
-  echo "tools/layers.sh: no compiled classes in $dir (build first: mvn -B -q -DskipTests package)" >&2
-  exit 2
-fi
-jdeps --multi-release 17 -verbose:package -filter:none "$dir" 2>/dev/null \
+dirs=("$@")
+[ ${#dirs[@]} -gt 0 ] || dirs=(core/target/classes app/target/classes)
+for dir in "${dirs[@]}"; do
+  if [ ! -d "$dir/org/emergence" ]; then
+    echo "tools/layers.sh: no compiled classes in $dir (build first: mvn -B -q -DskipTests package)" >&2
+    exit 2
+  fi
+done
+jdeps --multi-release 17 -verbose:package -filter:none "${dirs[@]}" 2>/dev/null \
   | awk '$1 ~ /^org\.emergence/ && $3 ~ /^org\.emergence/ && $1 != $3 {print $1, $3}' | sort -u \
   | python3 -c '
 import sys

@@ -11,8 +11,8 @@ code says so); `emergence --precision bf16` rounds only the linear layers' opera
 rounding of the stream: the test's tolerance is stated against that.
 
 Run with the Hugging Face reference environment (../shared/hf-reference/README.md):
-  HF_REF=/work/hf /usr/bin/python3 tools/golden/make_bf16.py src/test/resources/golden-bf16 [case ...]
-Cases are the golden folders of src/test/resources/golden (their batch_3x8/input_ids.npy), the built-in tinylm-6l
+  HF_REF=/work/hf /usr/bin/python3 tools/golden/make_bf16.py core/src/test/resources/golden-bf16 [case ...]
+Cases are the golden folders of core/src/test/resources/golden (their batch_3x8/input_ids.npy), the built-in tinylm-6l
 (on its golden's ids), and
 stories260K from ../shared/real-models (an externally trained Llama; ids drawn with numpy's default_rng(7)).
 """
@@ -28,7 +28,7 @@ import transformers  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.dirname(os.path.dirname(HERE))
-GOLDEN = os.path.join(PROJECT, "src/test/resources/golden")
+GOLDEN = os.path.join(PROJECT, "core/src/test/resources/golden")
 SHARED = os.path.join(os.path.dirname(PROJECT), "shared") if os.path.isdir(os.path.join(os.path.dirname(PROJECT), "shared")) \
     else "/work/shared"
 
@@ -41,7 +41,7 @@ def cases():
         if os.path.isfile(os.path.join(d, "config.json")) and os.path.isfile(ids):
             tt = os.path.join(d, "batch_3x8", "token_type_ids.npy")
             out[name] = (d, np.load(ids), np.load(tt) if os.path.isfile(tt) else None)
-    tl = os.path.join(PROJECT, "src/main/resources/tinylm/tinylm-6l")  # the built-in model (F16 weights)
+    tl = os.path.join(PROJECT, "models/tinylm/src/main/resources/tinylm/tinylm-6l")  # the built-in model (F16 weights)
     out["tinylm-6l"] = (tl, np.load(os.path.join(GOLDEN, "tinylm", "tinylm-6l", "input_ids.npy")), None)
     s = os.path.join(SHARED, "real-models", "stories260K")
     vocab = json.load(open(os.path.join(s, "config.json")))["vocab_size"]

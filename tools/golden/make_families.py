@@ -13,7 +13,7 @@ entry some families take after the final norm or a projection). Every parameter 
 ignored silently: matrices and embeddings ~ N(0, 0.2^2), norm weights 1 + N(0, 0.1^2), biases ~ N(0, 0.1^2).
 
 Run with the Hugging Face reference environment (../shared/hf-reference/README.md), default tag v4.44.2:
-  HF_REF=/tmp/hfref /usr/bin/python3 tools/golden/make_families.py src/test/resources/golden [case ...]
+  HF_REF=/tmp/hfref /usr/bin/python3 tools/golden/make_families.py core/src/test/resources/golden [case ...]
 """
 import json
 import os

@@ -1,4 +1,4 @@
-"""A tiny checkpoint with OpenLLaMA's file layout, and Hugging Face's activations for it (src/test/resources/openllama/).
+"""A tiny checkpoint with OpenLLaMA's file layout, and Hugging Face's activations for it (core/src/test/resources/openllama/).
 
 OpenLLaMA (openlm-research/open_llama_3b, 7b, 13b; v1 and v2) ships, and this folder has the same files:
   config.json               model_type llama, no num_key_value_heads / rope_theta (defaults), fp16, untied head
@@ -14,7 +14,7 @@ and golden/:
   line_K/ input_ids.npy, block_inputs.npy [L,1,T,H], block_outputs.npy [L,1,T,H], logits.npy [1,T,V]
 computed in fp32 (eager attention) from the fp16 weights widened to fp32, as the project reads them.
 
-  HF_REF=/tmp/hfref /usr/bin/python3 tools/golden/make_openllama.py src/test/resources
+  HF_REF=/tmp/hfref /usr/bin/python3 tools/golden/make_openllama.py core/src/test/resources
 """
 import json
 import os

@@ -1,4 +1,4 @@
-"""Tokenizer test models and their reference encodings (src/test/resources/tokenizers/).
+"""Tokenizer test models and their reference encodings (core/src/test/resources/tokenizers/).
 
   sp-bpe-llama/   SentencePiece BPE as Llama / OpenLLaMA train it: identity normaliser, whitespace kept,
                   dummy prefix, byte fallback                       -> reference: LlamaTokenizer (slow, legacy)
@@ -11,7 +11,7 @@ Each folder holds the tokenizer files, a tokenizer_config.json, and expected.jso
 multilingual test set the ids the reference tokenizer gives (with its special tokens, as encode() adds them).
 
 Needs Debian's sentencepiece (spm_train) and python3-sentencepiece, and the Hugging Face reference environment:
-  HF_REF=/tmp/hf /usr/bin/python3 tools/golden/make_tokenizers.py src/test/resources
+  HF_REF=/tmp/hf /usr/bin/python3 tools/golden/make_tokenizers.py core/src/test/resources
 """
 import collections
 import json

@@ -1,4 +1,4 @@
-"""Test inputs for the pytorch_model.bin reader (src/test/resources/torchbin/), made with PyTorch itself.
+"""Test inputs for the pytorch_model.bin reader (core/src/test/resources/torchbin/), made with PyTorch itself.
 
   gpt2-zip/      the golden gpt2 checkpoint saved by transformers save_pretrained(safe_serialization=False)
   gpt2-legacy/   the same state dict in torch's legacy (pre-1.6) format
@@ -8,7 +8,7 @@
   evil.bin       a zip checkpoint whose data.pkl would call os.system (must be refused, never run)
 
 Run with the Hugging Face reference environment (../shared/hf-reference/README.md):
-  HF_REF=/tmp/hf /usr/bin/python3 tools/golden/make_torch_bin.py src/test/resources
+  HF_REF=/tmp/hf /usr/bin/python3 tools/golden/make_torch_bin.py core/src/test/resources
 """
 import io
 import json

@@ -11,7 +11,7 @@ import org.emergence.tensor.Blas;
  * per side: the mixture caps its components at 8,192 whatever N is), float32 products against the double path,
  * interleaved, median seconds. X ~ N(0, I), Y = 0.6·X + 0.8·Z, σ = 2 × RMS (the main job's default).
  *
- *   java -cp 'target/emergence.jar:target/lib/*' tools/perf/MixtureTiming.java [rows 8192] [dim 768] [repeats 3]
+ *   java -cp 'app/target/emergence.jar:app/target/lib/*' tools/perf/MixtureTiming.java [rows 8192] [dim 768] [repeats 3]
  */
 public class MixtureTiming {
     public static void main(String[] a) throws Exception {

@@ -7,7 +7,7 @@ import org.emergence.ie.Estimated;
  * IE of run A minus IE of run B with the paired jackknife interval (both runs on the same sequences, seed and
  * groups: e.g. --precision bf16 against fp32), and the same for every E(l).
  *
- *   java -cp 'target/emergence.jar:target/lib/*' tools/perf/PairedIe.java RUN_A RUN_B
+ *   java -cp 'app/target/emergence.jar:app/target/lib/*' tools/perf/PairedIe.java RUN_A RUN_B
  */
 public class PairedIe {
     public static void main(String[] a) throws Exception {

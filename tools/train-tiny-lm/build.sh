@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds the built-in tinylm models from nothing: corpus and tokenizer, training, metrics and
-# goldens, installation into src/main/resources/tinylm and src/test/resources/golden/tinylm.
+# goldens, installation into models/tinylm/src/main/resources/tinylm and core/src/test/resources/golden/tinylm.
 #
 #   tools/train-tiny-lm/build.sh [WORK_DIR]        (default ${TMPDIR:-/tmp}/tinylm)
 #

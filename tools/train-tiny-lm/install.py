@@ -1,12 +1,12 @@
 """Copies the trained tinylm checkpoints, tokenizer, metrics and goldens into the project.
 
-  src/main/resources/tinylm/index.json          the registry the tool reads (names, shapes, sizes, aliases)
-  src/main/resources/tinylm/tokenizer.json      shared by every model
-  src/main/resources/tinylm/metrics.json        held-out metrics of every model and of the baselines
-  src/main/resources/tinylm/<name>/             config.json + model.safetensors (float16)
-  src/test/resources/golden/tinylm/<name>/      input_ids, block inputs/outputs, last-position logits
-  src/test/resources/golden/tinylm/heldout.npy  the held-out documents of the text metrics
-  src/main/resources/org/emergence/data/builtin-text.jsonl   text:builtin: held-out prose (Bible, Devil's
+  models/tinylm/src/main/resources/tinylm/index.json          the registry the tool reads (names, shapes, sizes, aliases)
+  models/tinylm/src/main/resources/tinylm/tokenizer.json      shared by every model
+  models/tinylm/src/main/resources/tinylm/metrics.json        held-out metrics of every model and of the baselines
+  models/tinylm/src/main/resources/tinylm/<name>/             config.json + model.safetensors (float16)
+  core/src/test/resources/golden/tinylm/<name>/      input_ids, block inputs/outputs, last-position logits
+  core/src/test/resources/golden/tinylm/heldout.npy  the held-out documents of the text metrics
+  core/src/main/resources/org/emergence/data/builtin-text.jsonl   text:builtin: held-out prose (Bible, Devil's
                                                 Dictionary, fortunes) of the test, valid and text splits
 """
 import argparse
@@ -23,8 +23,8 @@ def main():
     ap.add_argument("--project", required=True)
     ap.add_argument("--largest", required=True, help="the name the alias 'tinylm' points at")
     a = ap.parse_args()
-    res = os.path.join(a.project, "src/main/resources/tinylm")
-    gold = os.path.join(a.project, "src/test/resources/golden/tinylm")
+    res = os.path.join(a.project, "models/tinylm/src/main/resources/tinylm")
+    gold = os.path.join(a.project, "core/src/test/resources/golden/tinylm")
     for d in (res, gold):
         if os.path.isdir(d):
             shutil.rmtree(d)
@@ -33,7 +33,7 @@ def main():
     corpus = json.load(open(os.path.join(a.corpus, "corpus.json")))
     shutil.copy(os.path.join(a.corpus, "tokenizer.json"), os.path.join(res, "tokenizer.json"))
     shutil.copy(os.path.join(a.eval, "heldout.npy"), os.path.join(gold, "heldout.npy"))
-    with open(os.path.join(a.project, "src/main/resources/org/emergence/data/builtin-text.jsonl"), "w", encoding="utf-8") as f:
+    with open(os.path.join(a.project, "core/src/main/resources/org/emergence/data/builtin-text.jsonl"), "w", encoding="utf-8") as f:
         for split in ("test", "valid", "text"):
             for line in open(os.path.join(a.corpus, f"{split}.jsonl"), encoding="utf-8"):
                 d = json.loads(line)

@@ -3,7 +3,7 @@
 set -euo pipefail
 name=$1; model=$2; out=$3; n=${4:-1000}
 here=$(cd "$(dirname "$0")/../.." && pwd)
-jar="$here/target/emergence.jar"
+jar="$here/app/target/emergence.jar"
 mkdir -p "$out/acts" "$out/runs"
 save() { # save TAG ABLATION DATASET [extra...]
   local tag=$1 abl=$2 ds=$3; shift 3

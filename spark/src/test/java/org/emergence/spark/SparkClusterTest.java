@@ -83,10 +83,15 @@ class SparkClusterTest {
         // a model directory the driver finds (relative to its working directory) and the executors do not (theirs differs)
         Path cwd = Files.createDirectories(tmp.resolve("driver-cwd"));
         Path model = Files.createDirectories(cwd.resolve("rel-model"));
-        Path classes = Path.of("target", "classes", "tinylm");
-        Files.copy(classes.resolve("tinylm-2l/config.json"), model.resolve("config.json"));
-        Files.copy(classes.resolve("tinylm-2l/model.safetensors"), model.resolve("model.safetensors"));
-        Files.copy(classes.resolve("tokenizer.json"), model.resolve("tokenizer.json"));
+        // the built-in tinylm-2l's files, from the weights module on the class path (a folder or a jar)
+        ClassLoader cl = SparkClusterTest.class.getClassLoader();
+        for (String[] f : new String[][] {{"tinylm/tinylm-2l/config.json", "config.json"},
+                {"tinylm/tinylm-2l/model.safetensors", "model.safetensors"}, {"tinylm/tokenizer.json", "tokenizer.json"}}) {
+            try (var in = cl.getResourceAsStream(f[0])) {
+                assertTrue(in != null, f[0] + " on the test class path");
+                Files.copy(in, model.resolve(f[1]));
+            }
+        }
         List<String> a = args("bad", "store-bad");
         a.set(a.indexOf("tinylm-2l"), "rel-model");
         Path log = tmp.resolve("bad.log");

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.stream.Stream;
+import org.emergence.TestFiles;
+import org.emergence.common.UserError;
 
 /**
  * A Spark standalone cluster on this machine, started from the Spark jars the build put in
@@ -89,10 +91,12 @@ final class StandaloneCluster implements AutoCloseable {
     Process submit(Path cwd, Path log, List<String> args) throws IOException {
         List<String> deps = new ArrayList<>();
         try (Stream<Path> s = Files.list(Path.of("target", "lib"))) {
-            s.filter(p -> p.toString().endsWith(".jar")).forEach(p -> deps.add(p.toAbsolutePath().toString()));
+            // third-party jars only: the project's own classes (core, the tinylm weights, the app) are the application jar
+            s.filter(p -> p.toString().endsWith(".jar") && !p.getFileName().toString().startsWith("emergence-"))
+                    .forEach(p -> deps.add(p.toAbsolutePath().toString()));
         }
         String opts = "--enable-native-access=ALL-UNNAMED -Djava.awt.headless=true";
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx1g", "@" + Path.of("spark", "java-options").toAbsolutePath(), "-cp",
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx1g", "@" + TestFiles.repo("spark", "java-options"), "-cp",
                 sparkHome.resolve("jars") + "/*", "org.apache.spark.deploy.SparkSubmit", "--class", SparkMain.class.getName(),
                 "--master", url, "--jars", String.join(",", deps), "--conf", "spark.executor.extraJavaOptions=" + opts,
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1", "--conf", "spark.ui.enabled=false",
@@ -105,7 +109,7 @@ final class StandaloneCluster implements AutoCloseable {
 
     private Process start(String name, List<String> mainAndArgs) throws IOException {
         // small daemons: C1 only and the serial collector start fastest and leave the cores to the job
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "@" + Path.of("spark", "java-options").toAbsolutePath(), "-cp",
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "@" + TestFiles.repo("spark", "java-options"), "-cp",
                 sparkHome.resolve("jars") + "/*"));
         cmd.addAll(mainAndArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
@@ -120,18 +124,59 @@ final class StandaloneCluster implements AutoCloseable {
         env.remove("SPARK_CONF_DIR");
     }
 
-    /** The backend's application jar: target/classes (the core, org.emergence.spark, the digests and built-in models). */
+    /**
+     * The backend's application jar: the three modules as this test sees them — core with its digests, the tinylm
+     * weights with theirs, the app with org.emergence.spark — each a classes folder (the reactor build) or a jar.
+     */
     private static Path appJar(Path jar) throws IOException {
-        Path classes = Path.of("target", "classes");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> s = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                if (!Files.isRegularFile(p)) continue;
-                out.putNextEntry(new ZipEntry(classes.relativize(p).toString().replace('\\', '/')));
-                Files.copy(p, out);
-                out.closeEntry();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (Path from : List.of(locationOf(UserError.class.getName().replace('.', '/') + ".class"),
+                    locationOf(SparkMain.class.getName().replace('.', '/') + ".class"), locationOf("tinylm/index.json"))) {
+                if (Files.isDirectory(from)) {
+                    try (Stream<Path> s = Files.walk(from)) {
+                        for (Path p : (Iterable<Path>) s::iterator) {
+                            if (!Files.isRegularFile(p)) continue;
+                            String name = from.relativize(p).toString().replace('\\', '/');
+                            if (!seen.add(name)) continue;
+                            out.putNextEntry(new ZipEntry(name));
+                            Files.copy(p, out);
+                            out.closeEntry();
+                        }
+                    }
+                } else {
+                    try (java.util.jar.JarFile in = new java.util.jar.JarFile(from.toFile())) {
+                        for (var en = in.entries(); en.hasMoreElements(); ) {
+                            var e = en.nextElement();
+                            if (e.isDirectory() || e.getName().startsWith("META-INF/") || !seen.add(e.getName())) continue;
+                            out.putNextEntry(new ZipEntry(e.getName()));
+                            try (var is = in.getInputStream(e)) {
+                                is.transferTo(out);
+                            }
+                            out.closeEntry();
+                        }
+                    }
+                }
             }
         }
         return jar;
+    }
+
+    /** The classes folder or jar on the test class path that holds {@code resource}. */
+    private static Path locationOf(String resource) {
+        java.net.URL u = StandaloneCluster.class.getClassLoader().getResource(resource);
+        if (u == null) throw new IllegalStateException(resource + " is not on the test class path");
+        try {
+            if (u.getProtocol().equals("jar")) {
+                String s = u.toString();
+                return Path.of(java.net.URI.create(s.substring("jar:".length(), s.indexOf("!/"))));
+            }
+            Path p = Path.of(u.toURI());
+            for (int i = resource.split("/").length; i > 0; i--) p = p.getParent();
+            return p;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String java() {
