@@ -8,7 +8,7 @@ import org.emergence.common.UserError;
 
 /**
  * The ordered conditions of a campaign (the order in which they run and are written). Names are unique; a condition's
- * {@code reference} and {@code prefixOf} name conditions planned before it.
+ * {@code reference} names a condition planned before it, its {@code prefixOf} a condition of the plan that runs.
  *
  * @param context what the campaign is ("validate", "study shots"), for the refusals that name a condition
  */
@@ -18,10 +18,15 @@ public record Plan(String context, List<Condition> conditions) {
         Map<String, Condition> seen = new LinkedHashMap<>();
         for (Condition c : conditions) {
             if (seen.put(c.name(), c) != null) throw new IllegalArgumentException("two conditions named " + c.name());
-            for (String link : new String[] {c.reference(), c.prefixOf()}) {
-                if (link != null && !seen.containsKey(link)) {
-                    throw new IllegalArgumentException(c.name() + " refers to " + link + ", which is not planned before it");
-                }
+            // a reference scale is read when its run has finished: it runs first
+            if (c.reference() != null && !seen.containsKey(c.reference())) {
+                throw new IllegalArgumentException(c.name() + " refers to " + c.reference() + ", which is not planned before it");
+            }
+        }
+        for (Condition c : conditions) {
+            // a prefix is read after every run has finished: its run may come anywhere in the plan
+            if (c.prefixOf() != null && (!seen.containsKey(c.prefixOf()) || seen.get(c.prefixOf()).derived())) {
+                throw new IllegalArgumentException(c.name() + " is read from " + c.prefixOf() + ", which is not a planned run");
             }
         }
         if (conditions.isEmpty()) throw new UserError(context + ": nothing to run (every condition was left out)");
