@@ -47,9 +47,12 @@ class ArchitectureTest {
                 "generate"));
         // report reads a run's typed terms (ie.Terms, ie.Measurement) rather than re-deriving them from JSON strings
         ALLOWED.put("report", Set.of("common", "ie"));
-        ALLOWED.put("study", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie", "report"));
-        ALLOWED.put("validate", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie",
+        // the campaign engine of validate and study: plans of conditions, each an ordinary ie run, and their typed summaries
+        ALLOWED.put("campaign", Set.of("common", "data", "ie"));
+        ALLOWED.put("study", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie", "campaign",
                 "report"));
+        ALLOWED.put("validate", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie",
+                "campaign", "report"));
         Set<String> belowCli = new TreeSet<>(ALLOWED.keySet());
         ALLOWED.put("cli", Set.copyOf(belowCli));
         belowCli.add("cli");

@@ -1,6 +1,5 @@
 package org.emergence.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +12,7 @@ import org.emergence.common.UserError;
 import org.emergence.ie.RunRequest;
 import org.emergence.study.Study;
 import org.emergence.study.StudyOptions;
+import org.emergence.study.StudyResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -108,17 +108,11 @@ public final class StudyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         common.applyThreads();
         precision.apply(spec.commandLine().getErr());
-        if (kind == null && plan == null) throw new UserError("study: give a KIND (shots, errors, texts, models, ablations) or --plan FILE");
+        if (kind == null && plan == null) throw new UserError("study: give a KIND (" + String.join(", ", Study.kinds()) + ") or --plan FILE");
         String k = kind != null ? kind : "shots";
-        List<String> ms = models != null ? models : switch (k) {
-            case "errors" -> List.of("tinylm");
-            case "texts" -> List.of("tinylm-2l");
-            case "models" -> "training".equals(series)
-                    ? List.of("tinylm-6l-step0", "tinylm-6l-step60", "tinylm-6l-step250", "tinylm-6l-step800", "tinylm-6l")
-                    : List.of("tinylm-2l", "tinylm-4l", "tinylm-6l");
-            default -> List.of(RunCommand.DEFAULT_MODEL);
-        };
         if (series != null && !List.of("size", "training").contains(series)) throw new UserError("--series must be size or training");
+        // an unknown kind is refused here, with one line naming the known ones
+        List<String> ms = models != null ? models : Study.defaultModels(k, series);
         Map<String, String> src = new LinkedHashMap<>();
         if (sources != null) {
             for (String s : sources) {
@@ -146,13 +140,13 @@ public final class StudyCommand implements Callable<Integer> {
             o = StudyOptions.fromPlan(plan, o, given);
         }
         var err = spec.commandLine().getErr();
-        JsonNode s = Study.run(o, Main.version(), line -> {
+        StudyResult s = Study.run(o, Main.version(), line -> {
             if (!CommonOptions.quiet()) err.println(line);
         });
         var pout = spec.commandLine().getOut();
-        pout.printf(Locale.ROOT, "%nStudy %s (%s)%n", s.path("kind").asText(), s.path("measurement").asText());
-        for (JsonNode v : s.path("verdicts")) pout.println("  " + v.asText());
-        for (JsonNode v : s.path("notes")) pout.println("note: " + v.asText());
+        pout.printf(Locale.ROOT, "%nStudy %s (%s)%n", s.kind(), s.measurement());
+        for (String v : s.verdicts()) pout.println("  " + v);
+        for (String v : s.notes()) pout.println("note: " + v);
         pout.println("study:  " + o.out().resolve("study.json"));
         pout.println("report: " + o.out().resolve("study.html"));
         notes.print(spec.commandLine().getErr());

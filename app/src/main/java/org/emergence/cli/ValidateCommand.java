@@ -1,6 +1,5 @@
 package org.emergence.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -10,6 +9,9 @@ import java.util.concurrent.Callable;
 import org.emergence.common.UserError;
 import org.emergence.ie.RunRequest;
 import org.emergence.validate.Validation;
+import org.emergence.validate.ValidationOptions;
+import org.emergence.validate.ValidationResult;
+import org.emergence.validate.Verdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -116,9 +118,9 @@ public final class ValidateCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("validate", Path.of(model).getFileName().toString().replaceAll("[^A-Za-z0-9_.=-]+", "_"));
         RunRequest base = measure.request(model, dataset, n, 0, null, seed, "none", null, false, force);
         var err = spec.commandLine().getErr();
-        Validation.Plan plan = new Validation.Plan(base, dataset, text, textTokens, seeds, factors, replicates, dir, skipped,
+        ValidationOptions plan = new ValidationOptions(base, dataset, text, textTokens, seeds, factors, replicates, dir, skipped,
                 textScale.equals("shared"));
-        JsonNode v = Validation.run(plan, Main.version(), s -> {
+        ValidationResult v = Validation.run(plan, Main.version(), s -> {
             if (!CommonOptions.quiet()) err.println(s);
         });
         print(v, dir);
@@ -126,18 +128,17 @@ public final class ValidateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void print(JsonNode v, Path dir) {
+    private void print(ValidationResult v, Path dir) {
         var o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "%nValidity controls, %s (%s)%n", v.path("model").asText(), v.path("measurement").asText());
-        o.printf(Locale.ROOT, "text noise scale: %s%n", v.path("settings").path("text_scale").asText());
+        o.printf(Locale.ROOT, "%nValidity controls, %s (%s)%n", v.model(), v.measurement());
+        o.printf(Locale.ROOT, "text noise scale: %s%n", v.settings().textScale());
         o.printf(Locale.ROOT, "%-28s %-7s %s%n", "control", "verdict", "measured");
-        for (JsonNode c : v.path("controls")) {
+        for (Verdict c : v.controls()) {
             // each control's measured text carries its headline number with its interval, named (a difference, a ratio …)
-            o.printf(Locale.ROOT, "%-28s %-7s %s%n", c.path("name").asText(), c.path("verdict").asText(), c.path("measured").asText());
-            o.printf(Locale.ROOT, "%-28s         rule: %s%n", "", c.path("rule").asText());
+            o.printf(Locale.ROOT, "%-28s %-7s %s%n", c.name(), c.verdict(), c.measured());
+            o.printf(Locale.ROOT, "%-28s         rule: %s%n", "", c.rule());
         }
-        JsonNode s = v.path("summary");
-        o.printf(Locale.ROOT, "%d of %d controls pass%n", s.path("passed").asInt(), s.path("total").asInt());
+        o.printf(Locale.ROOT, "%d of %d controls pass%n", v.summary().passed(), v.summary().total());
         o.println("validate: " + dir.resolve("validate.json"));
         o.println("report:   " + dir.resolve("validate.html"));
     }

@@ -1,6 +1,5 @@
 package org.emergence.study;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.emergence.campaign.Condition;
+import org.emergence.campaign.Results;
 import org.emergence.data.IclDataset;
 import org.emergence.data.Npy;
 import org.emergence.model.ModelSources;
@@ -23,14 +24,14 @@ import org.emergence.tokenize.Tokenizer;
  * (punctuation, end of text, any other word). An entity is identified by its first token.
  */
 final class ErrorScorer {
-    private final StudyRuns study;
+    private final Results study;
     private final Transformer model;
     /** first token of every entity, per category */
     private final Map<String, Set<Integer>> byCategory = new HashMap<>();
 
-    ErrorScorer(StudyRuns s) {
+    /** @param name the model measured; {@code s} the study's finished conditions (their token files) */
+    ErrorScorer(String name, Results s) {
         this.study = s;
-        String name = s.options().models().get(0);
         this.model = ModelSources.load(name);
         try (Tokenizer tok = ModelSources.tokenizer(name)) {
             for (var e : IclDataset.categories().entrySet()) {
@@ -63,18 +64,10 @@ final class ErrorScorer {
             return new double[] {c - h, c + h};
         }
 
-        ObjectNode json(ObjectNode o) {
-            o.put("lists", n);
-            o.put("correct", correct / (double) n);
-            o.put("repetition", repetition / (double) n);
-            o.put("wrong_category", wrongCategory / (double) n);
-            o.put("other", other / (double) n);
+        StudyResult.NextTokens typed() {
             double[] w = wilson(n - correct, n);
-            o.put("error_rate", errorRate());
-            o.put("error_rate_ci_low", w[0]);
-            o.put("error_rate_ci_high", w[1]);
-            o.put("interval", "Wilson 95% interval of the error rate (1 − correct)");
-            return o;
+            return new StudyResult.NextTokens(n, correct / (double) n, repetition / (double) n, wrongCategory / (double) n,
+                    other / (double) n, errorRate(), w[0], w[1], "Wilson 95% interval of the error rate (1 − correct)");
         }
     }
 

@@ -38,10 +38,8 @@ public record StudyOptions(String kind, List<String> models, List<String> catego
                            String dataset, Map<String, String> sources, List<String> ablations, String preset, String longSep,
                            String generator, int textTokens, String textScale, Path out, RunRequest base) {
 
-    public static final List<String> KINDS = List.of("shots", "errors", "texts", "models", "ablations");
-
     public StudyOptions {
-        if (!KINDS.contains(kind)) throw new UserError("study: unknown kind '" + kind + "' (kinds: " + String.join(", ", KINDS) + ")");
+        StudyKinds.check(kind);
         if (models.isEmpty()) throw new UserError("study " + kind + ": no --model");
         if (kmin < 0 || kmax < Math.max(1, kmin)) throw new UserError("study " + kind + ": need 1 <= --kmin <= --kmax, got " + kmin + ", " + kmax);
         if (replicates < 1) throw new UserError("study " + kind + ": --replicates must be >= 1");

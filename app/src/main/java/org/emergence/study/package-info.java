@@ -1,8 +1,9 @@
 /**
- * The paper's studies ({@code emergence study}), a campaign over {@code ie} runs: plans of conditions (the
- * kinds shots, errors, texts, models and ablations), each condition run resumably, then compared with
- * paired intervals and reported (study.json, study.csv, study.html). Depends on {@code ie}, {@code model},
- * {@code model.io}, {@code data}, {@code tokenize}, {@code report} and {@code common}; must not depend on
- * {@code validate}, {@code cli} or {@code spark}. See docs/studies.md.
+ * The paper's studies ({@code emergence study}), a campaign over {@code ie} runs run by {@code campaign}: each kind
+ * (shots, errors, texts, models, ablations) one class that plans its conditions and compares them with paired
+ * intervals ({@code StudyKinds} registers them; an unknown kind is refused), study.json as a typed record with one
+ * serializer, study.csv and study.html. Depends on {@code campaign}, {@code ie}, {@code model}, {@code model.io},
+ * {@code data}, {@code tokenize}, {@code report} and {@code common}; must not depend on {@code validate}, {@code cli}
+ * or {@code spark}. See docs/studies.md and docs/architecture.md.
  */
 package org.emergence.study;

@@ -23,7 +23,7 @@ class StudyChartsTest {
                     .put("IE_sd_across_replicates", 0.02);
             r.putObject("next_token").put("error_rate", 0.5 / k).put("error_rate_ci_low", 0.4 / k).put("error_rate_ci_high", 0.6 / k);
         }
-        Map<String, JFreeChart> charts = StudyReport.chartObjects(s);
+        Map<String, JFreeChart> charts = new ShotsStudy(true).chartObjects(StudyJson.of(s));
         assertEquals(java.util.Set.of("ie_shots.png", "ie_spread_shots.png", "errors_shots.png"), charts.keySet());
         for (var e : charts.entrySet()) {
             NumberAxis k = assertInstanceOf(NumberAxis.class, e.getValue().getXYPlot().getDomainAxis());

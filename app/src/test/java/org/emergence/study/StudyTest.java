@@ -39,6 +39,9 @@ class StudyTest {
         Cli r = Cli.run(args).assertOk();
         JsonNode s = new ObjectMapper().readTree(out.resolve("study.json").toFile());
         assertEquals("errors", s.path("kind").asText());
+        // study.json is a typed record: its one serializer reads back what it wrote
+        ObjectMapper om = new ObjectMapper();
+        assertEquals(om.writeValueAsString(s), om.writeValueAsString(StudyJson.tree(StudyJson.read(out.resolve("study.json")))));
         assertEquals(2 * 3 * 2, s.path("conditions").size(), "categories × K × replicates");
         int derived = 0;
         for (JsonNode c : s.path("conditions")) if (c.has("read_from")) derived++;
@@ -179,6 +182,12 @@ class StudyTest {
         Cli.run("study", "errors", "--model", "minilm", "--out", base.resolve("a").toString()).assertUserError("encoder");
         Cli.run("study", "shots", "--model", gpt2.toString(), "--categories", "animal,planets", "--out", base.resolve("b").toString())
                 .assertUserError("unknown category 'planets'");
+        // an unknown kind is refused with one line naming the known ones, never run as another kind
+        Cli.run("study", "bogus", "--model", gpt2.toString(), "--out", base.resolve("f").toString())
+                .assertUserError("study: unknown kind 'bogus' (kinds: shots, errors, texts, models, ablations)");
+        Path unknown = Files.writeString(base.resolve("unknown.json"), "{\"kind\": \"bogus\"}");
+        Cli.run("study", "--plan", unknown.toString(), "--model", gpt2.toString(), "--out", base.resolve("g").toString())
+                .assertUserError("study: unknown kind 'bogus'");
         Path plan = Files.writeString(base.resolve("plan.json"), "{\"kind\": \"shots\", \"kmax\": 3, \"colour\": 1}");
         Cli.run("study", "--plan", plan.toString(), "--model", gpt2.toString(), "--out", base.resolve("c").toString())
                 .assertUserError("unknown key 'colour'");
@@ -186,7 +195,7 @@ class StudyTest {
         Cli.run("study", "--plan", broken.toString(), "--out", base.resolve("d").toString()).assertUserError("not valid JSON");
         Cli.run("study", "shots", "--model", gpt2.toString(), "--kmax", "35", "--n", "40", "--out", base.resolve("e").toString())
                 .assertUserError("condition animal-k35-r0", "64 positions");
-        for (String d : new String[] {"a", "b", "c", "d", "e"}) assertFalse(Files.exists(base.resolve(d).resolve("runs")), d);
+        for (String d : new String[] {"a", "b", "c", "d", "e", "f", "g"}) assertFalse(Files.exists(base.resolve(d).resolve("runs")), d);
     }
 
     /** A training series (checkpoints of one size) is drawn per condition: a size axis would put every point at one x. */
@@ -196,10 +205,10 @@ class StudyTest {
         String cond = "{\"name\": \"%s\", \"labels\": {\"parameters\": \"%s\"}, \"IE\": {\"bits\": %s, \"ci_low\": 0.1, \"ci_high\": 2.0}}";
         JsonNode same = om.readTree("{\"kind\": \"models\", \"conditions\": [" + String.format(cond, "step0", "1000", "0.5") + ", "
                 + String.format(cond, "step60", "1000", "1.5") + "]}");
-        Map<String, byte[]> c = StudyReport.charts(same);
+        Map<String, byte[]> c = StudyReport.charts(StudyJson.of(same));
         assertTrue(c.containsKey("ie_conditions.png") && !c.containsKey("ie_parameters.png"), c.keySet().toString());
         JsonNode sizes = om.readTree("{\"kind\": \"models\", \"conditions\": [" + String.format(cond, "small", "1000", "0.5") + ", "
                 + String.format(cond, "big", "4000", "1.5") + "]}");
-        assertTrue(StudyReport.charts(sizes).containsKey("ie_parameters.png"));
+        assertTrue(StudyReport.charts(StudyJson.of(sizes)).containsKey("ie_parameters.png"));
     }
 }

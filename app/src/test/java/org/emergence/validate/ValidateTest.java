@@ -74,6 +74,9 @@ class ValidateTest {
             }
         }
         assertEquals(Validation.CONTROLS, names);
+        // validate.json is a typed record: its one serializer reads back what it wrote
+        ObjectMapper om = new ObjectMapper();
+        assertEquals(om.writeValueAsString(v), om.writeValueAsString(ValidationJson.tree(ValidationJson.read(out.resolve("validate.json")))));
         assertEquals(v.path("summary").path("total").asInt(), names.size());
         // conditions: icl, untrained-1, text ×3, text-untrained-1, shift, random, σ×2 for six, two replicates
         assertEquals(16, v.path("conditions").size());

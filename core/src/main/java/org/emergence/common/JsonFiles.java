@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -20,6 +22,7 @@ public final class JsonFiles {
     private JsonFiles() {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper INDENTED = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** The file's JSON tree (must be an object). */
     public static JsonNode readObject(Path file) {
@@ -46,6 +49,23 @@ public final class JsonFiles {
         }
         if (n == null || n.isMissingNode()) throw new UserError(file + ": empty file (expected a JSON object)");
         return n;
+    }
+
+    /** Writes a tree as indented JSON with a final newline, atomically (the campaign files: validate.json, study.json). */
+    public static void writeIndented(Path file, JsonNode tree) throws IOException {
+        if (file.getParent() != null) Files.createDirectories(file.getParent());
+        AtomicFiles.writeString(file, INDENTED.writeValueAsString(tree) + "\n");
+    }
+
+    /** Puts a number, or null when it is not finite (JSON has no NaN or infinity). */
+    public static void putFinite(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) o.put(key, v);
+        else o.putNull(key);
+    }
+
+    /** A number as written by {@link #putFinite}: NaN for null or a missing field. */
+    public static double number(JsonNode v) {
+        return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
     }
 
     /** A parser error in one line: the message without Jackson's source description, and the line and column. */

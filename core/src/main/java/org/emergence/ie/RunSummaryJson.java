@@ -48,6 +48,14 @@ public final class RunSummaryJson {
         return new RunSummaryJson.Parser(new JsonReads(source), null).parse(tree);
     }
 
+    /**
+     * A value as {@link RunSummaryWriter#json(RunSummary.Val)} writes it (the campaign files record a run's IE that way);
+     * {@code source} names it in errors.
+     */
+    public static RunSummary.Val value(JsonNode node, String source) {
+        return new RunSummaryJson.Parser(new JsonReads(source), null).val(node, source);
+    }
+
     /** Parses the tree; errors name the source. */
     private static final class Parser {
         private final JsonReads r;
