@@ -152,6 +152,11 @@ public final class Tokenizer implements AutoCloseable {
         checkAddedTokens(root, name);
         while (!todo.isEmpty()) {
             var n = todo.pop();
+            if (n.isObject() && "Precompiled".equals(n.path("type").asText(null))
+                    && !(n.path("precompiled_charsmap").isTextual() || n.path("precompiled_charsmap").isNull())) {
+                // the native library aborts the JVM (a Rust panic) on a Precompiled normaliser without its map
+                throw new UserError(name + ": a Precompiled normalizer without a precompiled_charsmap string");
+            }
             if (n.isObject() && "Precompiled".equals(n.path("type").asText(null)) && n.has("precompiled_charsmap")) {
                 byte[] map;
                 try {

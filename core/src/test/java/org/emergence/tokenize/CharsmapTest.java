@@ -108,6 +108,20 @@ class CharsmapTest {
         }
     }
 
+    /** Found by .ci/fuzz (tokenizer target): without its map, the native library panicked and aborted the JVM. */
+    @Test
+    void aPrecompiledNormalizerWithoutItsMapIsOneLine() throws Exception {
+        Path d = TestFiles.tempDir("charsmap-missing");
+        int i = 0;
+        for (String normalizer : new String[] {"{\"type\": \"Precompiled\"}", "{\"type\": \"Precompiled\", \"precompiled_charsmap\": 7}",
+            "{\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"Precompiled\"}]}"}) {
+            String json = tokenizerJson(good()).replaceFirst("\"normalizer\": *\\{[^}]*\\}", java.util.regex.Matcher.quoteReplacement("\"normalizer\": " + normalizer));
+            Path f = Files.writeString(d.resolve("tokenizer-" + i++ + ".json"), json);
+            UserError e = assertThrows(UserError.class, () -> Tokenizer.fromFile(f), json);
+            assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("precompiled_charsmap"), e.getMessage());
+        }
+    }
+
     @Test
     void tooManyAddedTokensAreRefusedBeforeLoading() throws Exception {
         StringBuilder b = new StringBuilder("{\"version\": \"1.0\", \"added_tokens\": [");
