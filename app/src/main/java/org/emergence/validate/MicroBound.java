@@ -1,10 +1,9 @@
 package org.emergence.validate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.emergence.ie.EstimateFile;
 
 /**
  * Micro MIs that sit at their entropy bound: a lone token's states so far apart at the run's noise that the MI is the
@@ -21,17 +20,16 @@ final class MicroBound {
     static int[] count(Path runDir, org.emergence.ie.RunSummary summary) {
         boolean[] constant = summary.axes().constant();
         int at = 0, total = 0;
-        ObjectMapper om = new ObjectMapper();
         try (var list = Files.list(runDir.resolve("est"))) {
             for (Path p : (Iterable<Path>) list::iterator) {
                 String name = p.getFileName().toString();
                 if (!name.startsWith("micro_") || !name.endsWith(".json")) continue;
-                JsonNode e = om.readTree(p.toFile());
-                int pos = e.path("position").asInt();
+                EstimateFile e = EstimateFile.read(p);
+                int pos = e.position();
                 if (constant != null && pos >= 0 && pos < constant.length && constant[pos]) continue;
                 total++;
-                for (JsonNode w : e.path("warnings")) {
-                    if (w.asText().contains(WARNING)) {
+                for (String w : e.estimate().warnings()) {
+                    if (w.contains(WARNING)) {
                         at++;
                         break;
                     }

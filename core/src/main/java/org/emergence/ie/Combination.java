@@ -1,9 +1,7 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.emergence.mi.Estimate;
-import org.emergence.mi.Estimates;
 import org.emergence.mi.Replicates;
 
 /**
@@ -32,19 +30,20 @@ final class Combination {
     static final String JACKKNIFE = "jackknife";
     static final String QUADRATURE = "quadrature";
 
-    /** Adds a·MI for an estimate JSON (est/*.json); {@code constantPosition} tags the term for the split. */
-    Combination add(JsonNode e, double a, boolean constantPosition) {
-        if (e == null) {
+    /** Adds a·MI for a run's estimate (est/*.json); {@code constantPosition} tags the term for the split. */
+    Combination add(EstimateFile f, double a, boolean constantPosition) {
+        if (f == null) {
             missing = true;
             return this;
         }
-        double v = e.get("mi_bits").asDouble();
+        Estimate e = f.estimate();
+        double v = e.bits();
         value += a * v;
         if (constantPosition) constantPart += a * v;
-        Replicates r = Estimates.replicatesOf(e);
+        Replicates r = e.replicates();
         if (r == null) {
             anyWithout = true;
-            double lo = v - e.get("ci_low_bits").asDouble(), hi = e.get("ci_high_bits").asDouble() - v;
+            double lo = v - e.ciLowBits(), hi = e.ciHighBits() - v;
             double down = a >= 0 ? a * lo : -a * hi, up = a >= 0 ? a * hi : -a * lo;
             lowSq += down * down;
             highSq += up * up;

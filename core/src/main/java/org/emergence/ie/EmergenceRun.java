@@ -1,6 +1,5 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,7 +194,6 @@ public final class EmergenceRun {
 
     private void record(RunAssembly assembly, Path file, Level level, int l, int i, Matrix x, Matrix y, double[] layerRms)
             throws IOException {
-        ObjectNode j = cells.estimate(level, l, i, random, x, y, layerRms);
-        assembly.add(file, j);
+        assembly.add(file, cells.estimate(level, l, i, random, x, y, layerRms));
     }
 }

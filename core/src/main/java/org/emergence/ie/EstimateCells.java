@@ -1,12 +1,9 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.IntFunction;
 import org.emergence.common.Seeds;
 import org.emergence.common.UserError;
 import org.emergence.mi.Estimate;
-import org.emergence.mi.Estimates;
 import org.emergence.mi.Matrix;
 import org.emergence.mi.NoiseRegularized;
 import org.emergence.mi.RowGroups;
@@ -19,8 +16,6 @@ import org.emergence.mi.RowGroups;
  * for every backend.
  */
 public final class EstimateCells {
-    /** builds the estimates' JSON trees (the run directory's writer serializes them) */
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final RunSettings s;
     private final MiPolicy policy;
     /** the sequences' partition for the jackknife, the same for every cell of the run (null: none) */
@@ -42,15 +37,18 @@ public final class EstimateCells {
     }
 
     /**
-     * One cell: the MI between block l's input x and output y [N, H] at position i, as the persisted
-     * est/*.json object.
+     * One cell: the MI between block l's input x and output y [N, H] at position i, as the run keeps it
+     * (est/*.json, {@link EstimateFile#toJson}).
      *
      * @param layerRms the pooled RMS of the block's input and output states (null when not needed)
      */
-    public ObjectNode estimate(Level level, int l, int i, boolean random, Matrix x, Matrix y, double[] layerRms) {
+    public EstimateFile estimate(Level level, int l, int i, boolean random, Matrix x, Matrix y, double[] layerRms) {
         long seed = Seeds.mix(Seeds.mix(Seeds.mix(s.seed(), level.ordinal() + 1), l), i);
         Estimate e = policy.estimate(level, l, random, x, y, seed, groups, layerRms);
-        return estimateJson(level, l, i, policy.mode(level, l, random), e);
+        finite(e.nats());
+        finite(e.ciLowNats());
+        finite(e.ciHighNats());
+        return new EstimateFile(level, l, i, policy.mode(level, l, random), e);
     }
 
     /** The file name of a cell's estimate in a run directory's est/. */
@@ -86,20 +84,6 @@ public final class EstimateCells {
     static RowGroups groupsFor(int groups, int n, long seed) {
         int g = Math.min(groups, n / 2 / 4 * 4);
         return g >= 4 ? RowGroups.random(n, g, Seeds.mix(seed, 0x9A0B)) : null;
-    }
-
-    /** The persisted form of one estimate (est/*.json): where and how, then {@link Estimates#toMap}. */
-    static ObjectNode estimateJson(Level level, int l, int i, String mode, Estimate e) {
-        finite(e.nats());
-        finite(e.ciLowNats());
-        finite(e.ciHighNats());
-        ObjectNode j = JSON.createObjectNode();
-        j.put("level", level.key());
-        j.put("layer", l);
-        j.put("position", i);
-        j.put("mode", mode);
-        j.setAll((ObjectNode) JSON.valueToTree(Estimates.toMap(e)));
-        return j;
     }
 
     /** Estimators never return NaN/∞ by contract; this is the last line of defence for the files. */

@@ -1,10 +1,8 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.emergence.model.ModelConfig;
@@ -20,10 +18,10 @@ final class EstimateCombinations {
     private final int t;
     private final int[] layers;
     private final boolean[] constant;
-    /** level → layer → position → estimate JSON. */
-    private final Map<Level, Map<Integer, Map<Integer, JsonNode>>> est = new LinkedHashMap<>();
+    /** level → layer → position → estimate. */
+    private final Map<Level, Map<Integer, Map<Integer, EstimateFile>>> est = new LinkedHashMap<>();
     /** The untrained twins' estimates, the same way (empty: raw run), and their seeds. */
-    private final List<Map<Level, Map<Integer, Map<Integer, JsonNode>>>> twins = new ArrayList<>();
+    private final List<Map<Level, Map<Integer, Map<Integer, EstimateFile>>>> twins = new ArrayList<>();
     private final List<Long> twinSeeds = new ArrayList<>();
     /**
      * Which estimates a combination is built from: this run minus the twins' mean (RELATIVE, the reported values of a
@@ -33,35 +31,34 @@ final class EstimateCombinations {
     private Source source = Source.RELATIVE;
     private int twin;
 
-    void load(Map<String, JsonNode> done) {
-        for (JsonNode j : done.values()) put(j);
+    void load(Map<String, EstimateFile> done) {
+        for (EstimateFile j : done.values()) put(j);
     }
 
-    void put(JsonNode j) {
+    void put(EstimateFile j) {
         put(est, j);
     }
 
-    private static void put(Map<Level, Map<Integer, Map<Integer, JsonNode>>> into, JsonNode j) {
-        Level level = Level.valueOf(j.get("level").asText().toUpperCase(Locale.ROOT));
-        into.get(level).computeIfAbsent(j.get("layer").asInt(), k -> new TreeMap<>()).put(j.get("position").asInt(), j);
+    private static void put(Map<Level, Map<Integer, Map<Integer, EstimateFile>>> into, EstimateFile j) {
+        into.get(j.level()).computeIfAbsent(j.layer(), k -> new TreeMap<>()).put(j.position(), j);
     }
 
     /** One untrained twin's finished estimates (by file name): every reported E and IE becomes relative to the twins. */
-    void twin(long seed, Map<String, JsonNode> done) {
-        Map<Level, Map<Integer, Map<Integer, JsonNode>>> m = new LinkedHashMap<>();
+    void twin(long seed, Map<String, EstimateFile> done) {
+        Map<Level, Map<Integer, Map<Integer, EstimateFile>>> m = new LinkedHashMap<>();
         for (Level l : Level.values()) m.put(l, new TreeMap<>());
-        for (JsonNode j : done.values()) put(m, j);
+        for (EstimateFile j : done.values()) put(m, j);
         twins.add(m);
         twinSeeds.add(seed);
     }
 
 
-    JsonNode get(Level level, int layer, int pos) {
+    EstimateFile get(Level level, int layer, int pos) {
         return get(est, level, layer, pos);
     }
 
-    private static JsonNode get(Map<Level, Map<Integer, Map<Integer, JsonNode>>> from, Level level, int layer, int pos) {
-        Map<Integer, JsonNode> byPos = from.get(level).get(layer);
+    private static EstimateFile get(Map<Level, Map<Integer, Map<Integer, EstimateFile>>> from, Level level, int layer, int pos) {
+        Map<Integer, EstimateFile> byPos = from.get(level).get(layer);
         return byPos == null ? null : byPos.get(pos);
     }
 
@@ -185,8 +182,8 @@ final class EstimateCombinations {
         for (Level l : Level.values()) est.put(l, new TreeMap<>());
     }
 
-    /** The finished estimates of this run (level → layer → position → estimate JSON). */
-    Map<Level, Map<Integer, Map<Integer, JsonNode>>> estimates() {
+    /** The finished estimates of this run (level → layer → position → estimate). */
+    Map<Level, Map<Integer, Map<Integer, EstimateFile>>> estimates() {
         return est;
     }
 

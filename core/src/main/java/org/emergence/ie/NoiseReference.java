@@ -1,6 +1,5 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +7,6 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.emergence.common.JsonFiles;
 import org.emergence.common.UserError;
 
 /**
@@ -51,15 +49,15 @@ public final class NoiseReference {
                     Matcher m = MACRO.matcher(f.getFileName().toString());
                     if (!m.matches()) continue;
                     int l = Integer.parseInt(m.group(1));
-                    JsonNode d = JsonFiles.readObject(f).path("diagnostics");
-                    if (!d.path("noise_sigma_x").isNumber() || !d.path("noise_sigma_y").isNumber()) continue;
+                    java.util.Map<String, Object> d = EstimateFile.read(f).estimate().diagnostics();
+                    if (!(d.get("noise_sigma_x") instanceof Number sx) || !(d.get("noise_sigma_y") instanceof Number sy)) continue;
                     if (rms.length < l + 2) {
                         int old = rms.length;
                         rms = Arrays.copyOf(rms, l + 2);
                         Arrays.fill(rms, old, rms.length, Double.NaN);
                     }
-                    rms[l] = d.path("noise_sigma_x").asDouble() / noise;
-                    rms[l + 1] = d.path("noise_sigma_y").asDouble() / noise;
+                    rms[l] = sx.doubleValue() / noise;
+                    rms[l + 1] = sy.doubleValue() / noise;
                 }
             } catch (IOException e) {
                 throw new UserError(what + ": cannot list " + est + " (" + e.getMessage() + ")");

@@ -1,6 +1,5 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.emergence.common.AtomicFiles;
 import org.emergence.mi.Diagnostics;
-import org.emergence.mi.Estimates;
+import org.emergence.mi.Estimate;
 import org.emergence.mi.Replicates;
 
 /**
@@ -32,40 +31,40 @@ final class ResultsTable {
     }
 
     /**
-     * @param est     level → layer → position → estimate JSON (est/*.json)
+     * @param est     level → layer → position → estimate (est/*.json)
      * @param tokens  the token text of each constant position, null elsewhere (or a null list)
      */
-    static void write(Path file, int[] layers, int t, Map<Level, Map<Integer, Map<Integer, JsonNode>>> est, List<String> tokens)
+    static void write(Path file, int[] layers, int t, Map<Level, Map<Integer, Map<Integer, EstimateFile>>> est, List<String> tokens)
             throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append(String.join(",", header())).append('\n');
         for (int l : layers) {
             for (Level level : new Level[] {Level.MACRO, Level.MICRO}) {
                 for (int p = 0; p < t; p++) {
-                    Map<Integer, JsonNode> byPos = est.get(level).get(l);
-                    JsonNode e = byPos == null ? null : byPos.get(p);
+                    Map<Integer, EstimateFile> byPos = est.get(level).get(l);
+                    Estimate e = byPos == null || byPos.get(p) == null ? null : byPos.get(p).estimate();
                     if (e == null) continue;
-                    Replicates r = Estimates.replicatesOf(e);
+                    Replicates r = e.replicates();
                     List<String> row = new ArrayList<>();
                     row.add(Integer.toString(l));
                     row.add(Integer.toString(p));
                     row.add(level.key());
                     row.add(tokens == null || p >= tokens.size() || tokens.get(p) == null ? "" : tokens.get(p));
-                    row.add(num(e.get("mi_bits").asDouble()));
-                    row.add(num(e.get("ci_low_bits").asDouble()));
-                    row.add(num(e.get("ci_high_bits").asDouble()));
+                    row.add(num(e.bits()));
+                    row.add(num(e.ciLowBits()));
+                    row.add(num(e.ciHighBits()));
                     row.add(r == null ? "estimator" : "jackknife");
                     row.add(Integer.toString(r == null ? 0 : r.groups()));
-                    row.add(e.get("estimator").asText());
-                    JsonNode diag = e.get("diagnostics");
+                    row.add(e.estimator());
                     for (String c : Diagnostics.csvHeader()) {
-                        JsonNode v = diag == null ? null : diag.get(c);
-                        row.add(v == null || v.isNull() ? "" : v.asText());
+                        // as the JSON file writes the value (a number's shortest form; "" for none or a list)
+                        Object v = e.diagnostics().get(c);
+                        row.add(v == null ? "" : RunDir.JSON.valueToTree(v).asText());
                     }
                     List<String> ws = new ArrayList<>();
-                    for (JsonNode w : e.get("warnings")) ws.add(BitsText.of(w.asText()));
+                    for (String w : e.warnings()) ws.add(BitsText.of(w));
                     row.add(String.join(" | ", ws));
-                    row.add(num(e.get("seconds").asDouble()));
+                    row.add(num(e.seconds()));
                     for (int i = 0; i < row.size(); i++) sb.append(i == 0 ? "" : ",").append(csv(row.get(i)));
                     sb.append('\n');
                 }

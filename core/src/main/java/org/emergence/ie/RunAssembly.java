@@ -57,8 +57,8 @@ public final class RunAssembly {
     }
 
     /** A new estimate: persisted atomically as {@code file}, added to the summary, which is rewritten. */
-    void add(Path file, ObjectNode estimate) throws IOException {
-        AtomicFiles.writeString(file, RunDir.JSON.writeValueAsString(estimate) + "\n");
+    void add(Path file, EstimateFile estimate) throws IOException {
+        AtomicFiles.writeString(file, RunDir.JSON.writeValueAsString(estimate.toJson()) + "\n");
         resume.done().put(file.getFileName().toString(), estimate);
         summary.put(estimate);
         summary.write(dir.root, false);
@@ -76,8 +76,9 @@ public final class RunAssembly {
 
     /**
      * Writes the summary, results and (when every cell is there) the final status of a run whose cells were computed
-     * elsewhere: {@code estimates} (by {@link EstimateCells#fileName}) are stored under runDir/est and assembled
-     * exactly as a local run assembles its own.
+     * elsewhere: {@code estimates} (est/*.json content as the backend stored it, by {@link EstimateCells#fileName}) are
+     * stored under runDir/est, read back and checked as a resumed run checks its own ({@link EstimateFile#of}), and
+     * assembled exactly as a local run assembles its own.
      */
     public static RunOutcome assemble(RunSettings s, ModelConfig cfg, Dataset data, Path runDir,
                                       Map<String, ? extends JsonNode> estimates, double captureSecs,

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param summary   its summary.json
  * @param estimates every finished estimate of the run, by file name
  */
-public record RunOutcome(Path runDir, JsonNode summary, Map<String, JsonNode> estimates) {
+public record RunOutcome(Path runDir, JsonNode summary, Map<String, EstimateFile> estimates) {
     /**
      * The summary as a typed value: IE, IE(t), E(l), E(l, t) and the MI cells with their intervals, the twins, the
      * settings (the layout of docs/outputs.md, read by {@code RunSummaryJson}).

@@ -1,6 +1,5 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,7 @@ final class RunResume {
     private final Dataset data;
     private final int n, t, h;
     private final boolean resampled, quiet;
-    private final Map<String, JsonNode> done = new HashMap<>();
+    private final Map<String, EstimateFile> done = new HashMap<>();
     private final List<String> recoveries = new ArrayList<>();
 
     RunResume(RunSettings s, Dataset data, int n, int t, int h, boolean resampled, boolean quiet) {
@@ -39,7 +38,7 @@ final class RunResume {
     }
 
     /** Finished estimates by file name (mutable: the run adds to it). */
-    Map<String, JsonNode> done() {
+    Map<String, EstimateFile> done() {
         return done;
     }
 
@@ -85,14 +84,19 @@ final class RunResume {
                 }
                 String why;
                 try {
-                    JsonNode j = RunDir.JSON.readTree(p.toFile());
-                    why = wellFormed(j, name);
+                    why = cellOf(name);
                     if (why == null) {
-                        done.put(name, j);
-                        continue;
+                        EstimateFile e = EstimateFile.of(RunDir.JSON.readTree(p.toFile()));
+                        why = holdsItsCell(e, name);
+                        if (why == null) {
+                            done.put(name, e);
+                            continue;
+                        }
                     }
                 } catch (IOException e) {
                     why = "not valid JSON";
+                } catch (EstimateFile.Malformed e) {
+                    why = e.getMessage();
                 }
                 // atomic writes make this rare (a disk fault, a file copied in by hand): never trusted, recomputed
                 recovered(p + ": " + why + "; recomputed");
@@ -101,21 +105,28 @@ final class RunResume {
         }
     }
 
-    /** Null when an est file holds the estimate its name says (level, layer, position) with finite numbers. */
-    private String wellFormed(JsonNode j, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(macro|micro)_l(\\d+)_t(\\d+)\\.json").matcher(name);
-        if (!m.matches()) return "not an estimate file of this tool";
-        if (j == null || !j.isObject()) return "not a JSON object";
-        if (!m.group(1).equals(j.path("level").asText()) || j.path("layer").asInt(-1) != Integer.parseInt(m.group(2))
-                || j.path("position").asInt(-1) != Integer.parseInt(m.group(3))) {
-            return "holds the estimate of " + j.path("level").asText("?") + " layer " + j.path("layer").asText("?") + " position "
-                    + j.path("position").asText("?") + ", not of its own cell";
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("(macro|micro)_l(\\d+)_t(\\d+)\\.json");
+
+    /** Null when {@code name} is an estimate file's name. */
+    private static String cellOf(String name) {
+        return NAME.matcher(name).matches() ? null : "not an estimate file of this tool";
+    }
+
+    /**
+     * Null when an est file holds the estimate its name says (level, layer, position), with replicates when the run
+     * asks for them ({@link EstimateFile#of} has checked that the numbers are there and finite).
+     */
+    private String holdsItsCell(EstimateFile e, String name) {
+        if (!name.equals(e.fileName())) {
+            java.util.regex.Matcher m = NAME.matcher(name);
+            m.matches();
+            if (!m.group(1).equals(e.level().key()) || e.layer() != Integer.parseInt(m.group(2))
+                    || e.position() != Integer.parseInt(m.group(3))) {
+                return "holds the estimate of " + e.level().key() + " layer " + e.layer() + " position " + e.position()
+                        + ", not of its own cell";
+            }
         }
-        for (String k : new String[] {"mi_bits", "ci_low_bits", "ci_high_bits", "mi_nats"}) {
-            if (!j.path(k).isNumber() || !Double.isFinite(j.path(k).asDouble())) return "has no finite " + k;
-        }
-        if (!j.path("estimator").isTextual() || !j.path("warnings").isArray()) return "lacks the estimator or warnings";
-        if (resampled && org.emergence.mi.Estimates.replicatesOf(j) == null) {
+        if (resampled && e.estimate().replicates() == null) {
             return "has no replicates (the run asks for --groups " + s.measurement().groups() + ")";
         }
         return null;

@@ -1,6 +1,5 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.Map;
 import org.emergence.common.AtomicFiles;
 import org.emergence.data.Dataset;
 import org.emergence.ie.EstimateCombinations.Source;
+import org.emergence.mi.Estimate;
 import org.emergence.model.ModelConfig;
 
 /**
@@ -69,16 +69,16 @@ final class SummaryBuilder {
         return c;
     }
 
-    void load(Map<String, JsonNode> done) {
+    void load(Map<String, EstimateFile> done) {
         mi.load(done);
     }
 
-    void put(JsonNode j) {
+    void put(EstimateFile j) {
         mi.put(j);
     }
 
     /** One untrained twin's finished estimates (by file name): every reported E and IE becomes relative to the twins. */
-    void twin(long seed, Map<String, JsonNode> done) {
+    void twin(long seed, Map<String, EstimateFile> done) {
         mi.twin(seed, done);
     }
 
@@ -278,9 +278,10 @@ final class SummaryBuilder {
         RunSummary.Val[][] g = new RunSummary.Val[layers.length][t];
         for (int i = 0; i < layers.length; i++) {
             for (int p = 0; p < t; p++) {
-                JsonNode e = mi.get(level, layers[i], p);
-                g[i][p] = e == null ? RunSummary.Val.MISSING : new RunSummary.Val(e.get("mi_bits").asDouble(), e.get("ci_low_bits").asDouble(),
-                        e.get("ci_high_bits").asDouble(), e.get("estimator").asText(), e.get("mode").asText(), null, null);
+                EstimateFile f = mi.get(level, layers[i], p);
+                Estimate e = f == null ? null : f.estimate();
+                g[i][p] = e == null ? RunSummary.Val.MISSING
+                        : new RunSummary.Val(e.bits(), e.ciLowBits(), e.ciHighBits(), e.estimator(), f.mode(), null, null);
             }
         }
         return g;
@@ -290,13 +291,13 @@ final class SummaryBuilder {
     List<String> warnings(Combination ie) {
         Map<String, List<String>> where = new LinkedHashMap<>();
         for (Level level : new Level[] {Level.MACRO, Level.MICRO}) {
-            for (Map.Entry<Integer, Map<Integer, JsonNode>> byLayer : mi.estimates().get(level).entrySet()) {
-                for (Map.Entry<Integer, JsonNode> byPos : byLayer.getValue().entrySet()) {
-                    for (JsonNode w : byPos.getValue().get("warnings")) {
+            for (Map.Entry<Integer, Map<Integer, EstimateFile>> byLayer : mi.estimates().get(level).entrySet()) {
+                for (Map.Entry<Integer, EstimateFile> byPos : byLayer.getValue().entrySet()) {
+                    for (String w : byPos.getValue().estimate().warnings()) {
                         // group messages that differ only in numbers
-                        String key = w.asText().replaceAll("[0-9][0-9.e+-]*", "#");
+                        String key = w.replaceAll("[0-9][0-9.e+-]*", "#");
                         where.computeIfAbsent(key, k -> new ArrayList<>())
-                                .add(level.key() + " l" + byLayer.getKey() + " t" + byPos.getKey() + ": " + w.asText());
+                                .add(level.key() + " l" + byLayer.getKey() + " t" + byPos.getKey() + ": " + w);
                     }
                 }
             }
@@ -307,9 +308,9 @@ final class SummaryBuilder {
                     + "positions whose token is the same in every sequence (there the micro MI is 0 by construction)",
                     ie.constantPart, ie.value));
         }
-        if (ie.resampled()) {
-            JsonNode j = ie.json(RunDir.JSON.createObjectNode());
-            double shift = j.path("finite_n_shift").asDouble(), se = j.path("se").asDouble();
+        if (ie.resampled() && !ie.missing()) {
+            RunSummary.Spread sp = ie.val().spread();
+            double shift = sp.finiteNShift(), se = sp.se();
             if (Math.abs(shift) > 2 * se) {
                 out.add(String.format(Locale.ROOT, "IE still moves with N: %+.3f bits from N/2 to N (SE %.3f); the interval covers a "
                         + "fresh draw at this N, not the change with N: compare runs at equal N", shift, se));

@@ -43,6 +43,35 @@ public final class Estimates {
         return m;
     }
 
+    /**
+     * The estimate {@link #toMap} wrote, read back: the inverse of {@code toMap} for the fields that define it (values,
+     * intervals and replicates in nats; bits are derived from them, as {@link Estimate#bits()} derived the stored ones).
+     *
+     * @throws IllegalArgumentException naming what is missing or not finite (a damaged or foreign file)
+     */
+    public static Estimate fromJson(com.fasterxml.jackson.databind.JsonNode j) {
+        if (j == null || !j.isObject()) throw new IllegalArgumentException("not a JSON object");
+        for (String k : new String[] {"mi_bits", "ci_low_bits", "ci_high_bits", "mi_nats", "ci_low_nats", "ci_high_nats"}) {
+            if (!j.path(k).isNumber() || !Double.isFinite(j.path(k).asDouble())) throw new IllegalArgumentException("has no finite " + k);
+        }
+        if (!j.path("estimator").isTextual() || !j.path("warnings").isArray()) {
+            throw new IllegalArgumentException("lacks the estimator or warnings");
+        }
+        List<String> warnings = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode w : j.get("warnings")) warnings.add(w.asText());
+        Map<String, Object> diagnostics = new LinkedHashMap<>();
+        com.fasterxml.jackson.databind.JsonNode d = j.get("diagnostics");
+        if (d != null && d.isObject()) {
+            d.fields().forEachRemaining(f -> diagnostics.put(f.getKey(), JSON.convertValue(f.getValue(), Object.class)));
+        }
+        return new Estimate(j.get("estimator").asText(), j.path("n").asInt(0), j.path("dx").asInt(0), j.path("dy").asInt(0),
+                j.get("mi_nats").asDouble(), j.get("ci_low_nats").asDouble(), j.get("ci_high_nats").asDouble(),
+                j.path("interval_method").asText(""), j.path("seconds").asDouble(0), List.copyOf(warnings),
+                java.util.Collections.unmodifiableMap(diagnostics), replicatesOf(j));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** The replicates as stored by {@link #toMap} (null when absent or malformed). */
     public static Replicates replicatesOf(com.fasterxml.jackson.databind.JsonNode j) {
         com.fasterxml.jackson.databind.JsonNode r = j.get("replicates");

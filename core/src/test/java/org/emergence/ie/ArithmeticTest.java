@@ -67,7 +67,7 @@ class ArithmeticTest {
                     double rho = rho(level, l, t);
                     Matrix[] xy = pair(rho, seed++);
                     Estimate e = Estimators.get("gaussian").estimate(xy[0], xy[1], seed);
-                    sum.put(EstimateCells.estimateJson(level, l, t, "continuous", e));
+                    sum.put(new EstimateFile(level, l, t, "continuous", e));
                     truth.put(level + "/" + l + "/" + t, trueBits(rho));
                 }
             }

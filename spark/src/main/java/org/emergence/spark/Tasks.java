@@ -148,7 +148,7 @@ final class Tasks {
             xy = MicroStates.pairs(ba, itemOf, p.n(), p.t(), p.h(), i);
         }
         double[] rms = scales == null ? null : new double[] {scales.get(l), scales.get(l + 1)};
-        String json = new EstimateCells(p.settings()).estimate(c.level(), l, i, false, xy[0], xy[1], rms).toPrettyString() + "\n";
+        String json = new EstimateCells(p.settings()).estimate(c.level(), l, i, false, xy[0], xy[1], rms).toJson().toPrettyString() + "\n";
         p.store().writeString(name, json);
         return json;
     }
