@@ -45,14 +45,15 @@ class ArchitectureTest {
         ALLOWED.put("generate", Set.of("common", "tensor", "tokenize", "data", "model"));
         ALLOWED.put("ie", Set.of("common", "tensor", "tokenize", "data", "mi", "mi.neural", "model.io", "model", "model.family",
                 "generate"));
-        // report reads a run's typed terms (ie.Terms, ie.Measurement) rather than re-deriving them from JSON strings
-        ALLOWED.put("report", Set.of("common", "ie"));
         // the campaign engine of validate and study: plans of conditions, each an ordinary ie run, and their typed summaries
         ALLOWED.put("campaign", Set.of("common", "data", "ie"));
-        ALLOWED.put("study", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie", "campaign",
-                "report"));
+        ALLOWED.put("study", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie", "campaign"));
         ALLOWED.put("validate", Set.of("common", "tensor", "tokenize", "data", "mi", "model.io", "model", "generate", "ie",
-                "campaign", "report"));
+                "campaign"));
+        // report draws what the stages below produced: a run (the typed summary ie.RunSummary and E's terms, ie.Terms,
+        // never re-derived from JSON strings), a validation (validate.ValidationResult) and a study (study.StudyResult
+        // and the charts its kind asks for, study.StudyChart)
+        ALLOWED.put("report", Set.of("common", "ie", "validate", "study"));
         Set<String> belowCli = new TreeSet<>(ALLOWED.keySet());
         ALLOWED.put("cli", Set.copyOf(belowCli));
         belowCli.add("cli");

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.emergence.common.UserError;
 import org.emergence.ie.RunRequest;
+import org.emergence.report.StudyReport;
 import org.emergence.study.Study;
 import org.emergence.study.StudyOptions;
 import org.emergence.study.StudyResult;
@@ -143,6 +144,7 @@ public final class StudyCommand implements Callable<Integer> {
         StudyResult s = Study.run(o, Main.version(), line -> {
             if (!CommonOptions.quiet()) err.println(line);
         });
+        StudyReport.write(o.out(), s);
         var pout = spec.commandLine().getOut();
         pout.printf(Locale.ROOT, "%nStudy %s (%s)%n", s.kind(), s.measurement());
         for (String v : s.verdicts()) pout.println("  " + v);

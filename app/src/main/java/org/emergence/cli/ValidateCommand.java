@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.emergence.common.UserError;
 import org.emergence.ie.RunRequest;
+import org.emergence.report.ValidationReport;
 import org.emergence.validate.Validation;
 import org.emergence.validate.ValidationOptions;
 import org.emergence.validate.ValidationResult;
@@ -123,6 +124,7 @@ public final class ValidateCommand implements Callable<Integer> {
         ValidationResult v = Validation.run(plan, Main.version(), s -> {
             if (!CommonOptions.quiet()) err.println(s);
         });
+        ValidationReport.write(plan.out(), v);
         print(v, dir);
         notes.print(err);
         return 0;

@@ -81,11 +81,11 @@ final class ModelsStudy implements StudyKind {
     }
 
     @Override
-    public Map<String, byte[]> charts(StudyResult s) {
-        Map<String, byte[]> out = new LinkedHashMap<>();
+    public Map<String, StudyChart> charts(StudyResult s) {
+        Map<String, StudyChart> out = new LinkedHashMap<>();
         Map<String, List<double[]>> ie = new LinkedHashMap<>(), depth = new LinkedHashMap<>();
         for (StudyResult.ConditionRow c : s.conditions()) {
-            ie.computeIfAbsent("IE", k -> new ArrayList<>()).add(new double[] {StudyCharts.number(c.labels().get("parameters")),
+            ie.computeIfAbsent("IE", k -> new ArrayList<>()).add(new double[] {number(c.labels().get("parameters")),
                 c.bits(), c.ciLow(), c.ciHigh()});
         }
         for (StudyResult.DepthRow r : s.byRelativeDepth() == null ? List.<StudyResult.DepthRow>of() : s.byRelativeDepth()) {
@@ -94,10 +94,19 @@ final class ModelsStudy implements StudyKind {
         // checkpoints of one model (a training series) share their size: a size axis would collapse them to one x,
         // so they are drawn one per condition, in the plan's (training) order
         long sizes = ie.getOrDefault("IE", List.of()).stream().mapToDouble(p -> p[0]).distinct().count();
-        if (sizes >= 2) out.put("ie_parameters.png", StudyCharts.xy("IE against model size (95% intervals)", "parameters", "IE (bits)", ie, true, false));
-        else out.put("ie_conditions.png", StudyCharts.categories(s));
-        out.put("e_depth.png", StudyCharts.xy("E(l) against relative depth (95% intervals)", "(l + ½) / layers", "E(l) (bits)", depth, false,
-                false));
+        if (sizes >= 2) out.put("ie_parameters.png", new StudyChart.Series("IE against model size (95% intervals)", "parameters", "IE (bits)", ie, true, false));
+        else out.put("ie_conditions.png", new StudyChart.PerCondition());
+        out.put("e_depth.png", new StudyChart.Series("E(l) against relative depth (95% intervals)", "(l + ½) / layers", "E(l) (bits)", depth,
+                false, false));
         return out;
+    }
+
+    /** A label's number ("1000" → 1000), 0 when it is none. */
+    private static double number(String v) {
+        try {
+            return v == null ? 0 : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

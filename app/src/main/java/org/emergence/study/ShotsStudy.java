@@ -5,11 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.jfree.chart.JFreeChart;
 import org.emergence.campaign.Condition;
 import org.emergence.campaign.Results;
 import org.emergence.common.UserError;
-import org.emergence.report.Pages;
 import org.emergence.data.IclDataset;
 import org.emergence.ie.Estimated;
 import org.emergence.ie.RunRequest;
@@ -209,16 +207,10 @@ final class ShotsStudy implements StudyKind {
         return new double[] {r, Math.tanh(z - h), Math.tanh(z + h)};
     }
 
+    /** The charts over K, by file name. */
     @Override
-    public Map<String, byte[]> charts(StudyResult s) {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        chartObjects(s).forEach((name, chart) -> out.put(name, Pages.png(chart, 860, 420)));
-        return out;
-    }
-
-    /** The charts over K by file name, before rendering. */
-    Map<String, JFreeChart> chartObjects(StudyResult s) {
-        Map<String, JFreeChart> out = new LinkedHashMap<>();
+    public Map<String, StudyChart> charts(StudyResult s) {
+        Map<String, StudyChart> out = new LinkedHashMap<>();
         Map<String, List<double[]>> ie = new LinkedHashMap<>(), sd = new LinkedHashMap<>(), err = new LinkedHashMap<>();
         for (StudyResult.ShotsRow r : s.byShots() == null ? List.<StudyResult.ShotsRow>of() : s.byShots()) {
             String key = r.series();
@@ -234,14 +226,14 @@ final class ShotsStudy implements StudyKind {
                     nt.errorRateCiHigh()});
             }
         }
-        out.put("ie_shots.png", StudyCharts.xyChart("IE against the number of items K (95% intervals)", "items in the list (K)", "IE (bits)", ie,
+        out.put("ie_shots.png", new StudyChart.Series("IE against the number of items K (95% intervals)", "items in the list (K)", "IE (bits)", ie,
                 false, true));
         if (!sd.isEmpty()) {
-            out.put("ie_spread_shots.png", StudyCharts.xyChart("Spread of IE over replicates", "items in the list (K)", "sd of IE (bits)", sd,
+            out.put("ie_spread_shots.png", new StudyChart.Series("Spread of IE over replicates", "items in the list (K)", "sd of IE (bits)", sd,
                     false, true));
         }
         if (!err.isEmpty()) {
-            out.put("errors_shots.png", StudyCharts.xyChart("Next-token error rate after the list (95% intervals)", "items in the list (K)",
+            out.put("errors_shots.png", new StudyChart.Series("Next-token error rate after the list (95% intervals)", "items in the list (K)",
                     "error rate", err, false, true));
         }
         return out;

@@ -21,7 +21,8 @@ import org.emergence.ie.RunSummary;
  * ({@link Campaign}) runs each as an ordinary resumable run under STUDY_DIR/runs (a finished condition is never
  * recomputed; a causal model's shorter lists are read from the longest list's run); the kind compares them. Writes
  * study.csv (one tidy row per condition × layer × position, {@link StudyCsv}), study.json (every condition's IE, the
- * comparisons with their intervals and tests, the verdicts; {@link StudyJson}) and a self-contained study.html.
+ * comparisons with their intervals and tests, the verdicts; {@link StudyJson}); study.html is the report stage's
+ * ({@code report.StudyReport}).
  */
 public final class Study {
     private Study() {}
@@ -48,7 +49,6 @@ public final class Study {
         StudyResult s = result(o, kind, version, r, f, notes);
         StudyJson.write(o.out(), s);
         AtomicFiles.writeString(o.out().resolve("study.csv"), StudyCsv.of(r));
-        StudyReport.write(o.out(), s);
         return s;
     }
 

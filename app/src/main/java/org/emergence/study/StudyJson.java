@@ -159,7 +159,8 @@ public final class StudyJson {
         return out;
     }
 
-    static StudyResult of(JsonNode o) {
+    /** A study.json tree as the typed result (what {@link #read} does after parsing the file). */
+    public static StudyResult of(JsonNode o) {
         JsonNode p = o.path("plan");
         boolean lists = p.has("categories");
         StudyResult.PlanInfo plan = new StudyResult.PlanInfo(texts(p.path("models")), p.path("n").asInt(), p.path("seed").asLong(),

@@ -41,10 +41,10 @@ public interface StudyKind {
     /** The comparisons with their intervals, the verdicts, and the kind's tables, into {@code f}. */
     void analyse(StudyOptions o, Results r, Findings f);
 
-    /** The charts of study.html and STUDY_DIR/charts, by file name. */
-    default Map<String, byte[]> charts(StudyResult s) {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        out.put("ie_conditions.png", StudyCharts.categories(s));
+    /** What the charts of study.html and STUDY_DIR/charts show, by file name (the report stage draws them). */
+    default Map<String, StudyChart> charts(StudyResult s) {
+        Map<String, StudyChart> out = new LinkedHashMap<>();
+        out.put("ie_conditions.png", new StudyChart.PerCondition());
         return out;
     }
 }

@@ -27,7 +27,10 @@ public final class Validation {
     /** Every control's name, in the order they are judged. */
     public static final List<String> CONTROLS = Controls.names();
 
-    /** Runs (or resumes) every condition, then evaluates the controls and writes validate.json and validate.html. */
+    /**
+     * Runs (or resumes) every condition, then evaluates the controls and writes validate.json (validate.html is the
+     * report stage's: {@code report.ValidationReport}).
+     */
     public static ValidationResult run(ValidationOptions o, String version, Consumer<String> log) throws IOException {
         for (String s : o.skip()) {
             if (!CONTROLS.contains(s)) throw new UserError("--skip " + s + ": unknown control (controls: " + String.join(", ", CONTROLS) + ")");
@@ -57,7 +60,6 @@ public final class Validation {
         for (Control c : controls) verdicts.add(c.evaluate(e));
         ValidationResult v = result(o, version, r, verdicts);
         ValidationJson.write(o.out(), v);
-        ValidationReport.write(o.out(), v);
         return v;
     }
 

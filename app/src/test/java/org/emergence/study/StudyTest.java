@@ -205,10 +205,10 @@ class StudyTest {
         String cond = "{\"name\": \"%s\", \"labels\": {\"parameters\": \"%s\"}, \"IE\": {\"bits\": %s, \"ci_low\": 0.1, \"ci_high\": 2.0}}";
         JsonNode same = om.readTree("{\"kind\": \"models\", \"conditions\": [" + String.format(cond, "step0", "1000", "0.5") + ", "
                 + String.format(cond, "step60", "1000", "1.5") + "]}");
-        Map<String, byte[]> c = StudyReport.charts(StudyJson.of(same));
+        Map<String, byte[]> c = org.emergence.report.StudyReport.charts(StudyJson.of(same));
         assertTrue(c.containsKey("ie_conditions.png") && !c.containsKey("ie_parameters.png"), c.keySet().toString());
         JsonNode sizes = om.readTree("{\"kind\": \"models\", \"conditions\": [" + String.format(cond, "small", "1000", "0.5") + ", "
                 + String.format(cond, "big", "4000", "1.5") + "]}");
-        assertTrue(StudyReport.charts(StudyJson.of(sizes)).containsKey("ie_parameters.png"));
+        assertTrue(org.emergence.report.StudyReport.charts(StudyJson.of(sizes)).containsKey("ie_parameters.png"));
     }
 }

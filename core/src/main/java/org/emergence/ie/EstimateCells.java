@@ -53,7 +53,7 @@ public final class EstimateCells {
 
     /** The file name of a cell's estimate in a run directory's est/. */
     public static String fileName(Level level, int layer, int position) {
-        return String.format("%s_l%03d_t%04d.json", level.key(), layer, position);
+        return EstimateFile.fileName(level, layer, position);
     }
 
     /**

@@ -30,9 +30,14 @@ public record EstimateFile(Level level, int layer, int position, String mode, Es
         Objects.requireNonNull(estimate, "estimate");
     }
 
-    /** The file's name in est/ ({@link EstimateCells#fileName}). */
+    /** The file's name in est/. */
     public String fileName() {
-        return EstimateCells.fileName(level, layer, position);
+        return fileName(level, layer, position);
+    }
+
+    /** The name in est/ of a cell's estimate: {@code macro_l003_t0017.json}. */
+    public static String fileName(Level level, int layer, int position) {
+        return String.format("%s_l%03d_t%04d.json", level.key(), layer, position);
     }
 
     /** The persisted form: where and how, then {@link Estimates#toMap}. */

@@ -1,4 +1,4 @@
-package org.emergence.validate;
+package org.emergence.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.emergence.common.AtomicFiles;
 import org.emergence.ie.RunSummary;
-import org.emergence.report.Pages;
+import org.emergence.validate.ValidationResult;
+import org.emergence.validate.Verdict;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
@@ -22,10 +23,11 @@ import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
  * per condition with 95% intervals, and every condition with its run directory. Self-contained like
  * the run report.
  */
-final class ValidationReport {
+public final class ValidationReport {
     private ValidationReport() {}
 
-    static void write(Path dir, ValidationResult v) throws IOException {
+    /** Writes DIR/validate.html for a finished validation. */
+    public static void write(Path dir, ValidationResult v) throws IOException {
         StringBuilder h = new StringBuilder(Pages.head("Validity controls: " + v.model()));
         ValidationResult.Tally sum = v.summary();
         h.append("<h1>Validity controls</h1>\n<p class=\"sub\">").append(Pages.escape(v.model())).append(" — ")

@@ -1,12 +1,16 @@
-package org.emergence.study;
+package org.emergence.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.emergence.report.Pages;
+import org.emergence.study.StudyChart;
+import org.emergence.study.StudyKind;
+import org.emergence.study.StudyKinds;
+import org.emergence.study.StudyResult;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
@@ -21,20 +25,33 @@ import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
-/** The chart types of study.html that the kinds draw ({@link StudyKind#charts}): series with intervals, IE per condition. */
-final class StudyCharts {
+/**
+ * Draws the charts a study kind asks for ({@link StudyChart}, from {@link StudyKind#charts}): series with 95% intervals
+ * over a numeric axis, and IE per condition; rendered as the PNGs of study.html and STUDY_DIR/charts.
+ */
+public final class StudyCharts {
     private StudyCharts() {}
 
     static final Color[] PALETTE = {new Color(0x1a4f94), new Color(0xa3161f), new Color(0x2e7d32), new Color(0x6a1b9a),
         new Color(0xef6c00), new Color(0x00838f), new Color(0x5d4037), new Color(0x455a64)};
 
-    /** A label's number ("1000" → 1000), 0 when it is none. */
-    static double number(String v) {
-        try {
-            return v == null ? 0 : Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+    /** The study's charts by file name, as PNGs. */
+    public static Map<String, byte[]> charts(StudyResult s) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        chartObjects(s).forEach((name, chart) -> out.put(name, Pages.png(chart, 860, 420)));
+        return out;
+    }
+
+    /** The study's charts by file name, before rendering. */
+    static Map<String, JFreeChart> chartObjects(StudyResult s) {
+        Map<String, JFreeChart> out = new LinkedHashMap<>();
+        StudyKinds.of(s.kind()).charts(s).forEach((name, c) -> out.put(name, chart(s, c)));
+        return out;
+    }
+
+    static JFreeChart chart(StudyResult s, StudyChart c) {
+        if (c instanceof StudyChart.Series x) return xyChart(x.title(), x.xLabel(), x.yLabel(), x.series(), x.logX(), x.integerX());
+        return categories(s); // StudyChart.PerCondition
     }
 
     /** The short name of a condition on a chart axis: its label values ("untrained:1", "human · within-shuffle"). */
@@ -48,11 +65,6 @@ final class StudyCharts {
             out.add(e.getValue());
         }
         return out.isEmpty() ? c.name() : String.join(" · ", out);
-    }
-
-    /** {@link #xyChart} drawn as the page's PNG. */
-    static byte[] xy(String title, String x, String y, Map<String, List<double[]>> series, boolean logX, boolean integerX) {
-        return Pages.png(xyChart(title, x, y, series, logX, integerX), 860, 420);
     }
 
     /** @param integerX the x values are counts (K): integer ticks only */
@@ -88,7 +100,7 @@ final class StudyCharts {
         return ch;
     }
 
-    static byte[] categories(StudyResult s) {
+    static JFreeChart categories(StudyResult s) {
         DefaultStatisticalCategoryDataset d = new DefaultStatisticalCategoryDataset();
         java.util.Set<String> seen = new java.util.HashSet<>();
         boolean unique = true;
@@ -107,6 +119,6 @@ final class StudyCharts {
         p.setBackgroundPaint(Color.WHITE);
         JFreeChart ch = new JFreeChart("IE per condition (95% intervals)", JFreeChart.DEFAULT_TITLE_FONT, p, false);
         ch.setBackgroundPaint(Color.WHITE);
-        return Pages.png(ch, 860, 420);
+        return ch;
     }
 }

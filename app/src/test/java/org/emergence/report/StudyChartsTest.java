@@ -1,4 +1,4 @@
-package org.emergence.study;
+package org.emergence.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
+import org.emergence.study.StudyJson;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class StudyChartsTest {
                     .put("IE_sd_across_replicates", 0.02);
             r.putObject("next_token").put("error_rate", 0.5 / k).put("error_rate_ci_low", 0.4 / k).put("error_rate_ci_high", 0.6 / k);
         }
-        Map<String, JFreeChart> charts = new ShotsStudy(true).chartObjects(StudyJson.of(s));
+        Map<String, JFreeChart> charts = StudyCharts.chartObjects(StudyJson.of(s));
         assertEquals(java.util.Set.of("ie_shots.png", "ie_spread_shots.png", "errors_shots.png"), charts.keySet());
         for (var e : charts.entrySet()) {
             NumberAxis k = assertInstanceOf(NumberAxis.class, e.getValue().getXYPlot().getDomainAxis());

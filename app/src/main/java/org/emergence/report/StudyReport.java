@@ -1,4 +1,4 @@
-package org.emergence.study;
+package org.emergence.report;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.emergence.common.AtomicFiles;
-import org.emergence.report.Pages;
+import org.emergence.study.StudyResult;
 
-/** study.html and STUDY_DIR/charts/*.png: the verdicts, the comparisons table, the kind's charts, every condition. */
-final class StudyReport {
+/** study.html and STUDY_DIR/charts/*.png of {@code emergence study}: the verdicts, the comparisons table, the kind's charts, every condition. */
+public final class StudyReport {
     private StudyReport() {}
 
-    static void write(Path dir, StudyResult s) throws IOException {
+    /** Writes STUDY_DIR/study.html and STUDY_DIR/charts/*.png for a finished study. */
+    public static void write(Path dir, StudyResult s) throws IOException {
         Map<String, byte[]> charts = charts(s);
         Files.createDirectories(dir.resolve("charts"));
         for (var e : charts.entrySet()) AtomicFiles.write(dir.resolve("charts").resolve(e.getKey()), out -> out.write(e.getValue()));
@@ -74,7 +75,7 @@ final class StudyReport {
     }
 
     /** The charts of the study's kind, by file name. */
-    static Map<String, byte[]> charts(StudyResult s) {
-        return StudyKinds.of(s.kind()).charts(s);
+    public static Map<String, byte[]> charts(StudyResult s) {
+        return StudyCharts.charts(s);
     }
 }
