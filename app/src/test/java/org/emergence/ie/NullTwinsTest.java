@@ -25,6 +25,19 @@ import org.junit.jupiter.api.Test;
 class NullTwinsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The twins' initialisation reads initializer_range as every config field is read: a non-number is one line. */
+    @Test
+    void anInitializerRangeThatIsNotANumberIsOneLine() throws Exception {
+        Path model = WordTokenizer.goldenWithTokenizer("llama", List.of());
+        com.fasterxml.jackson.databind.node.ObjectNode cfg = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+                model.resolve("config.json").toFile());
+        cfg.put("initializer_range", "wide");
+        Files.writeString(model.resolve("config.json"), cfg.toString());
+        Cli.run("run", "--model", model.toString(), "--dataset", "icl:animal:shots=3", "--n", "16", "--ablate", "untrained:1",
+                "--null-twins", "0", "--quiet", "--out", TestFiles.tempDir("init-range").toString())
+                .assertUserError("config.json", "'initializer_range' must be a number");
+    }
+
     @Test
     void everyQuantityIsTheRunMinusTheMeanOfItsTwins() throws Exception {
         Path model = WordTokenizer.goldenWithTokenizer("llama", List.of());

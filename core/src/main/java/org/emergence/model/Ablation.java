@@ -94,7 +94,8 @@ public record Ablation(String kind, long seed) {
                 residualOut.add(b.down().weight().name());
             }
         }
-        double range = ck.config().path("initializer_range").asDouble(0.02);
+        // read as every other config field is: a value that is not a number is one line naming config.json
+        double range = new ConfigReader(ck.config(), ck.dir()).doubleOpt("initializer_range", 0.02);
         double residualStd = range / Math.sqrt(2.0 * m.config().layers());
         Map<String, CheckpointWriter.Filler> fill = new LinkedHashMap<>();
         int index = 0;
