@@ -1,6 +1,5 @@
 package org.emergence.ie;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.emergence.mi.Replicates;
 
 /**
@@ -13,20 +12,6 @@ import org.emergence.mi.Replicates;
  * @param leaveOut null when the run had no replicates (then se is NaN and only quadrature intervals exist)
  */
 public record Estimated(double bits, double low, double high, double se, double[] leaveOut) {
-
-    public static Estimated of(JsonNode q) {
-        double[] lo = null;
-        JsonNode a = q.get("leave_out");
-        if (a != null && a.isArray() && a.size() >= 4) {
-            lo = new double[a.size()];
-            for (int i = 0; i < lo.length; i++) lo[i] = a.get(i).asDouble();
-        }
-        return new Estimated(num(q.get("bits")), num(q.get("ci_low")), num(q.get("ci_high")), num(q.get("se")), lo);
-    }
-
-    private static double num(JsonNode v) {
-        return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
-    }
 
     public boolean present() {
         return Double.isFinite(bits);
