@@ -13,7 +13,7 @@ import org.emergence.common.UserError;
  * checked before the native tokenizers library sees it: the library trusts its structure, and an index
  * out of range or a cut through a UTF-8 character makes it panic, which aborts the whole JVM.
  *
- * <p>Layout (little-endian): a u32 byte size of the trie, the trie as u32 units of a double array
+ * <p>Layout (little-endian): a u32 byte size of the trie (a multiple of 4), the trie as u32 units of a double array
  * (darts), then the replacement strings, each ending with NUL. A unit holds a label (its low byte, or
  * bit 31 for a leaf), a has-leaf flag (bit 8) and an offset (bits 10–31, shifted by 8 when bit 9 is
  * set); a leaf unit holds an index into the strings. Walking from unit 0, every unit reachable through
@@ -35,9 +35,12 @@ final class Charsmap {
         ByteBuffer b = ByteBuffer.wrap(map).order(ByteOrder.LITTLE_ENDIAN);
         long trieBytes = b.getInt(0) & 0xffffffffL;
         if (trieBytes > map.length - 4L) return "trie of " + trieBytes + " bytes in a map of " + map.length;
+        // the library reads trieBytes / 4 units and takes every byte after them as the strings, so a size
+        // that is not a whole number of units would move the strings' start (SentencePiece never writes one)
+        if (trieBytes % 4 != 0) return "trie of " + trieBytes + " bytes, not a whole number of 4-byte units";
         int units = (int) (trieBytes / 4);
         if (units == 0) return "an empty trie";
-        byte[] strings = java.util.Arrays.copyOfRange(map, 4 + (int) trieBytes, map.length);
+        byte[] strings = java.util.Arrays.copyOfRange(map, 4 + 4 * units, map.length);
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(strings));

@@ -50,11 +50,15 @@ class CharsmapTest {
                 + "\"vocab\": {\"[UNK]\": 0, \"a\": 1, \"b\": 2}, \"unk_token\": \"[UNK]\"}}";
     }
 
-    /** Five ways to break the map, each of which the library trusted. */
+    /** Eight ways to break the map, each of which the library trusted. */
     static byte[][] hostile() {
         byte[] s = "a\0".getBytes(StandardCharsets.UTF_8);
         byte[] cut = good().clone();
         ByteBuffer.wrap(cut).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 1 << 20);
+        // found by .ci/fuzz (charsmap target): a size of 256 units + 2 bytes; the library reads 256 units and
+        // takes the 2 bytes (0xff 0x00, not UTF-8) as its strings, while the check started them after the 2 bytes
+        byte[] ragged = map(256, 0, 1, new byte[] {(byte) 0xff, 0});
+        ByteBuffer.wrap(ragged).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 4 * 256 + 2);
         return new byte[][] {
             map(256, 5000, 1, s), // a replacement far past the strings
             map(256, 1, 1, "\u00e9\0".getBytes(StandardCharsets.UTF_8)), // a replacement inside a two-byte character
@@ -63,6 +67,7 @@ class CharsmapTest {
             map(1, 0, 1, s), // one unit: every transition out of range
             cut, // a trie larger than the map
             map(256, 0, 1, new byte[] {(byte) 0xff, 0}), // strings that are not UTF-8
+            ragged, // a trie size that is not a whole number of units
         };
     }
 
