@@ -158,18 +158,31 @@ public final class Tokenizer implements AutoCloseable {
                 throw new UserError(name + ": a Precompiled normalizer without a precompiled_charsmap string");
             }
             if (n.isObject() && "Precompiled".equals(n.path("type").asText(null)) && n.has("precompiled_charsmap")) {
-                byte[] map;
-                try {
-                    map = java.util.Base64.getDecoder().decode(n.path("precompiled_charsmap").asText(""));
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(name + ": precompiled_charsmap is not base64 (" + e.getMessage() + ")");
-                }
-                Charsmap.check(map, name);
+                Charsmap.check(charsmapBytes(n.path("precompiled_charsmap").asText(""), name), name);
             }
             if (n.isTextual()) checkText(n.textValue(), name);
             for (var it = n.fieldNames(); it.hasNext(); ) checkText(it.next(), name);
             n.elements().forEachRemaining(todo::push);
         }
+    }
+
+    /**
+     * The bytes of a base64 charsmap, refused unless written canonically (padded or not): Java's decoder
+     * ignores the unused low bits of the last character, the native library's refuses them, and any error
+     * it meets while reading a Precompiled normaliser is a panic that aborts the JVM (found by probing).
+     */
+    static byte[] charsmapBytes(String text, String name) {
+        byte[] map;
+        try {
+            map = java.util.Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(name + ": precompiled_charsmap is not base64 (" + e.getMessage() + ")");
+        }
+        if (!text.equals(java.util.Base64.getEncoder().encodeToString(map))
+                && !text.equals(java.util.Base64.getEncoder().withoutPadding().encodeToString(map))) {
+            throw new UserError(name + ": precompiled_charsmap is not canonical base64 (its last character carries bits past the data)");
+        }
+        return map;
     }
 
     /** Added tokens the native library loads in quadratic time: 10^5 took 112 s, 10^6 never finished. */

@@ -127,6 +127,25 @@ class CharsmapTest {
         }
     }
 
+    /** Found by probing: a charsmap whose last base64 character carries stray low bits made the library panic. */
+    @Test
+    void nonCanonicalBase64IsOneLineAndCanonicalFormsLoad() throws Exception {
+        Path d = TestFiles.tempDir("charsmap-base64");
+        String padded = Base64.getEncoder().encodeToString(good());
+        assertTrue(padded.endsWith("=="), "the test map's length leaves two padding characters");
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        char last = padded.charAt(padded.length() - 3);
+        String stray = padded.substring(0, padded.length() - 3) + alphabet.charAt(alphabet.indexOf(last) | 1) + "==";
+        String json = tokenizerJson(good());
+        Path bad = Files.writeString(d.resolve("stray.json"), json.replace(padded, stray));
+        UserError e = assertThrows(UserError.class, () -> Tokenizer.fromFile(bad));
+        assertTrue(e.getMessage().startsWith(bad.toString()) && e.getMessage().contains("canonical base64"), e.getMessage());
+        Path unpadded = Files.writeString(d.resolve("unpadded.json"), json.replace(padded, padded.replace("=", "")));
+        try (Tokenizer t = Tokenizer.fromFile(unpadded)) {
+            assertArrayEquals(new int[] {1, 2}, t.encode("A b", false), "an unpadded map loads as the native library reads it");
+        }
+    }
+
     @Test
     void tooManyAddedTokensAreRefusedBeforeLoading() throws Exception {
         StringBuilder b = new StringBuilder("{\"version\": \"1.0\", \"added_tokens\": [");
