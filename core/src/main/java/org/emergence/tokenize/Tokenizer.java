@@ -81,7 +81,7 @@ public final class Tokenizer implements AutoCloseable {
             } catch (IOException e) {
                 throw new UserError(f + ": cannot read (" + e.getMessage() + ")", e);
             }
-            checkJson(bytes, f.toString());
+            TokenizerJsonCheck.check(bytes, f.toString());
             t = fromStream(new java.io.ByteArrayInputStream(TokenizerFiles.withTemplate(bytes, rule, f.toString())
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8)), f.toString());
         } else {
@@ -106,7 +106,7 @@ public final class Tokenizer implements AutoCloseable {
 
     public static Tokenizer fromFile(Path file) {
         try {
-            checkJson(Files.readAllBytes(file), file.toString());
+            TokenizerJsonCheck.check(Files.readAllBytes(file), file.toString());
             return new Tokenizer(HuggingFaceTokenizer.newInstance(file, options()), file.toString());
         } catch (UserError e) {
             throw e;
@@ -119,91 +119,12 @@ public final class Tokenizer implements AutoCloseable {
     public static Tokenizer fromStream(InputStream in, String name) {
         try (in) {
             byte[] bytes = in.readAllBytes();
-            checkJson(bytes, name);
+            TokenizerJsonCheck.check(bytes, name);
             return new Tokenizer(HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes), options()), name);
         } catch (UserError e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new UserError(name + ": cannot load tokenizer (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = new com.fasterxml.jackson.databind.ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-    /**
-     * The Rust library panics — and a panic across the JNI boundary aborts the whole JVM — on some
-     * malformed JSON (a syntax error inside the "decoder" value of tokenizers 0.21, found by fuzzing),
-     * so the file is parsed strictly here first, and strings the Rust JSON reader refuses (unpaired
-     * UTF-16 surrogates) are refused too: the library only ever sees well-formed JSON.
-     */
-    static void checkJson(byte[] bytes, String name) {
-        com.fasterxml.jackson.databind.JsonNode root;
-        try {
-            root = STRICT.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new UserError(name + ": not valid JSON: " + org.emergence.common.JsonFiles.describe(e));
-        } catch (IOException e) {
-            throw new UserError(name + ": cannot read (" + e.getMessage() + ")", e);
-        }
-        if (root == null || !root.isObject()) throw new UserError(name + ": not a tokenizer.json (expected a JSON object)");
-        java.util.ArrayDeque<com.fasterxml.jackson.databind.JsonNode> todo = new java.util.ArrayDeque<>();
-        todo.push(root);
-        checkAddedTokens(root, name);
-        while (!todo.isEmpty()) {
-            var n = todo.pop();
-            if (n.isObject() && "Precompiled".equals(n.path("type").asText(null))
-                    && !(n.path("precompiled_charsmap").isTextual() || n.path("precompiled_charsmap").isNull())) {
-                // the native library aborts the JVM (a Rust panic) on a Precompiled normaliser without its map
-                throw new UserError(name + ": a Precompiled normalizer without a precompiled_charsmap string");
-            }
-            if (n.isObject() && "Precompiled".equals(n.path("type").asText(null)) && n.has("precompiled_charsmap")) {
-                Charsmap.check(charsmapBytes(n.path("precompiled_charsmap").asText(""), name), name);
-            }
-            if (n.isTextual()) checkText(n.textValue(), name);
-            for (var it = n.fieldNames(); it.hasNext(); ) checkText(it.next(), name);
-            n.elements().forEachRemaining(todo::push);
-        }
-    }
-
-    /**
-     * The bytes of a base64 charsmap, refused unless written canonically (padded or not): Java's decoder
-     * ignores the unused low bits of the last character, the native library's refuses them, and any error
-     * it meets while reading a Precompiled normaliser is a panic that aborts the JVM (found by probing).
-     */
-    static byte[] charsmapBytes(String text, String name) {
-        byte[] map;
-        try {
-            map = java.util.Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(name + ": precompiled_charsmap is not base64 (" + e.getMessage() + ")");
-        }
-        if (!text.equals(java.util.Base64.getEncoder().encodeToString(map))
-                && !text.equals(java.util.Base64.getEncoder().withoutPadding().encodeToString(map))) {
-            throw new UserError(name + ": precompiled_charsmap is not canonical base64 (its last character carries bits past the data)");
-        }
-        return map;
-    }
-
-    /** Added tokens the native library loads in quadratic time: 10^5 took 112 s, 10^6 never finished. */
-    static final int MAX_ADDED_TOKENS = 20_000;
-
-    private static void checkAddedTokens(com.fasterxml.jackson.databind.JsonNode root, String name) {
-        int n = root.path("added_tokens").size();
-        if (n > MAX_ADDED_TOKENS) {
-            throw new UserError(name + ": " + n + " added tokens; more than " + MAX_ADDED_TOKENS + " is not a tokenizer this tool loads "
-                    + "(the tokenizers library takes quadratic time over them)");
-        }
-    }
-
-    private static void checkText(String s, String name) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new UserError(name + ": not valid JSON text (an unpaired UTF-16 surrogate \\u" + Integer.toHexString(c) + " in a string)");
-            }
         }
     }
 

@@ -149,7 +149,7 @@ class CharsmapTest {
     @Test
     void tooManyAddedTokensAreRefusedBeforeLoading() throws Exception {
         StringBuilder b = new StringBuilder("{\"version\": \"1.0\", \"added_tokens\": [");
-        for (int i = 0; i <= Tokenizer.MAX_ADDED_TOKENS; i++) {
+        for (int i = 0; i <= TokenizerJsonCheck.MAX_ADDED_TOKENS; i++) {
             if (i > 0) b.append(',');
             b.append("{\"id\": ").append(i + 1).append(", \"content\": \"<t").append(i).append(">\", \"single_word\": false, \"lstrip\": false, "
                     + "\"rstrip\": false, \"normalized\": false, \"special\": true}");
