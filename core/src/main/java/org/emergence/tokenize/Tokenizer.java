@@ -104,10 +104,12 @@ public final class Tokenizer implements AutoCloseable {
         return rule == null ? source : rule.source();
     }
 
+    /** A tokenizer.json file, read once: the bytes checked are the bytes loaded (the file may change meanwhile). */
     public static Tokenizer fromFile(Path file) {
         try {
-            TokenizerJsonCheck.check(Files.readAllBytes(file), file.toString());
-            return new Tokenizer(HuggingFaceTokenizer.newInstance(file, options()), file.toString());
+            byte[] bytes = Files.readAllBytes(file);
+            TokenizerJsonCheck.check(bytes, file.toString());
+            return new Tokenizer(HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes), options()), file.toString());
         } catch (UserError e) {
             throw e;
         } catch (IOException | RuntimeException e) {
