@@ -35,7 +35,7 @@ public final class JsonFiles {
     public static JsonNode readTree(Path file, ObjectMapper mapper) {
         JsonNode n;
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = SmallFiles.read(file, "JSON file");
             if (bytes.length == 0) throw new UserError(file + ": empty file (expected a JSON object)");
             n = mapper.readTree(bytes);
         } catch (NoSuchFileException e) {

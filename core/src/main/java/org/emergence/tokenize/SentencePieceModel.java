@@ -2,7 +2,6 @@ package org.emergence.tokenize;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,7 @@ public record SentencePieceModel(List<Piece> pieces, int modelType, boolean byte
     public static SentencePieceModel read(Path file) {
         byte[] data;
         try {
-            data = Files.readAllBytes(file);
+            data = org.emergence.common.SmallFiles.read(file, "SentencePiece model");
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
         }

@@ -77,7 +77,7 @@ public final class Tokenizer implements AutoCloseable {
             // AutoTokenizer's class writes its own template from add_bos_token / add_eos_token, whatever the file's is
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(f);
+                bytes = org.emergence.common.SmallFiles.read(f, "tokenizer.json");
             } catch (IOException e) {
                 throw new UserError(f + ": cannot read (" + e.getMessage() + ")", e);
             }
@@ -107,7 +107,7 @@ public final class Tokenizer implements AutoCloseable {
     /** A tokenizer.json file, read once: the bytes checked are the bytes loaded (the file may change meanwhile). */
     public static Tokenizer fromFile(Path file) {
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes = org.emergence.common.SmallFiles.read(file, "tokenizer.json");
             TokenizerJsonCheck.check(bytes, file.toString());
             return new Tokenizer(HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes), options()), file.toString());
         } catch (UserError e) {
