@@ -102,7 +102,7 @@ class SparkClusterTest {
         assertEquals(1, errors.size(), out);
         assertTrue(errors.get(0).startsWith("emergence: error: rel-model: "), errors.get(0));
         assertTrue(out.strip().endsWith(errors.get(0)), "the error is the job's last word:\n" + tail(log));
-        assertTrue(out.lines().noneMatch(l -> l.startsWith("\tat ")), "no stack trace:\n" + out);
+        assertEquals(List.of(), JobLogs.ourStackTraces(out), "no stack trace of ours:\n" + out);
     }
 
     @Test
