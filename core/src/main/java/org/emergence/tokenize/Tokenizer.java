@@ -106,27 +106,33 @@ public final class Tokenizer implements AutoCloseable {
 
     /** A tokenizer.json file, read once: the bytes checked are the bytes loaded (the file may change meanwhile). */
     public static Tokenizer fromFile(Path file) {
+        byte[] bytes;
         try {
-            byte[] bytes = org.emergence.common.SmallFiles.read(file, "tokenizer.json");
-            TokenizerJsonCheck.check(bytes, file.toString());
-            return new Tokenizer(HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes), options()), file.toString());
-        } catch (UserError e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
+            bytes = org.emergence.common.SmallFiles.read(file, "tokenizer.json");
+        } catch (IOException e) {
             throw new UserError(file + ": cannot load tokenizer (" + org.emergence.common.JsonFiles.oneLine(String.valueOf(e.getMessage())) + ")", e);
         }
+        return fromBytes(bytes, file.toString());
     }
 
     /** A tokenizer.json read from a stream (e.g. a resource inside a jar). */
     public static Tokenizer fromStream(InputStream in, String name) {
+        byte[] bytes;
         try (in) {
-            byte[] bytes = in.readAllBytes();
-            TokenizerJsonCheck.check(bytes, name);
-            return new Tokenizer(HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes), options()), name);
-        } catch (UserError e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
             throw new UserError(name + ": cannot load tokenizer (" + e.getMessage() + ")", e);
+        }
+        return fromBytes(bytes, name);
+    }
+
+    /** The native tokenizer of checked bytes ({@link TokenizerJsonCheck}); {@code name} is the source for messages. */
+    private static Tokenizer fromBytes(byte[] bytes, String name) {
+        TokenizerJsonCheck.check(bytes, name);
+        try {
+            return new Tokenizer(HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes), options()), name);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError(name + ": cannot load tokenizer (" + org.emergence.common.JsonFiles.oneLine(String.valueOf(e.getMessage())) + ")", e);
         }
     }
 

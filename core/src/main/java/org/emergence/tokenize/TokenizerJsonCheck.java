@@ -63,8 +63,9 @@ final class TokenizerJsonCheck {
             if (n.isObject()) {
                 // by type and by shape: an object whose "type" is missing or unknown is still read as whichever
                 // component its fields match (the library's legacy, untagged reading)
-                if ("Precompiled".equals(n.path("type").asText(null)) || n.has("precompiled_charsmap")) checkPrecompiled(n, name);
-                if ("TemplateProcessing".equals(n.path("type").asText(null)) || n.has("single") || n.has("pair")) checkTemplate(n, name);
+                String type = n.path("type").asText("");
+                if (type.equals("Precompiled") || n.has("precompiled_charsmap")) checkPrecompiled(n, name);
+                if (type.equals("TemplateProcessing") || n.has("single") || n.has("pair")) checkTemplate(n, name);
             }
             if (n.isTextual()) checkText(n.textValue(), name);
             for (var it = n.fieldNames(); it.hasNext(); ) checkText(it.next(), name);
