@@ -1,12 +1,14 @@
 package org.emergence.ie;
 
 import java.util.Locale;
+import org.emergence.mi.Diagnostics;
 import org.emergence.mi.DiscreteExact;
 import org.emergence.mi.Estimate;
 import org.emergence.mi.Estimates;
 import org.emergence.mi.RowIds;
 import org.emergence.mi.Estimator;
 import org.emergence.mi.Estimators;
+import org.emergence.mi.Inputs;
 import org.emergence.mi.Matrix;
 import org.emergence.mi.NoiseRegularized;
 import org.emergence.mi.RowGroups;
@@ -82,12 +84,24 @@ final class MiPolicy {
                       double[] layerRms) {
         if (m.noisy() && m.noiseScales() > 1) {
             // a band of resolutions: the mean of the MI at σ, 2σ, 4σ …; scale k draws its own noise (k = 0: the seed itself)
+            // the scales share the samples, so their diagnostics (covariances, row hashes) are computed once
             double[] band = m.noiseBand();
             java.util.List<Estimate> each = new java.util.ArrayList<>();
+            Diagnostics shared = null;
             for (int k = 0; k < band.length; k++) {
                 Estimator est = noisyAt(band[k], layer, layerRms);
                 long sk = k == 0 ? seed : org.emergence.common.Seeds.mix(seed, 0xBA4D + k);
-                each.add(checkEntropyBound(groups == null ? est.estimate(x, y, sk) : est.estimateWithReplicates(x, y, sk, groups), x, y));
+                Estimate e;
+                if (est instanceof NoiseRegularized nr) {
+                    if (shared == null) {
+                        Inputs.requirePair(x, y, 1);
+                        shared = Diagnostics.of(x, y);
+                    }
+                    e = nr.estimate(x, y, sk, groups, shared);
+                } else {
+                    e = groups == null ? est.estimate(x, y, sk) : est.estimateWithReplicates(x, y, sk, groups);
+                }
+                each.add(checkEntropyBound(e, x, y));
             }
             return Estimates.mean(each, "noise_band");
         }

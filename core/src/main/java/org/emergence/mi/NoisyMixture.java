@@ -146,11 +146,7 @@ public final class NoisyMixture extends AbstractEstimator {
         try {
             java.nio.DoubleBuffer cx = centered(x, first, mx, sc.get(0, (long) k * dx)), cy = centered(y, first, my, sc.get(1, (long) k * dy));
             java.nio.DoubleBuffer qx = sc.get(2, (long) m * dx), qy = sc.get(3, (long) m * dy);
-            for (int j = 0; j < m; j++) {
-                int r = draws[j];
-                for (int a = 0; a < dx; a++) qx.put(j * dx + a, x.data()[r * dx + a] - mx[a] + sx * rng.gaussian());
-                for (int a = 0; a < dy; a++) qy.put(j * dy + a, y.data()[r * dy + a] - my[a] + sy * rng.gaussian());
-            }
+            noisyDraws(x, y, draws, mx, my, rng, qx, qy);
             double ax = 1 / (2 * sx * sx), ay = 1 / (2 * sy * sy);
             Products px = new Products(sc, 0, cx, k, qx, m, dx), py = new Products(sc, 1, cy, k, qy, m, dy);
             double[] nx = px.componentNorms, ny = py.componentNorms, qnx = px.drawNorms, qny = py.drawNorms;
@@ -291,6 +287,31 @@ public final class NoisyMixture extends AbstractEstimator {
         for (int g = 0; g < gs; g++) {
             double rest = pre[g] + suf[g + 1];
             out[g] = rest > 1e-250 ? max + Math.log(rest) : lseGroups(ls, j, gs, g, 0, 0);
+        }
+    }
+
+    /**
+     * The noisy draws, centred: q_x[j] = x[draws[j]] − x̄ + σx·z and q_y[j] = y[draws[j]] − ȳ + σy·z′, the normals taken from
+     * {@code rng} in the order draw by draw, x's coordinates then y's (as one {@link Rng#gaussian} call per coordinate
+     * would); in chunks of draws, the normals' logarithms and roots and the fill in parallel.
+     */
+    private void noisyDraws(Matrix x, Matrix y, int[] draws, double[] mx, double[] my, Rng rng,
+                            java.nio.DoubleBuffer qx, java.nio.DoubleBuffer qy) {
+        int m = draws.length, dx = x.cols(), dy = y.cols(), d = dx + dy;
+        int chunk = Math.max(1, Math.min(m, (1 << 18) / d));
+        double[] z = new double[chunk * d], s = new double[(chunk * d + 1) / 2];
+        float[] xa = x.data(), ya = y.data();
+        for (int j0 = 0; j0 < m; j0 += chunk) {
+            int b = Math.min(chunk, m - j0);
+            rng.gaussians(z, b * d, s);
+            final int base = j0;
+            Parallel.range(b, 16, (r0, r1) -> {
+                for (int i = r0; i < r1; i++) {
+                    int j = base + i, r = draws[j];
+                    for (int a = 0; a < dx; a++) qx.put(j * dx + a, xa[r * dx + a] - mx[a] + sx * z[i * d + a]);
+                    for (int a = 0; a < dy; a++) qy.put(j * dy + a, ya[r * dy + a] - my[a] + sy * z[i * d + dx + a]);
+                }
+            });
         }
     }
 
