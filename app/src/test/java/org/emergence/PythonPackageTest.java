@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +21,10 @@ import org.junit.jupiter.api.Test;
  * README's test command runs it: {@code python3 -m unittest discover -s python/tests -t python}, with the CLI the
  * tests call being this build's classes ({@code EMERGENCE="java -cp … org.emergence.cli.Main"}). Needs a Python 3
  * with numpy and pandas (Debian: python3-numpy, python3-pandas; .ci/run installs them); without one the test is
- * skipped with a message, unless {@code EMERGENCE_REQUIRE_PYTHON=1} (set by .ci/run), where it fails.
+ * skipped with a message, unless {@code EMERGENCE_REQUIRE_PYTHON=1} (set by .ci/run), where it fails. Tagged slow: the
+ * Python tests run whole commands in child JVMs (96 s of the 4-minute fast loop when it was not).
  */
+@Tag("slow")
 class PythonPackageTest {
     /** A Python interpreter that imports numpy and pandas, or null. */
     static String python() throws InterruptedException {
